@@ -1,0 +1,55 @@
+"""Demo accounts for the embedded default (デモデータ): one per role, known passwords."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from core.models import User
+from core.roles import Role
+
+DEMO_PASSWORD = "kyotsuka-demo"  # noqa: S105 - printed on purpose; refused with DEBUG off
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    display_name: str
+    role: Role | None
+    superuser: bool = False
+    ministry: str = ""
+
+
+DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
+    DemoAccount("secretariat", "事務局 デモ（デモデータ）", Role.SECRETARIAT),
+    DemoAccount("wt_member", "WT委員 デモ（デモデータ）", Role.WT_MEMBER),
+    DemoAccount(
+        "ministry_mlit",
+        "国土交通省 担当 デモ（デモデータ）",
+        Role.MINISTRY_STAFF,
+        ministry="国土交通省",
+    ),
+    DemoAccount(
+        "ministry_mhlw",
+        "厚生労働省 担当 デモ（デモデータ）",
+        Role.MINISTRY_STAFF,
+        ministry="厚生労働省",
+    ),
+    DemoAccount("admin", "管理者 デモ（デモデータ）", None, superuser=True),
+)
+
+
+@transaction.atomic
+def demo_accounts_ensure() -> list[DemoAccount]:
+    """Create or reset the demo accounts (password, role group); rerunning duplicates nothing."""
+    for account in DEMO_ACCOUNTS:
+        user, _created = User.objects.get_or_create(username=account.username)
+        user.display_name = account.display_name
+        user.is_superuser = user.is_staff = account.superuser
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        if account.role is not None:
+            user.groups.set([Group.objects.get(name=account.role.value)])
+    return list(DEMO_ACCOUNTS)

@@ -1,0 +1,32 @@
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from core.demo import DEMO_PASSWORD, demo_accounts_ensure
+
+
+class Command(BaseCommand):
+    help = "Load master data and the demo data set (デモデータ) and create demo logins. Idempotent."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--url", default="http://127.0.0.1:8000/")
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="create demo accounts even with DEBUG off (never on a real deployment)",
+        )
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG and not options["allow_production"]:
+            raise CommandError(
+                "DEBUG が無効なため、既知のパスワードを持つデモアカウントは作成しません。/ "
+                "Refusing to create demo accounts with known passwords while DEBUG is off."
+            )
+        call_command("load_municipalities", stdout=self.stdout)
+        accounts = demo_accounts_ensure()
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS("デモ環境の準備ができました / Demo environment ready"))
+        self.stdout.write(f"  URL: {options['url']}")
+        self.stdout.write(f"  パスワード / password (all demo accounts): {DEMO_PASSWORD}")
+        for account in accounts:
+            self.stdout.write(f"  {account.username:<15} {account.display_name}")

@@ -1,0 +1,88 @@
+"""Shared fixtures: master data loaded once per test database, and the personas of STYLE.md."""
+
+import os
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from core.models import User
+from core.roles import Role
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The real master data is part of every test database, as it is of every deployment."""
+    with django_db_blocker.unblock():
+        call_command("load_municipalities", verbosity=0)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Deselect (not skip) tests for services this run does not have.
+
+    `postgres` tests need PostgreSQL, `celery_worker` tests a real worker; CI's services pass
+    has both and forbids skips, so every such test runs there.
+    """
+    from django.conf import settings
+
+    on_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    real_worker = os.environ.get("KYOTSUKA_REAL_WORKER") == "1"
+    keep, drop = [], []
+    for item in items:
+        if (item.get_closest_marker("postgres") and not on_postgres) or (
+            item.get_closest_marker("celery_worker") and not real_worker
+        ):
+            drop.append(item)
+        else:
+            keep.append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+def _make_user(username: str, role: Role | None = None, **extra) -> User:
+    user = User.objects.create_user(username=username, password="pw-for-tests-only", **extra)
+    if role is not None:
+        user.groups.add(Group.objects.get(name=role.value))
+    return user
+
+
+@pytest.fixture
+def make_user(db):
+    return _make_user
+
+
+@pytest.fixture
+def secretariat(db) -> User:
+    return _make_user("secretariat", Role.SECRETARIAT, display_name="事務局 太郎")
+
+
+@pytest.fixture
+def wt_member(db) -> User:
+    return _make_user("wt_member", Role.WT_MEMBER, display_name="WT 委員")
+
+
+@pytest.fixture
+def outsider(db) -> User:
+    return _make_user("outsider")
+
+
+@pytest.fixture
+def admin_user(db) -> User:
+    return _make_user("admin", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def wt_client(client, wt_member):
+    client.force_login(wt_member)
+    return client
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """With KYOTSUKA_FORBID_SKIPS=1 (CI's pass on real services) a skipped test is a failure."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and os.environ.get("KYOTSUKA_FORBID_SKIPS") == "1":
+        report.outcome = "failed"
+        report.longrepr = f"skipped in CI, where every test must run: {report.longrepr}"

@@ -1,0 +1,45 @@
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_page_requires_login(client):
+    for url in [reverse("home"), reverse("municipalities:association_list")]:
+        response = client.get(url)
+        assert response.status_code == 302
+        assert reverse("login") in response.url
+
+
+def test_login_page_is_in_japanese_by_default(client):
+    body = client.get(reverse("login")).content.decode()
+    assert 'lang="ja"' in body
+    assert "ログイン" in body
+
+
+def test_a_user_logs_in_and_sees_the_master_data_counts(client, wt_member):
+    response = client.post(
+        reverse("login"), {"username": "wt_member", "password": "pw-for-tests-only"}, follow=True
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "1,741" in body and "47" in body and "175" in body
+
+
+def test_a_wrong_password_gets_a_clear_message(client, wt_member):
+    response = client.post(reverse("login"), {"username": "wt_member", "password": "nope"})
+    assert response.status_code == 200
+    assert "正しいユーザー名とパスワードを入力してください" in response.content.decode()
+
+
+def test_the_language_switch_changes_the_interface_to_english(wt_client):
+    response = wt_client.post(reverse("set_language"), {"language": "en", "next": "/"}, follow=True)
+    body = response.content.decode()
+    assert 'lang="en"' in body
+    assert "Home" in body
+
+
+def test_health_check_needs_no_login(client):
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
