@@ -100,6 +100,8 @@ TEMPLATES = [
 ]
 
 # Database: SQLite file by default; DATABASE_URL=postgres://... in production-like mode.
+if not os.environ.get("DATABASE_URL"):
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{VAR_DIR / 'kyotsuka.sqlite3'}",
