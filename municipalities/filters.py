@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +14,9 @@ class LocalGovernmentFilter(django_filters.FilterSet):
         empty_label=_("すべて"),
         method="filter_prefecture",
     )
-    kind = django_filters.MultipleChoiceFilter(label=_("区分"), choices=Kind.choices)
+    kind = django_filters.MultipleChoiceFilter(
+        label=_("区分"), choices=Kind.choices, widget=forms.CheckboxSelectMultiple
+    )
     population_min = django_filters.NumberFilter(
         label=_("人口（以上）"), field_name="population", lookup_expr="gte", min_value=0
     )
