@@ -10,6 +10,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("candidates/", include("candidates.urls")),
     path("municipalities/", include("municipalities.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -6,5 +6,6 @@ from core.models import User
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    fieldsets = (*DjangoUserAdmin.fieldsets, (None, {"fields": ("display_name",)}))
-    list_display = ("username", "display_name", "email", "is_staff", "is_superuser")
+    fieldsets = (*DjangoUserAdmin.fieldsets, (None, {"fields": ("display_name", "ministry")}))
+    list_display = ("username", "display_name", "ministry", "is_staff", "is_superuser")
+    list_filter = (*DjangoUserAdmin.list_filter, "ministry")

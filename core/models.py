@@ -10,6 +10,15 @@ class User(AbstractUser):
     """A person using the product; roles are Django groups named after `Role` values."""
 
     display_name = models.CharField(_("表示名"), max_length=100, blank=True)
+    ministry = models.ForeignKey(
+        "candidates.Ministry",
+        verbose_name=_("所属府省庁"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        help_text=_("府省庁担当の場合、担当する府省庁"),
+    )
 
     class Meta:
         verbose_name = _("ユーザー")

@@ -40,6 +40,12 @@ def pytest_collection_modifyitems(config, items):
         items[:] = keep
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """PBKDF2 is slow on purpose; tests create many users and check no password strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def _make_user(username: str, role: Role | None = None, **extra) -> User:
     user = User.objects.create_user(username=username, password="pw-for-tests-only", **extra)
     if role is not None:

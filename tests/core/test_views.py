@@ -17,13 +17,19 @@ def test_login_page_is_in_japanese_by_default(client):
     assert "ログイン" in body
 
 
-def test_a_user_logs_in_and_sees_the_master_data_counts(client, wt_member):
+def test_a_wt_member_logs_in_and_lands_on_the_dashboard(client, wt_member):
     response = client.post(
         reverse("login"), {"username": "wt_member", "password": "pw-for-tests-only"}, follow=True
     )
-    body = response.content.decode()
     assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == reverse("candidates:dashboard")
+
+
+def test_a_login_without_a_role_sees_master_data_and_whom_to_ask(client, outsider):
+    client.force_login(outsider)
+    body = client.get(reverse("home")).content.decode()
     assert "1,741" in body and "47" in body and "175" in body
+    assert "事務局に役割の設定を依頼してください" in body
 
 
 def test_a_wrong_password_gets_a_clear_message(client, wt_member):
@@ -36,7 +42,7 @@ def test_the_language_switch_changes_the_interface_to_english(wt_client):
     response = wt_client.post(reverse("set_language"), {"language": "en", "next": "/"}, follow=True)
     body = response.content.decode()
     assert 'lang="en"' in body
-    assert "Home" in body
+    assert "Dashboard" in body
 
 
 def test_health_check_needs_no_login(client):

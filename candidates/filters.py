@@ -1,0 +1,91 @@
+import datetime as dt
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from candidates.lifecycle import JUDGMENTS, Stage
+from candidates.models import Candidate, Ministry
+from candidates.selectors import due_q, slipped_q
+from core.display import fiscal_year_display
+
+DUE_CHOICES = [(30, _("30日以内")), (90, _("90日以内")), (180, _("180日以内")), (365, _("1年以内"))]
+
+
+def fiscal_year_choices():
+    years = Candidate.objects.order_by("-selected_fiscal_year").values_list(
+        "selected_fiscal_year", flat=True
+    )
+    return [(year, fiscal_year_display(year)) for year in dict.fromkeys(years)]
+
+
+class CandidateFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("キーワード"), method="filter_text")
+    fiscal_year = django_filters.ChoiceFilter(
+        label=_("選定年度"),
+        field_name="selected_fiscal_year",
+        choices=fiscal_year_choices,
+        empty_label=_("すべて"),
+    )
+    ministry = django_filters.ModelChoiceFilter(
+        label=_("府省庁"),
+        queryset=Ministry.objects.all(),
+        empty_label=_("すべて"),
+        method="filter_ministry",
+    )
+    stage = django_filters.MultipleChoiceFilter(
+        label=_("段階"), choices=Stage.choices, widget=forms.CheckboxSelectMultiple
+    )
+    judgment = django_filters.ChoiceFilter(
+        label=_("判断"),
+        choices=[(s.value, s.label) for s in JUDGMENTS],
+        empty_label=_("すべて"),
+    )
+    slipped = django_filters.BooleanFilter(
+        label=_("遅れのあるもののみ"),
+        method="filter_slipped",
+        widget=forms.CheckboxInput,
+    )
+    due_within = django_filters.ChoiceFilter(
+        label=_("期限が近いもの"),
+        choices=DUE_CHOICES,
+        empty_label=_("指定しない"),
+        method="filter_due",
+    )
+
+    class Meta:
+        model = Candidate
+        fields = ["q", "fiscal_year", "ministry", "stage", "judgment", "slipped", "due_within"]
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()[:100]
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__contains=value) | Q(summary__contains=value) | Q(business_area__contains=value)
+        )
+
+    def filter_ministry(self, queryset, name, value):
+        return queryset.filter(
+            Q(lead_ministry=value)
+            | Q(
+                pk__in=Candidate.co_ministries.through.objects.filter(ministry=value).values(
+                    "candidate"
+                )
+            )
+        )
+
+    def filter_slipped(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(
+            pk__in=Candidate.objects.filter(slipped_q("milestones__")).values("pk")
+        )
+
+    def filter_due(self, queryset, name, value):
+        end = timezone.localdate() + dt.timedelta(days=int(value))
+        return queryset.filter(
+            pk__in=Candidate.objects.filter(due_q(end, "milestones__")).values("pk")
+        )

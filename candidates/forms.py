@@ -1,0 +1,137 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from candidates.lifecycle import Stage, allowed_next
+from candidates.models import Candidate, MilestoneKind, Ministry, ProgressStatus
+from core.display import fiscal_year_display
+from core.forms import AccessibleForm, DateInput
+from hearings.models import Meeting
+
+
+def _fiscal_year_choices():
+    this_year = timezone.localdate().year
+    return [(year, fiscal_year_display(year)) for year in range(this_year + 1, 2023, -1)]
+
+
+class VersionedForm(AccessibleForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class CandidateForm(VersionedForm):
+    name = forms.CharField(label=_("名称"), max_length=200)
+    business_area = forms.CharField(label=_("業務分野"), max_length=100, required=False)
+    summary = forms.CharField(
+        label=_("概要"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    selected_fiscal_year = forms.TypedChoiceField(
+        label=_("選定年度"), choices=_fiscal_year_choices, coerce=int
+    )
+    lead_ministry = forms.ModelChoiceField(label=_("主担当府省庁"), queryset=Ministry.objects.all())
+    co_ministries = forms.ModelMultipleChoiceField(
+        label=_("共同担当府省庁"),
+        queryset=Ministry.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    @classmethod
+    def initial_for(cls, candidate: Candidate) -> dict:
+        return {
+            "name": candidate.name,
+            "business_area": candidate.business_area,
+            "summary": candidate.summary,
+            "selected_fiscal_year": candidate.selected_fiscal_year,
+            "lead_ministry": candidate.lead_ministry,
+            "co_ministries": list(candidate.co_ministries.all()),
+            "version": candidate.version,
+        }
+
+
+class TransitionForm(VersionedForm):
+    # Every stage is accepted here so that an illegal jump reaches the lifecycle rule and gets
+    # its specific message; the select only offers the legal next stages.
+    to_stage = forms.ChoiceField(label=_("次の段階"), choices=Stage.choices)
+    decided_on = forms.DateField(label=_("決定日"), widget=DateInput)
+    meeting = forms.ModelChoiceField(
+        label=_("決定した会議"), queryset=Meeting.objects.all(), required=False
+    )
+    meeting_text = forms.CharField(
+        label=_("決定した会議（一覧にない場合）"),
+        max_length=200,
+        required=False,
+        help_text=_("例：第9回ワーキングチーム"),
+    )
+    note = forms.CharField(
+        label=_("備考・理由"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("同意を省略する場合は理由が必須です。"),
+    )
+
+    def __init__(self, *args, candidate: Candidate, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_stage"].widget.choices = [
+            (stage, Stage(stage).label) for stage in allowed_next(candidate.stage)
+        ]
+        self.fields["meeting"].queryset = Meeting.objects.order_by("-date")[:200]
+        self.initial.setdefault("version", candidate.version)
+        self.initial.setdefault("decided_on", timezone.localdate())
+
+
+class MilestoneCreateForm(AccessibleForm):
+    kind = forms.ChoiceField(label=_("種類"), choices=MilestoneKind.choices)
+    name = forms.CharField(label=_("名称（「その他」の場合）"), max_length=100, required=False)
+    baseline_date = forms.DateField(label=_("基準日（推進方針）"), widget=DateInput, required=False)
+    planned_date = forms.DateField(label=_("現在の予定日"), widget=DateInput, required=False)
+
+    def __init__(self, *args, can_set_baseline: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not can_set_baseline:
+            del self.fields["baseline_date"]
+
+
+class MilestoneUpdateForm(VersionedForm):
+    planned_date = forms.DateField(label=_("現在の予定日"), widget=DateInput, required=False)
+    actual_date = forms.DateField(label=_("実績日"), widget=DateInput, required=False)
+    progress_note = forms.CharField(
+        label=_("進捗メモ"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    reason = forms.CharField(
+        label=_("変更の理由"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("予定を後ろ倒しにする場合は必須です。"),
+    )
+    added_value = forms.CharField(
+        label=_("付加価値"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("後ろ倒しに見合う付加価値があれば記入してください。"),
+    )
+
+
+class RebaselineForm(VersionedForm):
+    baseline_date = forms.DateField(label=_("新しい基準日"), widget=DateInput, required=False)
+    reason = forms.CharField(
+        label=_("変更の理由"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("例：推進方針の変更に協議会が同意（令和8年2月4日）"),
+    )
+
+
+class ProgressUpdateForm(AccessibleForm):
+    as_of = forms.DateField(label=_("時点"), widget=DateInput)
+    status = forms.ChoiceField(label=_("状況"), choices=ProgressStatus.choices)
+    cost_note = forms.CharField(
+        label=_("費用"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    function_note = forms.CharField(
+        label=_("機能"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    schedule_note = forms.CharField(
+        label=_("スケジュール"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    next_steps = forms.CharField(
+        label=_("今後の予定"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )

@@ -1,0 +1,84 @@
+"""The official lifecycle of a common-platform candidate (基本方針, 2024-06-18).
+
+候補選定 → 実現可能性調査 → 中間報告 → judgment → 推進方針案 → 同意 (or 同意省略) → 推進中 → 供用開始;
+the judgments 共通化以外の方法が妥当 and 見送り lead instead to 協議会へ報告 → optional 個別協議要請.
+Every allowed move is listed in TRANSITIONS; anything else is an illegal jump.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Stage(models.TextChoices):
+    SELECTED = "selected", _("候補選定")
+    FEASIBILITY = "feasibility", _("実現可能性調査")
+    INTERIM = "interim", _("中間報告")
+    JUDGED_PROCEED = "judged_proceed", _("判断：共通化を進める")
+    JUDGED_CONDITIONAL = "judged_conditional", _("判断：条件を整備して進める")
+    JUDGED_OTHER_METHOD = "judged_other_method", _("判断：共通化以外の方法が妥当")
+    JUDGED_NOT_PURSUED = "judged_not_pursued", _("判断：見送り")
+    POLICY_DRAFT = "policy_draft", _("推進方針案")
+    CONSENTED = "consented", _("同意")
+    CONSENT_OMITTED = "consent_omitted", _("同意省略")
+    IN_PROGRESS = "in_progress", _("推進中")
+    IN_SERVICE = "in_service", _("供用開始")
+    REPORTED = "reported", _("協議会へ報告")
+    CONSULTATION_REQUESTED = "consultation_requested", _("個別協議要請")
+
+
+JUDGMENTS = (
+    Stage.JUDGED_PROCEED,
+    Stage.JUDGED_CONDITIONAL,
+    Stage.JUDGED_OTHER_METHOD,
+    Stage.JUDGED_NOT_PURSUED,
+)
+
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    Stage.SELECTED: (Stage.FEASIBILITY,),
+    Stage.FEASIBILITY: (Stage.INTERIM,),
+    Stage.INTERIM: JUDGMENTS,
+    Stage.JUDGED_PROCEED: (Stage.POLICY_DRAFT,),
+    Stage.JUDGED_CONDITIONAL: (Stage.POLICY_DRAFT,),
+    Stage.JUDGED_OTHER_METHOD: (Stage.REPORTED,),
+    Stage.JUDGED_NOT_PURSUED: (Stage.REPORTED,),
+    Stage.POLICY_DRAFT: (Stage.CONSENTED, Stage.CONSENT_OMITTED),
+    Stage.CONSENTED: (Stage.IN_PROGRESS,),
+    Stage.CONSENT_OMITTED: (Stage.IN_PROGRESS,),
+    Stage.IN_PROGRESS: (Stage.IN_SERVICE,),
+    Stage.IN_SERVICE: (),
+    Stage.REPORTED: (Stage.CONSULTATION_REQUESTED,),
+    Stage.CONSULTATION_REQUESTED: (),
+}
+
+# From consent on, a candidate is a decided target: 「共通化対象（令和7年度決定分）」.
+DECIDED_STAGES = (Stage.CONSENTED, Stage.CONSENT_OMITTED, Stage.IN_PROGRESS, Stage.IN_SERVICE)
+# Stages whose transition note is a required reason (consent may be omitted only with one).
+REASON_REQUIRED = (Stage.CONSENT_OMITTED,)
+# The main line of the lifecycle in display order, for progress steppers and summaries.
+MAIN_LINE = (
+    Stage.SELECTED,
+    Stage.FEASIBILITY,
+    Stage.INTERIM,
+    Stage.JUDGED_PROCEED,
+    Stage.POLICY_DRAFT,
+    Stage.CONSENTED,
+    Stage.IN_PROGRESS,
+    Stage.IN_SERVICE,
+)
+
+
+def allowed_next(stage: str) -> tuple[str, ...]:
+    return TRANSITIONS.get(stage, ())
+
+
+def can_move(from_stage: str, to_stage: str) -> bool:
+    return to_stage in allowed_next(from_stage)
+
+
+def is_decided(stage: str) -> bool:
+    return stage in DECIDED_STAGES
+
+
+def judgment_of(history: list[str]) -> str | None:
+    """The judgment a candidate received, read from the stages it has passed through."""
+    return next((stage for stage in reversed(history) if stage in JUDGMENTS), None)

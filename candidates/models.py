@@ -1,0 +1,314 @@
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from candidates.lifecycle import JUDGMENTS, Stage, is_decided
+from core.display import fiscal_year_display
+
+
+class Ministry(models.Model):
+    """A responsible ministry (制度所管府省庁), optionally one of its bureaus."""
+
+    name = models.CharField(_("府省庁名"), max_length=50)
+    bureau = models.CharField(_("部局"), max_length=100, blank=True)
+    name_en = models.CharField(_("英語名称"), max_length=150, blank=True)
+    display_order = models.PositiveSmallIntegerField(_("表示順"), default=100)
+
+    class Meta:
+        verbose_name = _("府省庁")
+        verbose_name_plural = _("府省庁")
+        ordering = ["display_order", "name", "bureau"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "bureau"], name="ministry_name_bureau_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}{self.bureau}" if self.bureau else self.name
+
+
+class CandidateQuerySet(models.QuerySet):
+    def decided(self):
+        return self.filter(stage__in=[s.value for s in Stage if is_decided(s)])
+
+    def for_ministry(self, ministry):
+        """Candidates the ministry is responsible for, as lead or co-responsible."""
+        return self.filter(Q(lead_ministry=ministry) | Q(co_ministries=ministry)).distinct()
+
+
+class Candidate(models.Model):
+    """A common-platform candidate (共通化対象候補) and where it stands in the lifecycle."""
+
+    name = models.CharField(_("名称"), max_length=200)
+    summary = models.TextField(_("概要"), blank=True)
+    business_area = models.CharField(_("業務分野"), max_length=100, blank=True)
+    selected_fiscal_year = models.PositiveSmallIntegerField(
+        _("選定年度"), help_text=_("西暦の開始年（例：2025 = 令和7年度）")
+    )
+    decided_fiscal_year = models.PositiveSmallIntegerField(_("決定年度"), null=True, blank=True)
+    lead_ministry = models.ForeignKey(
+        Ministry,
+        verbose_name=_("主担当府省庁"),
+        on_delete=models.PROTECT,
+        related_name="led_candidates",
+    )
+    co_ministries = models.ManyToManyField(
+        Ministry, verbose_name=_("共同担当府省庁"), related_name="co_candidates", blank=True
+    )
+    stage = models.CharField(
+        _("段階"), max_length=30, choices=Stage.choices, default=Stage.SELECTED, db_index=True
+    )
+    judgment = models.CharField(
+        _("判断"),
+        max_length=30,
+        choices=[(s.value, s.label) for s in JUDGMENTS],
+        blank=True,
+        db_index=True,
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[co_ministries], excluded_fields=["updated_at"])
+    objects = CandidateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("共通化候補")
+        verbose_name_plural = _("共通化候補")
+        ordering = ["-selected_fiscal_year", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decided_fiscal_year__isnull=True)
+                | Q(decided_fiscal_year__gte=F("selected_fiscal_year")),
+                name="candidate_decided_not_before_selected",
+            ),
+            models.CheckConstraint(
+                condition=Q(selected_fiscal_year__gte=2019) & Q(selected_fiscal_year__lte=2100),
+                name="candidate_selected_year_plausible",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("candidates:detail", args=[self.pk])
+
+    @property
+    def next_milestone(self) -> "Milestone | None":
+        """The earliest milestone still to be reached (reads prefetched milestones)."""
+        pending = [m for m in self.milestones.all() if m.actual_date is None and m.planned_date]
+        return min(pending, key=lambda m: m.planned_date, default=None)
+
+    @property
+    def is_decided(self) -> bool:
+        return is_decided(self.stage)
+
+    @property
+    def official_label(self) -> str:
+        """「共通化候補（令和7年度選定分）」 or, once decided, 「共通化対象（令和7年度決定分）」."""
+        if self.is_decided and self.decided_fiscal_year:
+            return gettext("共通化対象（%(fy)s決定分）") % {
+                "fy": fiscal_year_display(self.decided_fiscal_year)
+            }
+        return gettext("共通化候補（%(fy)s選定分）") % {
+            "fy": fiscal_year_display(self.selected_fiscal_year)
+        }
+
+
+class LifecycleTransition(models.Model):
+    """One decision moving a candidate between stages: when, where decided, why, by whom."""
+
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("候補")
+    )
+    from_stage = models.CharField(_("変更前"), max_length=30, choices=Stage.choices, blank=True)
+    to_stage = models.CharField(_("変更後"), max_length=30, choices=Stage.choices)
+    decided_on = models.DateField(_("決定日"))
+    meeting = models.ForeignKey(
+        "hearings.Meeting",
+        verbose_name=_("決定した会議"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="decisions",
+    )
+    meeting_text = models.CharField(_("決定した会議（自由記述）"), max_length=200, blank=True)
+    note = models.TextField(_("備考・理由"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("記録者")
+    )
+    recorded_at = models.DateTimeField(_("記録日時"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("段階の変更")
+        verbose_name_plural = _("段階の変更")
+        ordering = ["decided_on", "recorded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.candidate}: {self.get_from_stage_display()} → {self.get_to_stage_display()}"
+
+
+class MilestoneKind(models.TextChoices):
+    POLICY_DECISION = "policy_decision", _("推進方針決定")
+    REQUIREMENTS = "requirements", _("要件定義")
+    PROCUREMENT = "procurement", _("調達")
+    DEVELOPMENT = "development", _("設計・開発")
+    PILOT = "pilot", _("実証")
+    SERVICE_START = "service_start", _("供用開始")
+    OTHER = "other", _("その他")
+
+
+class MilestoneQuerySet(models.QuerySet):
+    def with_slip(self):
+        """Annotate the effective date (actual, else planned); slip is derived from it."""
+        return self.annotate(
+            effective_date=models.functions.Coalesce("actual_date", "planned_date")
+        )
+
+    def slipped(self):
+        return self.with_slip().filter(
+            baseline_date__isnull=False, effective_date__gt=F("baseline_date")
+        )
+
+    def due_between(self, start: dt.date, end: dt.date):
+        return self.filter(actual_date__isnull=True, planned_date__range=(start, end))
+
+
+class Milestone(models.Model):
+    """A dated step of a candidate's schedule: baseline (adopted policy), planned, actual."""
+
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("候補")
+    )
+    kind = models.CharField(_("種類"), max_length=30, choices=MilestoneKind.choices)
+    name = models.CharField(_("名称（その他の場合）"), max_length=100, blank=True)
+    position = models.PositiveSmallIntegerField(_("順序"), default=0)
+    baseline_date = models.DateField(
+        _("基準日（推進方針）"),
+        null=True,
+        blank=True,
+        help_text=_("同意された推進方針での予定日。事務局のみ変更できます。"),
+    )
+    planned_date = models.DateField(_("現在の予定日"), null=True, blank=True)
+    actual_date = models.DateField(_("実績日"), null=True, blank=True)
+    progress_note = models.TextField(_("進捗メモ"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = MilestoneQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("マイルストーン")
+        verbose_name_plural = _("マイルストーン")
+        ordering = ["candidate", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="other") | ~Q(name=""), name="milestone_other_needs_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return self.name if self.kind == MilestoneKind.OTHER else str(self.get_kind_display())
+
+    @property
+    def effective(self) -> dt.date | None:
+        return self.actual_date or self.planned_date
+
+    @property
+    def slip_days(self) -> int | None:
+        """Days later (+) or earlier (-) than the baseline; None without both dates."""
+        if self.baseline_date is None or self.effective is None:
+            return None
+        return (self.effective - self.baseline_date).days
+
+    @property
+    def is_slipped(self) -> bool:
+        return (self.slip_days or 0) > 0
+
+
+class DateField(models.TextChoices):
+    BASELINE = "baseline_date", _("基準日")
+    PLANNED = "planned_date", _("予定日")
+    ACTUAL = "actual_date", _("実績日")
+
+
+class MilestoneChange(models.Model):
+    """A change of one milestone date, kept for ever: old, new, why, added value, who, when."""
+
+    milestone = models.ForeignKey(
+        Milestone,
+        on_delete=models.CASCADE,
+        related_name="changes",
+        verbose_name=_("マイルストーン"),
+    )
+    field = models.CharField(_("項目"), max_length=20, choices=DateField.choices)
+    old_date = models.DateField(_("変更前"), null=True, blank=True)
+    new_date = models.DateField(_("変更後"), null=True, blank=True)
+    reason = models.TextField(_("理由"), blank=True)
+    added_value = models.TextField(_("付加価値"), blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("変更者")
+    )
+    changed_at = models.DateTimeField(_("変更日時"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("日付の変更")
+        verbose_name_plural = _("日付の変更")
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.milestone}: {self.old_date} → {self.new_date}"
+
+    @property
+    def is_later(self) -> bool:
+        return bool(self.old_date and self.new_date and self.new_date > self.old_date)
+
+    @property
+    def delta_days(self) -> int | None:
+        if self.old_date and self.new_date:
+            return (self.new_date - self.old_date).days
+        return None
+
+
+class ProgressStatus(models.TextChoices):
+    ON_TRACK = "on_track", _("順調")
+    AT_RISK = "at_risk", _("懸念あり")
+    DELAYED = "delayed", _("遅延")
+
+
+class ProgressUpdate(models.Model):
+    """A periodic progress report by the ministry: cost, function and schedule judged together."""
+
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.CASCADE, related_name="progress_updates", verbose_name=_("候補")
+    )
+    as_of = models.DateField(_("時点"))
+    status = models.CharField(_("状況"), max_length=20, choices=ProgressStatus.choices)
+    cost_note = models.TextField(_("費用"), blank=True)
+    function_note = models.TextField(_("機能"), blank=True)
+    schedule_note = models.TextField(_("スケジュール"), blank=True)
+    next_steps = models.TextField(_("今後の予定"), blank=True)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("記入者")
+    )
+    created_at = models.DateTimeField(_("記入日時"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("進捗報告")
+        verbose_name_plural = _("進捗報告")
+        ordering = ["-as_of", "-created_at"]
+        get_latest_by = ["as_of", "created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} ({self.as_of})"

@@ -1,0 +1,40 @@
+"""Who may see and change candidates: by role, and for ministry staff by ministry, per object.
+
+Views, forms and services all ask these functions; none of them re-implements a rule.
+"""
+
+from candidates.models import Candidate, Ministry
+from core.models import User
+
+
+def can_view(user: User) -> bool:
+    """Any of the product's roles may read candidates; a login with no role may not."""
+    return user.is_authenticated and (
+        user.is_superuser or user.is_secretariat or user.is_wt_member or user.is_ministry_staff
+    )
+
+
+def can_manage(user: User) -> bool:
+    """Register candidates, record lifecycle decisions and change baselines: the secretariat."""
+    return user.is_authenticated and user.is_secretariat
+
+
+def responsible_ministries(candidate: Candidate) -> list[Ministry]:
+    return [candidate.lead_ministry, *candidate.co_ministries.all()]
+
+
+def is_responsible(user: User, candidate: Candidate) -> bool:
+    """Ministry staff of the lead or a co-responsible ministry; staff of a ministry without a
+    bureau also answer for its bureaus (国土交通省 covers 国土交通省道路局)."""
+    if not (user.is_authenticated and user.is_ministry_staff and user.ministry_id):
+        return False
+    own = user.ministry
+    for ministry in responsible_ministries(candidate):
+        if ministry.pk == own.pk or (not own.bureau and ministry.name == own.name):
+            return True
+    return False
+
+
+def can_edit_schedule(user: User, candidate: Candidate) -> bool:
+    """Edit planned/actual dates, progress notes and progress updates of a candidate."""
+    return can_manage(user) or is_responsible(user, candidate)

@@ -1,0 +1,408 @@
+"""Every write to candidates, their lifecycle, schedules and progress.
+
+Each service authorises the user (PermissionDenied), validates (ValidationError with messages
+per field), refuses a stale edit (ConcurrentEditError) and writes in one transaction, so a
+refused call changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from candidates import lifecycle, permissions
+from candidates.models import (
+    Candidate,
+    DateField,
+    LifecycleTransition,
+    Milestone,
+    MilestoneChange,
+    MilestoneKind,
+    Ministry,
+    ProgressUpdate,
+)
+from core import wareki
+from core.display import date_display
+from core.models import User
+
+LATEST_PLAUSIBLE_DATE = dt.date(2100, 12, 31)
+
+
+class ConcurrentEditError(ValidationError):
+    """Someone else saved this record since it was loaded; `current` is what they saved."""
+
+    def __init__(self, current):
+        super().__init__(
+            _(
+                "この項目は読み込んだ後に他の人が更新しました。最新の内容を確認してから、"
+                "もう一度保存してください。"
+            ),
+            code="stale",
+        )
+        self.current = current
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _refuse(message: str) -> PermissionDenied:
+    return PermissionDenied(message)
+
+
+def _check_version(obj, version: int | None) -> None:
+    if version is not None and obj.version != version:
+        raise ConcurrentEditError(obj)
+
+
+def _save(obj, user: User, reason: str = "") -> None:
+    """Validate and save, recording who changed it (and why) in the history."""
+    obj.full_clean()
+    obj._history_user = user
+    if reason:
+        obj._change_reason = reason[:100]
+    obj.save()
+
+
+# --- candidates -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def candidate_create(
+    *,
+    user: User,
+    name: str,
+    selected_fiscal_year: int,
+    lead_ministry: Ministry,
+    co_ministries: list[Ministry] | tuple = (),
+    summary: str = "",
+    business_area: str = "",
+) -> Candidate:
+    """Register a candidate selected by the council (stage 候補選定)."""
+    if not permissions.can_manage(user):
+        raise _refuse(_("候補を登録できるのは事務局のみです。"))
+    candidate = Candidate(
+        name=name.strip(),
+        summary=summary,
+        business_area=business_area,
+        selected_fiscal_year=selected_fiscal_year,
+        lead_ministry=lead_ministry,
+    )
+    _save(candidate, user)
+    candidate.co_ministries.set([m for m in co_ministries if m.pk != lead_ministry.pk])
+    return candidate
+
+
+@transaction.atomic
+def candidate_update(
+    *,
+    user: User,
+    candidate: Candidate,
+    version: int | None,
+    name: str,
+    summary: str,
+    business_area: str,
+    selected_fiscal_year: int,
+    lead_ministry: Ministry,
+    co_ministries: list[Ministry] | tuple = (),
+) -> Candidate:
+    """Change a candidate's descriptive fields (not its stage) with an optimistic version check."""
+    if not permissions.can_manage(user):
+        raise _refuse(_("候補を編集できるのは事務局のみです。"))
+    current = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    _check_version(current, version)
+    current.name = name.strip()
+    current.summary = summary
+    current.business_area = business_area
+    current.selected_fiscal_year = selected_fiscal_year
+    current.lead_ministry = lead_ministry
+    current.version += 1
+    _save(current, user)
+    current.co_ministries.set([m for m in co_ministries if m.pk != lead_ministry.pk])
+    return current
+
+
+@transaction.atomic
+def candidate_transition(
+    *,
+    user: User,
+    candidate: Candidate,
+    to_stage: str,
+    decided_on: dt.date,
+    version: int | None = None,
+    meeting=None,
+    meeting_text: str = "",
+    note: str = "",
+) -> LifecycleTransition:
+    """Record a lifecycle decision and move the candidate to its new stage."""
+    if not permissions.can_manage(user):
+        raise _refuse(_("段階の変更を記録できるのは事務局のみです。"))
+    current = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    _check_version(current, version)
+    errors: dict[str, list[str]] = {}
+    if not lifecycle.can_move(current.stage, to_stage):
+        allowed = "、".join(
+            str(lifecycle.Stage(s).label) for s in lifecycle.allowed_next(current.stage)
+        )
+        errors["to_stage"] = [
+            _("「%(from)s」から「%(to)s」へは移れません。次に進める段階：%(allowed)s")
+            % {
+                "from": lifecycle.Stage(current.stage).label,
+                "to": lifecycle.Stage(to_stage).label
+                if to_stage in lifecycle.Stage.values
+                else to_stage,
+                "allowed": allowed or _("なし（最終段階です）"),
+            }
+        ]
+    if to_stage in lifecycle.REASON_REQUIRED and not note.strip():
+        errors["note"] = [
+            _("同意を省略する場合は、その理由（災害等の緊急時など）を記入してください。")
+        ]
+    errors.update(_decision_date_errors(current, decided_on))
+    if errors:
+        raise ValidationError(errors)
+
+    transition = LifecycleTransition(
+        candidate=current,
+        from_stage=current.stage,
+        to_stage=to_stage,
+        decided_on=decided_on,
+        meeting=meeting,
+        meeting_text=meeting_text.strip(),
+        note=note.strip(),
+        recorded_by=user,
+    )
+    transition.full_clean()
+    transition.save()
+    current.stage = to_stage
+    if to_stage in lifecycle.JUDGMENTS:
+        current.judgment = to_stage
+    if lifecycle.is_decided(to_stage) and current.decided_fiscal_year is None:
+        current.decided_fiscal_year = wareki.fiscal_year_of(decided_on)
+    current.version += 1
+    _save(current, user, reason=str(lifecycle.Stage(to_stage).label))
+    return transition
+
+
+def _decision_date_errors(candidate: Candidate, decided_on: dt.date) -> dict[str, list[str]]:
+    if decided_on > _today():
+        return {"decided_on": [_("決定日に未来の日付は指定できません。")]}
+    selected_start = wareki.fiscal_year_bounds(candidate.selected_fiscal_year)[0]
+    if decided_on < selected_start:
+        return {
+            "decided_on": [
+                _("決定日が選定年度の開始（%(date)s）より前です。")
+                % {"date": date_display(selected_start)}
+            ]
+        }
+    last = candidate.transitions.order_by("-decided_on").first()
+    if last and decided_on < last.decided_on:
+        return {
+            "decided_on": [
+                _("決定日が直前の決定（%(date)s）より前です。")
+                % {"date": date_display(last.decided_on)}
+            ]
+        }
+    return {}
+
+
+# --- milestones -------------------------------------------------------------------------
+
+
+def _date_range_errors(candidate: Candidate, field: str, value: dt.date | None) -> list[str]:
+    if value is None:
+        return []
+    earliest = wareki.fiscal_year_bounds(candidate.selected_fiscal_year)[0]
+    if value < earliest:
+        return [
+            _("%(date)s は候補の選定年度（%(fy)s）より前の日付です。")
+            % {
+                "date": date_display(value),
+                "fy": wareki.fiscal_year_label(candidate.selected_fiscal_year),
+            }
+        ]
+    if value > LATEST_PLAUSIBLE_DATE:
+        return [_("日付が遠い将来すぎます。入力を確認してください。")]
+    if field == DateField.ACTUAL and value > _today():
+        return [_("実績日に未来の日付は指定できません。")]
+    return []
+
+
+@transaction.atomic
+def milestone_create(
+    *,
+    user: User,
+    candidate: Candidate,
+    kind: str,
+    name: str = "",
+    baseline_date: dt.date | None = None,
+    planned_date: dt.date | None = None,
+) -> Milestone:
+    """Add a milestone to a candidate's schedule; only the secretariat sets its baseline."""
+    if not permissions.can_edit_schedule(user, candidate):
+        raise _refuse(_("この候補のスケジュールを編集する権限がありません。"))
+    if baseline_date is not None and not permissions.can_manage(user):
+        raise _refuse(_("基準日を設定できるのは事務局のみです。"))
+    errors = {
+        f: msgs
+        for f, msgs in (
+            ("baseline_date", _date_range_errors(candidate, DateField.BASELINE, baseline_date)),
+            ("planned_date", _date_range_errors(candidate, DateField.PLANNED, planned_date)),
+        )
+        if msgs
+    }
+    if kind == MilestoneKind.OTHER and not name.strip():
+        errors["name"] = [_("「その他」のマイルストーンには名称を入力してください。")]
+    if errors:
+        raise ValidationError(errors)
+    last = candidate.milestones.order_by("-position").first()
+    milestone = Milestone(
+        candidate=candidate,
+        kind=kind,
+        name=name.strip() if kind == MilestoneKind.OTHER else "",
+        position=(last.position + 1) if last else 0,
+        baseline_date=baseline_date,
+        planned_date=planned_date or baseline_date,
+    )
+    _save(milestone, user)
+    return milestone
+
+
+@transaction.atomic
+def milestone_update(
+    *,
+    user: User,
+    milestone: Milestone,
+    version: int | None,
+    planned_date: dt.date | None,
+    actual_date: dt.date | None,
+    progress_note: str,
+    reason: str = "",
+    added_value: str = "",
+) -> Milestone:
+    """Change planned/actual dates and the progress note; a later date needs a reason.
+
+    Each date change is kept as a MilestoneChange (old, new, reason, added value, who, when).
+    """
+    current = Milestone.objects.select_for_update().select_related("candidate").get(pk=milestone.pk)
+    if not permissions.can_edit_schedule(user, current.candidate):
+        raise _refuse(_("この候補のスケジュールを編集する権限がありません。"))
+    _check_version(current, version)
+    new_values = {DateField.PLANNED: planned_date, DateField.ACTUAL: actual_date}
+    errors: dict[str, list[str]] = {}
+    for field, value in new_values.items():
+        if messages := _date_range_errors(current.candidate, field, value):
+            errors[field.value] = messages
+    changed = {f: v for f, v in new_values.items() if getattr(current, f.value) != v}
+    later = [f for f, v in changed.items() if _is_later(getattr(current, f.value), v)]
+    if later and not reason.strip():
+        errors["reason"] = [
+            _(
+                "予定を後ろ倒しにする場合は理由が必要です（スケジュールの後ろ倒しには理由の説明"
+                "又は見合った付加価値が求められます）。"
+            )
+        ]
+    if errors:
+        raise ValidationError(errors)
+    for field, value in changed.items():
+        MilestoneChange.objects.create(
+            milestone=current,
+            field=field,
+            old_date=getattr(current, field.value),
+            new_date=value,
+            reason=reason.strip(),
+            added_value=added_value.strip(),
+            changed_by=user,
+        )
+        setattr(current, field.value, value)
+    if not changed and current.progress_note == progress_note:
+        return current
+    current.progress_note = progress_note
+    current.version += 1
+    _save(current, user, reason=reason)
+    return current
+
+
+def _is_later(old: dt.date | None, new: dt.date | None) -> bool:
+    """Moving a date later, or clearing a date that was set, is a slip that needs a reason."""
+    return old is not None and (new is None or new > old)
+
+
+@transaction.atomic
+def milestone_rebaseline(
+    *,
+    user: User,
+    milestone: Milestone,
+    version: int | None,
+    baseline_date: dt.date | None,
+    reason: str,
+) -> Milestone:
+    """Change the baseline (the date in the consented policy): secretariat only, always with a reason."""
+    if not permissions.can_manage(user):
+        raise _refuse(_("基準日を変更できるのは事務局のみです。"))
+    current = Milestone.objects.select_for_update().select_related("candidate").get(pk=milestone.pk)
+    _check_version(current, version)
+    errors: dict[str, list[str]] = {}
+    if messages := _date_range_errors(current.candidate, DateField.BASELINE, baseline_date):
+        errors["baseline_date"] = messages
+    if not reason.strip():
+        errors["reason"] = [_("基準日の変更には理由（推進方針の変更への同意など）が必要です。")]
+    if errors:
+        raise ValidationError(errors)
+    if current.baseline_date == baseline_date:
+        return current
+    MilestoneChange.objects.create(
+        milestone=current,
+        field=DateField.BASELINE,
+        old_date=current.baseline_date,
+        new_date=baseline_date,
+        reason=reason.strip(),
+        changed_by=user,
+    )
+    current.baseline_date = baseline_date
+    current.version += 1
+    _save(current, user, reason=reason)
+    return current
+
+
+# --- progress ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def progress_update_create(
+    *,
+    user: User,
+    candidate: Candidate,
+    as_of: dt.date,
+    status: str,
+    cost_note: str = "",
+    function_note: str = "",
+    schedule_note: str = "",
+    next_steps: str = "",
+) -> ProgressUpdate:
+    """Record a periodic progress report (cost, function and schedule judged together)."""
+    if not permissions.can_edit_schedule(user, candidate):
+        raise _refuse(_("この候補の進捗を報告する権限がありません。"))
+    if as_of > _today():
+        raise ValidationError({"as_of": [_("時点に未来の日付は指定できません。")]})
+    if not any(text.strip() for text in (cost_note, function_note, schedule_note, next_steps)):
+        raise ValidationError(
+            _("費用・機能・スケジュール・今後の予定のいずれかを記入してください。")
+        )
+    update = ProgressUpdate(
+        candidate=candidate,
+        as_of=as_of,
+        status=status,
+        cost_note=cost_note.strip(),
+        function_note=function_note.strip(),
+        schedule_note=schedule_note.strip(),
+        next_steps=next_steps.strip(),
+        written_by=user,
+    )
+    update.full_clean()
+    update.save()
+    return update

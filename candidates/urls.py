@@ -1,0 +1,19 @@
+from django.urls import path
+
+from candidates import views
+
+app_name = "candidates"
+urlpatterns = [
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("", views.candidate_index, name="list"),
+    path("export.<str:fmt>", views.candidate_export, name="export"),
+    path("slips/", views.slip_index, name="slips"),
+    path("new/", views.candidate_new, name="create"),
+    path("<int:pk>/", views.candidate_show, name="detail"),
+    path("<int:pk>/edit/", views.candidate_edit, name="edit"),
+    path("<int:pk>/transitions/", views.transition_new, name="transition_create"),
+    path("<int:pk>/milestones/new/", views.milestone_new, name="milestone_create"),
+    path("<int:pk>/progress/new/", views.progress_new, name="progress_create"),
+    path("milestones/<int:pk>/", views.milestone_edit, name="milestone_update"),
+    path("milestones/<int:pk>/baseline/", views.milestone_rebaseline, name="milestone_rebaseline"),
+]

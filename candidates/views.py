@@ -1,0 +1,392 @@
+"""HTTP for candidates: parse, authorise, call a service or selector, render or redirect."""
+
+from __future__ import annotations
+
+import datetime
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from candidates import permissions, selectors, services
+from candidates.exports import candidate_table, slip_table
+from candidates.filters import CandidateFilter
+from candidates.forms import (
+    CandidateForm,
+    MilestoneCreateForm,
+    MilestoneUpdateForm,
+    ProgressUpdateForm,
+    RebaselineForm,
+    TransitionForm,
+)
+from candidates.models import Candidate, Milestone
+from candidates.timeline import timeline_layout
+from core.display import date_display
+from core.spreadsheets import csv_bytes, xlsx_bytes
+
+PAGE_SIZE = 50
+
+
+def _current_values(form, current) -> list[tuple[str, str]]:
+    """What another user saved, field by field, to show beside a refused stale edit."""
+    values = []
+    for name, field in form.fields.items():
+        if name == "version" or not hasattr(current, name):
+            continue
+        value = getattr(current, name)
+        if hasattr(value, "all"):
+            value = "、".join(str(v) for v in value.all())
+        elif isinstance(value, datetime.date):
+            value = date_display(value)
+        values.append((str(field.label), str(value) if value not in (None, "") else "—"))
+    return values
+
+
+def viewer_required(view):
+    """Any product role may read; a login without a role gets 403."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not permissions.can_view(request.user):
+            raise PermissionDenied(
+                _("この画面を見る権限がありません。事務局にお問い合わせください。")
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def secretariat_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not permissions.can_manage(request.user):
+            raise PermissionDenied(_("この操作は事務局のみが行えます。"))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _filtered(request: HttpRequest) -> tuple[CandidateFilter, object]:
+    filterset = CandidateFilter(request.GET, queryset=selectors.candidate_list())
+    queryset = filterset.qs if filterset.is_valid() else Candidate.objects.none()
+    return filterset, queryset
+
+
+@require_GET
+@viewer_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    data = selectors.dashboard(today=today)
+    return render(request, "candidates/dashboard.html", {"dashboard": data, "today": today})
+
+
+@require_GET
+@viewer_required
+def candidate_index(request: HttpRequest) -> HttpResponse:
+    filterset, queryset = _filtered(request)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter": filterset,
+        "page": page,
+        "query": query.urlencode(),
+        "can_manage": permissions.can_manage(request.user),
+    }
+    return render(request, "candidates/list.html", context)
+
+
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@require_GET
+@viewer_required
+def candidate_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    _filterset, queryset = _filtered(request)
+    headers, rows = candidate_table(queryset)
+    stamp = timezone.localdate().isoformat()
+    if fmt == "csv":
+        return _download(
+            csv_bytes(headers, rows), f"candidates-{stamp}.csv", "text/csv; charset=utf-8"
+        )
+    return _download(xlsx_bytes(_("共通化候補"), headers, rows), f"candidates-{stamp}.xlsx", XLSX)
+
+
+@require_GET
+@viewer_required
+def slip_index(request: HttpRequest) -> HttpResponse:
+    _filterset, queryset = _filtered(request)
+    rows = selectors.slip_rows(candidates=queryset)
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        headers, table = slip_table(rows)
+        stamp = timezone.localdate().isoformat()
+        if fmt == "csv":
+            return _download(
+                csv_bytes(headers, table), f"slips-{stamp}.csv", "text/csv; charset=utf-8"
+            )
+        return _download(
+            xlsx_bytes(_("スケジュールの遅れ"), headers, table), f"slips-{stamp}.xlsx", XLSX
+        )
+    query = request.GET.copy()
+    query.pop("format", None)
+    return render(request, "candidates/slips.html", {"rows": rows, "query": query.urlencode()})
+
+
+def _detail_context(request: HttpRequest, candidate: Candidate, **extra) -> dict:
+    user = request.user
+    milestones = list(candidate.milestones.all())
+    context = {
+        "candidate": candidate,
+        "milestones": milestones,
+        "timeline": timeline_layout(milestones=milestones, today=timezone.localdate()),
+        "transitions": list(candidate.transitions.all()),
+        "progress_updates": list(candidate.progress_updates.all()),
+        "history": selectors.candidate_history(candidate=candidate),
+        "can_manage": permissions.can_manage(user),
+        "can_edit_schedule": permissions.can_edit_schedule(user, candidate),
+        "responsible": permissions.responsible_ministries(candidate),
+    }
+    if context["can_manage"] and "transition_form" not in extra:
+        context["transition_form"] = TransitionForm(candidate=candidate)
+    context.update(extra)
+    return context
+
+
+def _load_candidate(pk: int) -> Candidate:
+    try:
+        return selectors.candidate_detail(pk=pk)
+    except Candidate.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@require_GET
+@viewer_required
+def candidate_show(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = _load_candidate(pk)
+    return render(request, "candidates/detail.html", _detail_context(request, candidate))
+
+
+@require_http_methods(["GET", "POST"])
+@secretariat_required
+def candidate_new(request: HttpRequest) -> HttpResponse:
+    form = CandidateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            candidate = services.candidate_create(user=request.user, **data)
+        except ValidationError as exc:
+            form.apply_service_error(exc)
+        else:
+            messages.success(
+                request, _("候補「%(name)s」を登録しました。") % {"name": candidate.name}
+            )
+            return redirect(candidate)
+    return render(request, "candidates/form.html", {"form": form, "title": _("共通化候補の登録")})
+
+
+@require_http_methods(["GET", "POST"])
+@secretariat_required
+def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = get_object_or_404(Candidate, pk=pk)
+    form = CandidateForm(request.POST or None, initial=CandidateForm.initial_for(candidate))
+    current = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            candidate = services.candidate_update(
+                user=request.user, candidate=candidate, **form.cleaned_data
+            )
+        except services.ConcurrentEditError as exc:
+            form.add_error(None, exc)
+            current = exc.current
+        except ValidationError as exc:
+            form.apply_service_error(exc)
+        else:
+            messages.success(request, _("候補を更新しました。"))
+            return redirect(candidate)
+    return render(
+        request,
+        "candidates/form.html",
+        {
+            "form": form,
+            "title": _("共通化候補の編集"),
+            "candidate": candidate,
+            "current": current,
+            "current_values": _current_values(form, current) if current else [],
+        },
+    )
+
+
+@require_POST
+@secretariat_required
+def transition_new(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = _load_candidate(pk)
+    form = TransitionForm(request.POST, candidate=candidate)
+    if form.is_valid():
+        try:
+            transition = services.candidate_transition(
+                user=request.user, candidate=candidate, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.apply_service_error(exc)
+        else:
+            messages.success(
+                request,
+                _("段階を「%(stage)s」に変更しました。")
+                % {"stage": transition.get_to_stage_display()},
+            )
+            return redirect(candidate)
+    messages.error(request, _("段階の変更を記録できませんでした。入力内容を確認してください。"))
+    context = _detail_context(request, candidate, transition_form=form)
+    return render(request, "candidates/detail.html", context, status=400)
+
+
+def _schedule_guard(request: HttpRequest, candidate: Candidate) -> None:
+    if not permissions.can_edit_schedule(request.user, candidate):
+        raise PermissionDenied(
+            _("この候補のスケジュールを編集する権限がありません（担当府省庁のみ）。")
+        )
+
+
+@require_http_methods(["GET", "POST"])
+@viewer_required
+def milestone_new(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = get_object_or_404(Candidate.objects.select_related("lead_ministry"), pk=pk)
+    _schedule_guard(request, candidate)
+    form = MilestoneCreateForm(
+        request.POST or None, can_set_baseline=permissions.can_manage(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.milestone_create(user=request.user, candidate=candidate, **form.cleaned_data)
+        except ValidationError as exc:
+            form.apply_service_error(exc)
+        else:
+            messages.success(request, _("マイルストーンを追加しました。"))
+            return redirect(candidate)
+    return render(
+        request,
+        "candidates/form.html",
+        {"form": form, "title": _("マイルストーンの追加"), "candidate": candidate},
+    )
+
+
+def _load_milestone(request: HttpRequest, pk: int) -> Milestone:
+    milestone = get_object_or_404(
+        Milestone.objects.select_related("candidate__lead_ministry").prefetch_related(
+            "changes__changed_by"
+        ),
+        pk=pk,
+    )
+    return milestone
+
+
+@require_http_methods(["GET", "POST"])
+@viewer_required
+def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    milestone = _load_milestone(request, pk)
+    _schedule_guard(request, milestone.candidate)
+    initial = {
+        "planned_date": milestone.planned_date,
+        "actual_date": milestone.actual_date,
+        "progress_note": milestone.progress_note,
+        "version": milestone.version,
+    }
+    form = MilestoneUpdateForm(request.POST or None, initial=initial)
+    current = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.milestone_update(user=request.user, milestone=milestone, **form.cleaned_data)
+        except services.ConcurrentEditError as exc:
+            form.add_error(None, exc)
+            current = exc.current
+        except ValidationError as exc:
+            form.apply_service_error(exc)
+        else:
+            messages.success(request, _("「%(name)s」を更新しました。") % {"name": milestone.label})
+            return redirect(milestone.candidate)
+    return render(
+        request,
+        "candidates/milestone_form.html",
+        {
+            "form": form,
+            "title": _("マイルストーンの更新"),
+            "milestone": milestone,
+            "candidate": milestone.candidate,
+            "current": current,
+            "current_values": _current_values(form, current) if current else [],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@secretariat_required
+def milestone_rebaseline(request: HttpRequest, pk: int) -> HttpResponse:
+    milestone = _load_milestone(request, pk)
+    form = RebaselineForm(
+        request.POST or None,
+        initial={"baseline_date": milestone.baseline_date, "version": milestone.version},
+    )
+    current = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.milestone_rebaseline(
+                user=request.user, milestone=milestone, **form.cleaned_data
+            )
+        except services.ConcurrentEditError as exc:
+            form.add_error(None, exc)
+            current = exc.current
+        except ValidationError as exc:
+            form.apply_service_error(exc)
+        else:
+            messages.success(request, _("基準日を変更しました。"))
+            return redirect(milestone.candidate)
+    return render(
+        request,
+        "candidates/milestone_form.html",
+        {
+            "form": form,
+            "title": _("基準日の変更"),
+            "milestone": milestone,
+            "candidate": milestone.candidate,
+            "current": current,
+            "current_values": _current_values(form, current) if current else [],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@viewer_required
+def progress_new(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = get_object_or_404(Candidate.objects.select_related("lead_ministry"), pk=pk)
+    _schedule_guard(request, candidate)
+    form = ProgressUpdateForm(request.POST or None, initial={"as_of": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.progress_update_create(
+                user=request.user, candidate=candidate, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.apply_service_error(exc)
+        else:
+            messages.success(request, _("進捗報告を登録しました。"))
+            return redirect(candidate)
+    return render(
+        request,
+        "candidates/form.html",
+        {"form": form, "title": _("進捗報告の登録"), "candidate": candidate},
+    )

@@ -1,0 +1,97 @@
+"""Candidates fixtures: ministries, the two ministry personas, and a candidate walked to a stage."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from candidates import services
+from candidates.lifecycle import Stage
+from candidates.models import Candidate, Ministry
+from core.roles import Role
+
+TODAY = dt.date(2026, 11, 24)
+
+
+@pytest.fixture(autouse=True)
+def fixed_today():
+    """Services refuse future dates: every candidates test runs on a fixed day."""
+    with time_machine.travel(dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC), tick=False):
+        yield TODAY
+
+
+@pytest.fixture
+def mlit(db) -> Ministry:
+    return Ministry.objects.create(name="国土交通省", name_en="MLIT", display_order=15)
+
+
+@pytest.fixture
+def mhlw(db) -> Ministry:
+    return Ministry.objects.create(name="厚生労働省", name_en="MHLW", display_order=12)
+
+
+@pytest.fixture
+def ministry_mlit(make_user, mlit):
+    return make_user("ministry_mlit", Role.MINISTRY_STAFF, ministry=mlit)
+
+
+@pytest.fixture
+def ministry_mhlw(make_user, mhlw):
+    return make_user("ministry_mhlw", Role.MINISTRY_STAFF, ministry=mhlw)
+
+
+PATH_TO = {
+    Stage.SELECTED: [],
+    Stage.FEASIBILITY: [Stage.FEASIBILITY],
+    Stage.INTERIM: [Stage.FEASIBILITY, Stage.INTERIM],
+    Stage.POLICY_DRAFT: [
+        Stage.FEASIBILITY,
+        Stage.INTERIM,
+        Stage.JUDGED_PROCEED,
+        Stage.POLICY_DRAFT,
+    ],
+    Stage.CONSENTED: [
+        Stage.FEASIBILITY,
+        Stage.INTERIM,
+        Stage.JUDGED_PROCEED,
+        Stage.POLICY_DRAFT,
+        Stage.CONSENTED,
+    ],
+    Stage.IN_PROGRESS: [
+        Stage.FEASIBILITY,
+        Stage.INTERIM,
+        Stage.JUDGED_PROCEED,
+        Stage.POLICY_DRAFT,
+        Stage.CONSENTED,
+        Stage.IN_PROGRESS,
+    ],
+}
+
+
+@pytest.fixture
+def make_candidate(secretariat, mlit):
+    def make(
+        name="道路占用許可システム", stage=Stage.SELECTED, ministry=None, fiscal_year=2025, **extra
+    ) -> Candidate:
+        candidate = services.candidate_create(
+            user=secretariat,
+            name=name,
+            selected_fiscal_year=fiscal_year,
+            lead_ministry=ministry or mlit,
+            **extra,
+        )
+        day = dt.date(fiscal_year, 5, 1)
+        for step in PATH_TO[stage]:
+            services.candidate_transition(
+                user=secretariat, candidate=candidate, to_stage=step, decided_on=day
+            )
+            day += dt.timedelta(days=30)
+        candidate.refresh_from_db()
+        return candidate
+
+    return make
+
+
+@pytest.fixture
+def candidate(make_candidate):
+    return make_candidate(stage=Stage.IN_PROGRESS)

@@ -1,0 +1,247 @@
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from candidates import services
+from candidates.lifecycle import Stage
+from candidates.models import MilestoneChange, MilestoneKind
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def slipped(candidate, secretariat, ministry_mlit):
+    milestone = services.milestone_create(
+        user=secretariat,
+        candidate=candidate,
+        kind=MilestoneKind.REQUIREMENTS,
+        baseline_date=dt.date(2026, 6, 30),
+    )
+    services.milestone_update(
+        user=ministry_mlit,
+        milestone=milestone,
+        version=milestone.version,
+        planned_date=dt.date(2026, 9, 30),
+        actual_date=None,
+        progress_note="",
+        reason='=HYPERLINK("http://evil") 標準仕様書の改定',
+        added_value="<b>本人確認</b>",
+    )
+    milestone.refresh_from_db()
+    return milestone
+
+
+def test_a_login_without_a_role_is_refused_candidate_pages(client, outsider, candidate):
+    client.force_login(outsider)
+    for url in [
+        reverse("candidates:dashboard"),
+        reverse("candidates:list"),
+        candidate.get_absolute_url(),
+    ]:
+        assert client.get(url).status_code == 403
+
+
+def test_home_sends_role_holders_to_the_dashboard(client, wt_member):
+    client.force_login(wt_member)
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and response.url == reverse("candidates:dashboard")
+
+
+def test_dashboard_shows_slips_with_their_reasons(client, wt_member, slipped):
+    client.force_login(wt_member)
+    body = client.get(reverse("candidates:dashboard")).content.decode()
+    assert "要件定義" in body and "92日遅れ" in body and "標準仕様書の改定" in body
+    assert "<b>本人確認</b>" not in body and "&lt;b&gt;本人確認&lt;/b&gt;" in body
+
+
+def test_list_filters_slipped_candidates_of_one_ministry(
+    client, wt_member, make_candidate, slipped, mhlw
+):
+    make_candidate(name="介護認定", ministry=mhlw, stage=Stage.FEASIBILITY)
+    client.force_login(wt_member)
+    url = reverse("candidates:list")
+    names = lambda params: {c.name for c in client.get(url, params).context["page"]}  # noqa: E731
+    assert names({}) == {"道路占用許可システム", "介護認定"}
+    assert names({"slipped": "on"}) == {"道路占用許可システム"}
+    assert names({"ministry": mhlw.pk}) == {"介護認定"}
+    assert names({"ministry": mhlw.pk, "slipped": "on"}) == set()
+    assert names({"stage": ["feasibility"]}) == {"介護認定"}
+    assert names({"q": "占用"}) == {"道路占用許可システム"}
+    assert names({"due_within": 365}) == {"道路占用許可システム"}
+
+
+def test_bad_filter_values_give_a_message_not_a_500(client, wt_member, candidate):
+    client.force_login(wt_member)
+    response = client.get(
+        reverse("candidates:list"),
+        {"fiscal_year": "1 OR 1=1", "ministry": "abc", "due_within": "-5", "q": "x" * 10000},
+    )
+    assert response.status_code == 200
+    assert "絞り込み条件を確認してください" in response.content.decode()
+
+
+def test_list_and_dashboard_query_counts_do_not_grow_with_rows(
+    client, wt_member, make_candidate, secretariat, django_assert_max_num_queries
+):
+    client.force_login(wt_member)
+
+    def add(n):
+        for i in range(n):
+            c = make_candidate(name=f"候補{i}", stage=Stage.IN_PROGRESS)
+            services.milestone_create(
+                user=secretariat,
+                candidate=c,
+                kind=MilestoneKind.PILOT,
+                baseline_date=dt.date(2026, 12, 1),
+            )
+
+    add(2)
+    with django_assert_max_num_queries(12) as few:
+        client.get(reverse("candidates:list"))
+    with django_assert_max_num_queries(16) as dash_few:
+        client.get(reverse("candidates:dashboard"))
+    add(8)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("candidates:list"))
+    with django_assert_max_num_queries(len(dash_few.captured_queries)):
+        client.get(reverse("candidates:dashboard"))
+
+
+def test_candidate_page_shows_timeline_slip_reasons_and_history(client, wt_member, slipped):
+    client.force_login(wt_member)
+    response = client.get(slipped.candidate.get_absolute_url())
+    body = response.content.decode()
+    assert "<svg" in body
+    assert "標準仕様書の改定" in body
+    assert "共通化対象（令和7年度決定分）" in body
+    assert "変更履歴" in body and "ministry_mlit" in body
+
+
+def test_ministry_staff_moves_a_milestone_later_through_the_form(client, ministry_mlit, slipped):
+    client.force_login(ministry_mlit)
+    url = reverse("candidates:milestone_update", args=[slipped.pk])
+    data = {
+        "planned_date": "2026-12-25",
+        "actual_date": "",
+        "progress_note": "",
+        "version": slipped.version,
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "理由が必要です" in response.content.decode()
+    assert 'aria-describedby="id_reason_error"' in response.content.decode()
+    response = client.post(url, {**data, "reason": "調達の不調による再公告"}, follow=True)
+    assert "更新しました" in response.content.decode()
+    slipped.refresh_from_db()
+    assert slipped.slip_days == 178
+
+
+def test_another_ministry_gets_403_and_nothing_changes(client, ministry_mhlw, slipped):
+    client.force_login(ministry_mhlw)
+    url = reverse("candidates:milestone_update", args=[slipped.pk])
+    assert client.get(url).status_code == 403
+    response = client.post(
+        url, {"planned_date": "2026-06-30", "version": slipped.version, "reason": "x"}
+    )
+    assert response.status_code == 403
+    slipped.refresh_from_db()
+    assert slipped.planned_date == dt.date(2026, 9, 30)
+    assert MilestoneChange.objects.count() == 1
+
+
+def test_a_stale_form_shows_what_the_other_person_saved(
+    client, ministry_mlit, secretariat, slipped
+):
+    client.force_login(ministry_mlit)
+    url = reverse("candidates:milestone_update", args=[slipped.pk])
+    stale = slipped.version
+    services.milestone_update(
+        user=secretariat,
+        milestone=slipped,
+        version=stale,
+        planned_date=slipped.planned_date,
+        actual_date=None,
+        progress_note="事務局が先に更新",
+    )
+    response = client.post(
+        url, {"planned_date": "2026-09-30", "progress_note": "私の更新", "version": stale}
+    )
+    body = response.content.decode()
+    assert "他の人が更新しました" in body and "事務局が先に更新" in body
+    assert "私の更新" in body  # the user's input is kept in the form
+    slipped.refresh_from_db()
+    assert slipped.progress_note == "事務局が先に更新"
+
+
+def test_the_secretariat_records_a_decision_and_an_illegal_one_gets_a_clear_message(
+    client, secretariat, make_candidate
+):
+    candidate = make_candidate(stage=Stage.SELECTED)
+    client.force_login(secretariat)
+    url = reverse("candidates:transition_create", args=[candidate.pk])
+    response = client.post(
+        url, {"to_stage": "consented", "decided_on": "2025-06-01", "version": candidate.version}
+    )
+    assert response.status_code == 400
+    assert "へは移れません" in response.content.decode()
+    response = client.post(
+        url,
+        {
+            "to_stage": "feasibility",
+            "decided_on": "2025-06-01",
+            "meeting_text": "第3回WT",
+            "version": candidate.version,
+        },
+        follow=True,
+    )
+    assert "実現可能性調査" in response.content.decode()
+    candidate.refresh_from_db()
+    assert candidate.stage == Stage.FEASIBILITY
+
+
+def test_wt_members_cannot_post_decisions(client, wt_member, candidate):
+    client.force_login(wt_member)
+    url = reverse("candidates:transition_create", args=[candidate.pk])
+    assert (
+        client.post(url, {"to_stage": "in_service", "decided_on": "2026-06-01"}).status_code == 403
+    )
+
+
+def test_secretariat_registers_a_candidate(client, secretariat, mlit):
+    client.force_login(secretariat)
+    response = client.post(
+        reverse("candidates:create"),
+        {"name": "公営住宅管理", "selected_fiscal_year": 2026, "lead_ministry": mlit.pk},
+        follow=True,
+    )
+    assert "公営住宅管理" in response.content.decode()
+    assert "共通化候補（令和8年度選定分）" in response.content.decode()
+
+
+def test_csv_export_opens_in_excel_and_neutralises_formulas(client, wt_member, slipped):
+    client.force_login(wt_member)
+    response = client.get(reverse("candidates:slips"), {"format": "csv"})
+    raw = response.content
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[1][0] == "道路占用許可システム"
+    assert rows[1][6] == "92"
+    assert rows[1][7].startswith("'=HYPERLINK")
+
+
+def test_xlsx_export_has_the_filtered_candidates(client, wt_member, slipped, make_candidate, mhlw):
+    make_candidate(name="介護認定", ministry=mhlw)
+    client.force_login(wt_member)
+    response = client.get(reverse("candidates:export", args=["xlsx"]), {"slipped": "on"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert [c.value for c in sheet[2]][1] == "道路占用許可システム"
+    assert sheet.max_row == 2
+
+
+def test_an_unknown_export_format_is_404(client, wt_member):
+    client.force_login(wt_member)
+    assert client.get(reverse("candidates:export", args=["pdf"])).status_code == 404
