@@ -29,6 +29,7 @@ from candidates.models import Candidate, Milestone
 from candidates.timeline import timeline_layout
 from core.display import date_display
 from core.spreadsheets import csv_bytes, xlsx_bytes
+from hearings.selectors import remarks_for_candidate
 
 PAGE_SIZE = 50
 
@@ -157,6 +158,7 @@ def _detail_context(request: HttpRequest, candidate: Candidate, **extra) -> dict
         "transitions": list(candidate.transitions.all()),
         "progress_updates": list(candidate.progress_updates.all()),
         "history": selectors.candidate_history(candidate=candidate),
+        "remarks": list(remarks_for_candidate(candidate=candidate)),
         "can_manage": permissions.can_manage(user),
         "can_edit_schedule": permissions.can_edit_schedule(user, candidate),
         "responsible": permissions.responsible_ministries(candidate),

@@ -1,0 +1,183 @@
+"""Japanese substring search across minutes entries, agenda items, meetings and candidates.
+
+Japanese has no spaces between words, so search is by substring, which finds two-character
+words such as 介護 and whole phrases alike. On PostgreSQL, `icontains` (UPPER(x) LIKE UPPER(q))
+is served by trigram GIN indexes on UPPER(...) (migration hearings 0002; a UTF-8 database locale
+is needed for pg_trgm to index Japanese characters); SQLite scans, correct but slower.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from candidates.models import Candidate
+from core import wareki
+from hearings.models import AgendaItem, Meeting, MinutesEntry
+
+MAX_QUERY_LENGTH = 100
+SNIPPET_RADIUS = 60
+MAX_RESULTS = 200
+
+
+@dataclass(frozen=True)
+class Snippet:
+    before: str
+    match: str
+    after: str
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    kind: str  # "entry", "agenda", "meeting", "candidate"
+    kind_label: str
+    meeting: Meeting | None
+    candidate: Candidate | None
+    title: str
+    snippet: Snippet
+    url: str
+    date: dt.date | None
+
+
+def snippet_of(text: str, query: str, radius: int = SNIPPET_RADIUS) -> Snippet:
+    """The text around the first case-insensitive match, cut to about 2 × radius characters."""
+    index = text.upper().find(query.upper())
+    if index < 0:
+        return Snippet(text[: radius * 2], "", "…" if len(text) > radius * 2 else "")
+    start = max(0, index - radius)
+    end = min(len(text), index + len(query) + radius)
+    return Snippet(
+        ("…" if start > 0 else "") + text[start:index],
+        text[index : index + len(query)],
+        text[index + len(query) : end] + ("…" if end < len(text) else ""),
+    )
+
+
+def normalise_query(query: str) -> str:
+    return " ".join(query.split())[:MAX_QUERY_LENGTH]
+
+
+def _meeting_filter(prefix: str, *, kind, fiscal_year, association, candidate) -> Q:
+    q = Q()
+    if kind:
+        q &= Q(**{f"{prefix}kind": kind})
+    if fiscal_year:
+        start, end = wareki.fiscal_year_bounds(int(fiscal_year))
+        q &= Q(**{f"{prefix}date__range": (start, end)})
+    if association:
+        q &= Q(**{f"{prefix}association": association})
+    return q
+
+
+def search(
+    *, query: str, kind: str = "", fiscal_year: int | None = None, association=None, candidate=None
+) -> list[SearchHit]:
+    """Everything that mentions `query`, newest meeting first, candidates last."""
+    from django.utils.translation import gettext as _
+
+    query = normalise_query(query)
+    if not query:
+        return []
+    filters = {
+        "kind": kind,
+        "fiscal_year": fiscal_year,
+        "association": association,
+        "candidate": candidate,
+    }
+    hits: list[SearchHit] = []
+
+    entries: QuerySet[MinutesEntry] = (
+        MinutesEntry.objects.filter(text__icontains=query)
+        .filter(_meeting_filter("meeting__", **filters))
+        .select_related("meeting", "agenda_item")
+        .order_by("-meeting__date", "position")
+    )
+    if candidate:
+        entries = entries.filter(candidates=candidate)
+    for entry in entries[:MAX_RESULTS]:
+        hits.append(
+            SearchHit(
+                "entry",
+                str(entry.get_kind_display()),
+                entry.meeting,
+                None,
+                entry.speaker or str(entry.meeting),
+                snippet_of(entry.text, query),
+                f"{entry.meeting.get_absolute_url()}#entry-{entry.pk}",
+                entry.meeting.date,
+            )
+        )
+
+    items = (
+        AgendaItem.objects.filter(
+            Q(title__icontains=query)
+            | Q(explanation__icontains=query)
+            | Q(outcome__icontains=query)
+        )
+        .filter(_meeting_filter("meeting__", **filters))
+        .select_related("meeting")
+        .order_by("-meeting__date", "number")
+    )
+    if candidate:
+        items = items.filter(candidates=candidate)
+    for item in items[:MAX_RESULTS]:
+        text = next(
+            t for t in (item.title, item.explanation, item.outcome) if query.upper() in t.upper()
+        )
+        hits.append(
+            SearchHit(
+                "agenda",
+                _("議題"),
+                item.meeting,
+                None,
+                str(item),
+                snippet_of(text, query),
+                f"{item.meeting.get_absolute_url()}#agenda-{item.number}",
+                item.meeting.date,
+            )
+        )
+
+    if not candidate:
+        meetings = Meeting.objects.filter(title__icontains=query).filter(
+            _meeting_filter("", **filters)
+        )
+        for meeting in meetings.order_by("-date")[:MAX_RESULTS]:
+            hits.append(
+                SearchHit(
+                    "meeting",
+                    _("会議"),
+                    meeting,
+                    None,
+                    meeting.title,
+                    snippet_of(meeting.title, query),
+                    meeting.get_absolute_url(),
+                    meeting.date,
+                )
+            )
+
+    if not (kind or fiscal_year or association):
+        candidates = Candidate.objects.filter(
+            Q(name__icontains=query)
+            | Q(summary__icontains=query)
+            | Q(business_area__icontains=query)
+        ).select_related("lead_ministry")
+        if candidate:
+            candidates = candidates.filter(pk=candidate.pk)
+        for found in candidates.order_by("name")[:MAX_RESULTS]:
+            text = found.name if query.upper() in found.name.upper() else found.summary
+            hits.append(
+                SearchHit(
+                    "candidate",
+                    _("共通化候補"),
+                    None,
+                    found,
+                    found.name,
+                    snippet_of(text or found.business_area, query),
+                    found.get_absolute_url(),
+                    None,
+                )
+            )
+    hits.sort(key=lambda h: (h.kind == "candidate", -(h.date.toordinal() if h.date else 0)))
+    return hits[:MAX_RESULTS]

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from hearings import views
+
+app_name = "hearings"
+urlpatterns = [
+    path("", views.meeting_index, name="list"),
+    path("search/", views.search, name="search"),
+    path("new/", views.meeting_new, name="create"),
+    path("<int:pk>/", views.meeting_show, name="detail"),
+    path("<int:pk>/edit/", views.meeting_edit, name="edit"),
+    path("<int:pk>/materials/", views.material_new, name="material_create"),
+    path("entries/<int:pk>/candidates/", views.entry_link, name="entry_link"),
+    path("agenda/<int:pk>/candidates/", views.agenda_link, name="agenda_link"),
+]

@@ -1,0 +1,306 @@
+"""HTTP for meetings, minutes, their import and search."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from candidates.models import Candidate
+from candidates.views import viewer_required
+from core import wareki
+from hearings import search as search_module
+from hearings import selectors, services
+from hearings.forms import (
+    AgendaItemFormSet,
+    AttendeeFormSet,
+    EntryFormSet,
+    MaterialForm,
+    MeetingForm,
+    ordered_rows,
+)
+from hearings.models import AgendaItem, Meeting, MeetingKind, MinutesEntry
+from municipalities.models import Association
+
+PAGE_SIZE = 30
+
+
+def secretariat_only(view):
+    def wrapper(request, *args, **kwargs):
+        if not services.can_edit(request.user):
+            raise PermissionDenied(_("会議と議事要旨を編集できるのは事務局のみです。"))
+        return view(request, *args, **kwargs)
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return wrapper
+
+
+@require_GET
+@viewer_required
+def meeting_index(request: HttpRequest) -> HttpResponse:
+    meetings = selectors.meeting_list()
+    kind = request.GET.get("kind", "")
+    if kind in MeetingKind.values:
+        meetings = meetings.filter(kind=kind)
+    page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "hearings/list.html",
+        {
+            "page": page,
+            "query": f"kind={kind}" if kind else "",
+            "kinds": MeetingKind.choices,
+            "kind": kind,
+            "can_edit": services.can_edit(request.user),
+        },
+    )
+
+
+def _load(pk: int) -> Meeting:
+    try:
+        return selectors.meeting_detail(pk=pk)
+    except Meeting.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@require_GET
+@viewer_required
+def meeting_show(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _load(pk)
+    entries = list(meeting.entries.all())
+    items = list(meeting.agenda_items.all())
+    for item in items:
+        item.entry_list = [e for e in entries if e.agenda_item_id == item.pk]
+    loose = [e for e in entries if e.agenda_item_id is None]
+    minutes = getattr(meeting, "minutes", None)
+    return render(
+        request,
+        "hearings/detail.html",
+        {
+            "meeting": meeting,
+            "minutes": minutes,
+            "agenda_items": items,
+            "loose_entries": loose,
+            "can_edit": services.can_edit(request.user),
+            "candidates": Candidate.objects.order_by("name").only("pk", "name"),
+            "material_form": MaterialForm(),
+        },
+    )
+
+
+def _initial_from_meeting(meeting: Meeting) -> tuple[dict, list, list, list]:
+    minutes = getattr(meeting, "minutes", None)
+    data = {
+        "version": meeting.version,
+        "kind": meeting.kind,
+        "number": meeting.number,
+        "title": meeting.title,
+        "date": meeting.date,
+        "start_time": meeting.start_time,
+        "end_time": meeting.end_time,
+        "place": meeting.place,
+        "association": meeting.association_id,
+        "speaking_municipality": meeting.speaking_municipality.code
+        if meeting.speaking_municipality
+        else "",
+        "minutes_format": minutes.format if minutes else "",
+        "unplaced_text": minutes.unplaced_text if minutes else "",
+    }
+    attendees = [
+        {
+            f: getattr(a, f)
+            for f in (
+                "id",
+                "group",
+                "organisation",
+                "title",
+                "name",
+                "proxy_name",
+                "proxy_unit",
+                "proxy_title",
+            )
+        }
+        for a in meeting.attendees.all()
+    ]
+    items = [
+        {
+            f: getattr(i, f)
+            for f in ("id", "number", "title", "explanation", "materials_text", "outcome")
+        }
+        for i in meeting.agenda_items.all()
+    ]
+    numbers = {i.pk: i.number for i in meeting.agenda_items.all()}
+    entries = [
+        {
+            "id": e.pk,
+            "kind": e.kind,
+            "question_number": e.question_number,
+            "agenda_number": numbers.get(e.agenda_item_id),
+            "speaker": e.speaker,
+            "text": e.text,
+        }
+        for e in meeting.entries.all()
+    ]
+    return data, attendees, items, entries
+
+
+def _bind(request: HttpRequest, initial=None):
+    data = request.POST if request.method == "POST" else None
+    meeting_initial, attendees, items, entries = initial or ({}, [], [], [])
+    return (
+        MeetingForm(data, initial=meeting_initial),
+        AttendeeFormSet(data, initial=attendees, prefix="attendees"),
+        AgendaItemFormSet(data, initial=items, prefix="agenda"),
+        EntryFormSet(data, initial=entries, prefix="entries"),
+    )
+
+
+def save_from_post(request: HttpRequest, meeting: Meeting | None, forms, *, warnings=None):
+    """Validate the meeting page's forms and save; returns the meeting or None (errors shown)."""
+    form, attendee_set, agenda_set, entry_set = forms
+    if not all(f.is_valid() for f in forms):
+        return None
+    data = form.cleaned_data
+    try:
+        return services.meeting_save(
+            user=request.user,
+            meeting=meeting,
+            version=data.get("version"),
+            data=data,
+            attendees=ordered_rows(attendee_set),
+            agenda_items=ordered_rows(agenda_set),
+            entries=ordered_rows(entry_set),
+            raw_text=data.get("raw_text", ""),
+            unplaced_text=data.get("unplaced_text", ""),
+            minutes_format=data.get("minutes_format", ""),
+            warnings=warnings,
+        )
+    except ValidationError as exc:
+        form.apply_service_error(exc)
+        return None
+
+
+def _editor(request, forms, *, title, meeting=None, extra=None):
+    form, attendee_set, agenda_set, entry_set = forms
+    context = {
+        "title": title,
+        "meeting": meeting,
+        "form": form,
+        "attendee_set": attendee_set,
+        "agenda_set": agenda_set,
+        "entry_set": entry_set,
+        **(extra or {}),
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "hearings/editor.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@secretariat_only
+def meeting_new(request: HttpRequest) -> HttpResponse:
+    forms = _bind(request)
+    if request.method == "POST" and (meeting := save_from_post(request, None, forms)):
+        messages.success(request, _("会議「%(title)s」を登録しました。") % {"title": meeting.title})
+        return redirect(meeting)
+    return _editor(request, forms, title=_("会議の登録"))
+
+
+@require_http_methods(["GET", "POST"])
+@secretariat_only
+def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _load(pk)
+    forms = _bind(request, _initial_from_meeting(meeting))
+    if request.method == "POST" and (saved := save_from_post(request, meeting, forms)):
+        messages.success(request, _("会議「%(title)s」を更新しました。") % {"title": saved.title})
+        return redirect(saved)
+    return _editor(request, forms, title=_("会議と議事要旨の編集"), meeting=meeting)
+
+
+@require_POST
+@secretariat_only
+def entry_link(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_object_or_404(MinutesEntry.objects.select_related("meeting"), pk=pk)
+    ids = [int(v) for v in request.POST.getlist("candidates") if v.isdigit()]
+    candidates = list(Candidate.objects.filter(pk__in=ids))
+    services.entry_link_candidates(user=request.user, entry=entry, candidates=candidates)
+    messages.success(request, _("発言と候補の関連付けを保存しました。"))
+    return redirect(f"{entry.meeting.get_absolute_url()}#entry-{entry.pk}")
+
+
+@require_POST
+@secretariat_only
+def agenda_link(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(AgendaItem.objects.select_related("meeting"), pk=pk)
+    ids = [int(v) for v in request.POST.getlist("candidates") if v.isdigit()]
+    services.agenda_item_link_candidates(
+        user=request.user, item=item, candidates=list(Candidate.objects.filter(pk__in=ids))
+    )
+    messages.success(request, _("議題と候補の関連付けを保存しました。"))
+    return redirect(f"{item.meeting.get_absolute_url()}#agenda-{item.number}")
+
+
+@require_POST
+@secretariat_only
+def material_new(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(Meeting, pk=pk)
+    form = MaterialForm(request.POST, request.FILES)
+    if form.is_valid():
+        services.material_add(user=request.user, meeting=meeting, **form.cleaned_data)
+        messages.success(request, _("資料を登録しました。"))
+    else:
+        errors = "、".join(str(e) for errs in form.errors.values() for e in errs)
+        messages.error(request, _("資料を登録できませんでした：%(errors)s") % {"errors": errors})
+    return redirect(f"{meeting.get_absolute_url()}#materials")
+
+
+@require_GET
+@viewer_required
+def search(request: HttpRequest) -> HttpResponse:
+    query = search_module.normalise_query(request.GET.get("q", ""))
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in MeetingKind.values else ""
+    fiscal_year = request.GET.get("fiscal_year", "")
+    fiscal_year = (
+        int(fiscal_year) if fiscal_year.isdigit() and 2000 < int(fiscal_year) < 2100 else None
+    )
+    association = Association.objects.filter(slug=request.GET.get("association", "")).first()
+    candidate_id = request.GET.get("candidate", "")
+    candidate = (
+        Candidate.objects.filter(pk=candidate_id).first() if candidate_id.isdigit() else None
+    )
+    hits = (
+        search_module.search(
+            query=query,
+            kind=kind,
+            fiscal_year=fiscal_year,
+            association=association,
+            candidate=candidate,
+        )
+        if query
+        else []
+    )
+    years = sorted(
+        {wareki.fiscal_year_of(d) for d in Meeting.objects.values_list("date", flat=True)},
+        reverse=True,
+    )
+    return render(
+        request,
+        "hearings/search.html",
+        {
+            "query": query,
+            "hits": hits,
+            "kind": kind,
+            "kinds": MeetingKind.choices,
+            "fiscal_year": fiscal_year,
+            "fiscal_years": years,
+            "association": association,
+            "associations": Association.objects.all(),
+            "candidate": candidate,
+            "candidates": Candidate.objects.order_by("name").only("pk", "name"),
+        },
+    )

@@ -1,0 +1,73 @@
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from hearings.search import search, snippet_of
+
+pytestmark = pytest.mark.django_db
+
+
+def test_two_character_words_are_found(hearing):
+    hits = search(query="介護")
+    assert {h.kind for h in hits} == {"entry"}
+    assert len(hits) == 2
+
+
+def test_phrases_are_found_and_snippets_mark_the_match(hearing):
+    (hit,) = search(query="事務負担が大きい")
+    assert hit.snippet.match == "事務負担が大きい"
+    assert hit.meeting == hearing
+
+
+def test_snippets_are_cut_around_the_match():
+    text = "あ" * 200 + "介護" + "い" * 200
+    snippet = snippet_of(text, "介護", radius=10)
+    assert snippet.before == "…" + "あ" * 10 and snippet.after == "い" * 10 + "…"
+
+
+def test_search_finds_candidates_too(hearing, care_candidate):
+    kinds = [h.kind for h in search(query="介護")]
+    assert kinds[-1] == "candidate"
+
+
+def test_filters_narrow_results(hearing):
+    assert search(query="介護", kind="wt") == []
+    assert search(query="介護", fiscal_year=2024) == []
+    assert len(search(query="介護", fiscal_year=2025)) == 2
+
+
+def test_search_page_escapes_user_text_and_highlights(client, wt_member, hearing, secretariat):
+
+    entry = hearing.entries.first()
+    entry.text = "<script>alert(1)</script>介護"
+    entry.save()
+    client.force_login(wt_member)
+    body = client.get(reverse("hearings:search"), {"q": "介護"}).content.decode()
+    assert "<script>alert(1)</script>" not in body
+    assert "&lt;script&gt;" in body
+    assert "<mark>介護</mark>" in body
+
+
+def test_odd_search_input_gives_a_page_not_an_error(client, wt_member):
+    client.force_login(wt_member)
+    for params in [
+        {"q": "x" * 5000},
+        {"q": "%' OR 1=1 --"},
+        {"fiscal_year": "abc", "candidate": "x"},
+    ]:
+        assert client.get(reverse("hearings:search"), params).status_code == 200
+
+
+@pytest.mark.postgres
+def test_the_trigram_index_serves_a_three_character_query(hearing):
+    from hearings.models import MinutesEntry
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        queryset = MinutesEntry.objects.filter(text__icontains="標準化")
+        sql, params = queryset.query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("SET enable_seqscan = on")
+    assert "hearings_entry_text_trgm" in plan, plan
+    assert [e.text for e in queryset] == ["介護保険事務の標準化の影響は。"]
