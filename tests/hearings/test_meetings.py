@@ -199,3 +199,14 @@ def test_only_pdf_materials_are_accepted(client, secretariat, hearing):
     response = client.post(url, {"label": "資料1", "file": fake}, follow=True)
     assert "PDF ファイルのみ" in response.content.decode()
     assert not hearing.materials.exists()
+
+
+@pytest.mark.parametrize("persona", ["secretariat", "wt_member"])
+def test_the_meeting_list_renders_for_readers_and_the_secretariat(
+    request, client, hearing, persona
+):
+    client.force_login(request.getfixturevalue(persona))
+    response = client.get(reverse("hearings:list"))
+    assert response.status_code == 200
+    assert "指定都市市長会ヒアリング" in response.content.decode()
+    assert client.get(reverse("hearings:list"), {"kind": "hearing"}).status_code == 200
