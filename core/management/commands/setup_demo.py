@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from candidates.demo import demo_data_load
 from core.demo import DEMO_PASSWORD, demo_accounts_ensure
 
 
@@ -24,6 +25,10 @@ class Command(BaseCommand):
             )
         call_command("load_municipalities", stdout=self.stdout)
         accounts = demo_accounts_ensure()
+        counts = demo_data_load()
+        self.stdout.write(
+            f"demo data: {counts['candidates']} candidates, {counts['ministries']} ministries"
+        )
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("デモ環境の準備ができました / Demo environment ready"))
         self.stdout.write(f"  URL: {options['url']}")
