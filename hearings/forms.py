@@ -3,6 +3,7 @@ import preview, with formsets for attendees, agenda items and entries (reorderab
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import AccessibleForm, DateInput
@@ -42,6 +43,8 @@ class MeetingForm(AccessibleForm):
         label=_("議事要旨の形式"), choices=MinutesFormat.choices, required=False
     )
     raw_text = forms.CharField(widget=forms.HiddenInput, required=False)
+    warnings_json = forms.CharField(widget=forms.HiddenInput, required=False)
+    materials_json = forms.CharField(widget=forms.HiddenInput, required=False)
     unplaced_text = forms.CharField(
         label=_("構造化できなかった文"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -70,7 +73,10 @@ class MeetingForm(AccessibleForm):
 
 class AttendeeForm(AccessibleForm):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    group = forms.ChoiceField(label=_("区分"), choices=AttendeeGroup.choices)
+    # A default that equals the initial keeps blank extra rows "unchanged", so they are skipped.
+    group = forms.ChoiceField(
+        label=_("区分"), choices=AttendeeGroup.choices, initial=AttendeeGroup.WT_MEMBER
+    )
     organisation = forms.CharField(label=_("所属"), max_length=200, required=False)
     title = forms.CharField(label=_("役職"), max_length=200, required=False)
     name = forms.CharField(label=_("氏名"), max_length=100, required=False)
@@ -104,7 +110,7 @@ class AgendaItemForm(AccessibleForm):
 
 class EntryForm(AccessibleForm):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    kind = forms.ChoiceField(label=_("種類"), choices=EntryKind.choices)
+    kind = forms.ChoiceField(label=_("種類"), choices=EntryKind.choices, initial=EntryKind.REMARK)
     question_number = forms.IntegerField(
         label=_("質問番号"), min_value=1, max_value=99, required=False
     )
@@ -125,11 +131,15 @@ EntryFormSet = _formset(EntryForm, 2)
 
 
 def ordered_rows(formset) -> list[dict]:
-    """The formset's kept rows in the order the user gave (ORDER field), deleted ones dropped."""
+    """The formset's kept rows in the order the user gave (ORDER field), deleted ones dropped.
+
+    Existing rows are always validated (and kept unless deleted); blank extra rows have no
+    cleaned data and are skipped.
+    """
     rows = [
         (form.cleaned_data.get("ORDER") or index + 1, index, form.cleaned_data)
         for index, form in enumerate(formset.forms)
-        if form.has_changed() and form.cleaned_data and not form.cleaned_data.get("DELETE")
+        if form.cleaned_data and not form.cleaned_data.get("DELETE")
     ]
     return [data for _order, _index, data in sorted(rows, key=lambda r: (r[0], r[1]))]
 
@@ -144,6 +154,14 @@ class PasteForm(AccessibleForm):
         max_length=MAX_PASTE_CHARS,
         strip=False,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # clean_text explains binary pastes (NUL bytes included) better than the generic check.
+        field = self.fields["text"]
+        field.validators = [
+            v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)
+        ]
 
     def clean_text(self):
         text = self.cleaned_data["text"]

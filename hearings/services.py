@@ -85,6 +85,7 @@ def meeting_save(
     unplaced_text: str = "",
     minutes_format: str = "",
     warnings: list[str] | None = None,
+    materials: list[dict] | None = None,
 ) -> Meeting:
     """Create or replace a meeting with its attendees, agenda and minutes entries.
 
@@ -131,6 +132,18 @@ def meeting_save(
         entry.question_number = row.get("question_number")
         entry.agenda_item = by_number.get(row.get("agenda_number"))
         entry.save(update_fields=["question_number", "agenda_item"])
+
+    known = set(meeting.materials.values_list("label", flat=True))
+    for position, material in enumerate(materials or []):
+        label = str(material.get("label", "")).strip()[:50]
+        if label and label not in known:
+            known.add(label)
+            Material.objects.create(
+                meeting=meeting,
+                label=label,
+                title=str(material.get("title", ""))[:300],
+                position=position,
+            )
 
     minutes, _created = Minutes.objects.get_or_create(meeting=meeting)
     if raw_text:

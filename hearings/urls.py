@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.meeting_index, name="list"),
     path("search/", views.search, name="search"),
     path("new/", views.meeting_new, name="create"),
+    path("import/", views.minutes_import, name="import"),
     path("<int:pk>/", views.meeting_show, name="detail"),
     path("<int:pk>/edit/", views.meeting_edit, name="edit"),
     path("<int:pk>/materials/", views.material_new, name="material_create"),

@@ -21,8 +21,11 @@ from hearings.forms import (
     EntryFormSet,
     MaterialForm,
     MeetingForm,
+    PasteForm,
     ordered_rows,
 )
+from hearings.minutes_import import loads_list, preview_initial
+from hearings.minutes_parser import parse_minutes
 from hearings.models import AgendaItem, Meeting, MeetingKind, MinutesEntry
 from municipalities.models import Association
 
@@ -179,6 +182,7 @@ def save_from_post(request: HttpRequest, meeting: Meeting | None, forms, *, warn
             unplaced_text=data.get("unplaced_text", ""),
             minutes_format=data.get("minutes_format", ""),
             warnings=warnings,
+            materials=loads_list(data.get("materials_json", "")),
         )
     except ValidationError as exc:
         form.apply_service_error(exc)
@@ -219,6 +223,54 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("会議「%(title)s」を更新しました。") % {"title": saved.title})
         return redirect(saved)
     return _editor(request, forms, title=_("会議と議事要旨の編集"), meeting=meeting)
+
+
+@require_http_methods(["GET", "POST"])
+@secretariat_only
+def minutes_import(request: HttpRequest) -> HttpResponse:
+    """Paste minutes text -> preview of the structure to correct -> confirm (only then saved)."""
+    if request.method == "POST" and request.POST.get("confirm"):
+        forms = _bind(request)
+        warnings = loads_list(request.POST.get("warnings_json", ""))
+        if meeting := save_from_post(request, None, forms, warnings=[str(w) for w in warnings]):
+            messages.success(
+                request,
+                _("議事要旨を取り込み、会議「%(title)s」を登録しました。")
+                % {"title": meeting.title},
+            )
+            return redirect(meeting)
+        return _editor(
+            request,
+            forms,
+            title=_("取込内容の確認"),
+            extra={"preview": True, "warnings": warnings, "action": request.path},
+        )
+    paste = PasteForm(request.POST or None)
+    if request.method == "POST" and paste.is_valid():
+        text = paste.cleaned_data["text"]
+        meeting, attendees, agenda, entries, warnings = preview_initial(parse_minutes(text), text)
+        forms = (
+            MeetingForm(initial=meeting),
+            AttendeeFormSet(initial=attendees, prefix="attendees"),
+            AgendaItemFormSet(initial=agenda, prefix="agenda"),
+            EntryFormSet(initial=entries, prefix="entries"),
+        )
+        return render(
+            request,
+            "hearings/editor.html",
+            {
+                "title": _("取込内容の確認"),
+                "form": forms[0],
+                "attendee_set": forms[1],
+                "agenda_set": forms[2],
+                "entry_set": forms[3],
+                "preview": True,
+                "warnings": warnings,
+                "action": request.path,
+            },
+        )
+    status = 400 if request.method == "POST" else 200
+    return render(request, "hearings/import.html", {"form": paste}, status=status)
 
 
 @require_POST
