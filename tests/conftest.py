@@ -41,6 +41,15 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
+def japanese_by_default():
+    """Each test starts in Japanese, whatever language an earlier test activated."""
+    from django.utils import translation
+
+    with translation.override("ja"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """PBKDF2 is slow on purpose; tests create many users and check no password strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
