@@ -1,0 +1,69 @@
+import datetime as dt
+import xml.etree.ElementTree as ET
+
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from candidates.models import Milestone
+from candidates.timeline import timeline_layout
+
+TODAY = dt.date(2026, 11, 24)
+
+
+def milestone(kind="requirements", **dates) -> Milestone:
+    return Milestone(kind=kind, **dates)
+
+
+def test_no_dates_means_no_timeline():
+    assert timeline_layout(milestones=[milestone()], today=TODAY) is None
+
+
+def test_a_slipped_milestone_gets_a_bar_from_baseline_to_plan_and_its_days():
+    slipped = milestone(baseline_date=dt.date(2026, 6, 30), planned_date=dt.date(2026, 9, 30))
+    on_time = milestone(
+        kind="pilot", baseline_date=dt.date(2027, 1, 1), planned_date=dt.date(2027, 1, 1)
+    )
+    with translation.override("ja"):
+        layout = timeline_layout(milestones=[slipped, on_time], today=TODAY)
+    first, second = layout.rows
+    assert first.slip_from_x < first.slip_to_x == first.planned_x
+    assert first.slip_text == "+92日"
+    assert "92日の遅れ" in first.summary
+    assert second.slip_from_x is None and second.slip_text == ""
+
+
+def test_positions_follow_dates_and_today_is_inside_the_axis():
+    rows = [
+        milestone(planned_date=dt.date(2025, 5, 1)),
+        milestone(planned_date=dt.date(2026, 1, 1)),
+        milestone(actual_date=dt.date(2026, 8, 1)),
+    ]
+    layout = timeline_layout(milestones=rows, today=TODAY)
+    xs = [rows_.planned_x or rows_.actual_x for rows_ in layout.rows]
+    assert xs == sorted(xs)
+    assert layout.label_width < layout.today_x < layout.plot_right
+
+
+def test_fiscal_year_ticks_start_on_april_first_in_the_active_language():
+    rows = [
+        milestone(planned_date=dt.date(2025, 5, 1)),
+        milestone(planned_date=dt.date(2027, 5, 1)),
+    ]
+    with translation.override("ja"):
+        labels = [t.label for t in timeline_layout(milestones=rows, today=TODAY).ticks]
+    assert labels == ["令和7年度", "令和8年度", "令和9年度"]
+    with translation.override("en"):
+        labels = [t.label for t in timeline_layout(milestones=rows, today=TODAY).ticks]
+    assert labels == ["FY2025", "FY2026", "FY2027"]
+
+
+def test_the_svg_is_valid_xml_and_escapes_user_text():
+    rows = [
+        milestone(kind="other", name="<script>alert(1)</script>", planned_date=dt.date(2026, 5, 1))
+    ]
+    html = render_to_string(
+        "components/timeline.svg.html", {"timeline": timeline_layout(milestones=rows, today=TODAY)}
+    )
+    svg = html[html.index("<svg") : html.index("</svg>") + len("</svg>")]
+    ET.fromstring(svg)  # noqa: S314 - our own rendered SVG, checked for well-formedness
+    assert "<script>" not in html and "&lt;script&gt;" in html
