@@ -210,3 +210,24 @@ def test_the_meeting_list_renders_for_readers_and_the_secretariat(
     assert response.status_code == 200
     assert "指定都市市長会ヒアリング" in response.content.decode()
     assert client.get(reverse("hearings:list"), {"kind": "hearing"}).status_code == 200
+
+
+def test_the_secretariat_links_an_agenda_item_to_a_candidate(client, secretariat, care_candidate):
+    from hearings.models import AgendaItem
+
+    meeting = services.meeting_save(
+        user=secretariat,
+        meeting=None,
+        version=None,
+        data={"kind": "wt", "title": "第9回WT", "date": __import__("datetime").date(2026, 2, 4)},
+        attendees=[],
+        agenda_items=[{"number": 1, "title": "進捗報告"}],
+        entries=[],
+    )
+    item = AgendaItem.objects.get(meeting=meeting)
+    client.force_login(secretariat)
+    assert "議題を候補と関連付ける" in client.get(meeting.get_absolute_url()).content.decode()
+    client.post(
+        reverse("hearings:agenda_link", args=[item.pk]), {"candidates": [care_candidate.pk]}
+    )
+    assert list(item.candidates.all()) == [care_candidate]
