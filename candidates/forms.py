@@ -135,3 +135,29 @@ class ProgressUpdateForm(AccessibleForm):
     next_steps = forms.CharField(
         label=_("今後の予定"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
+
+
+class ReportRequestForm(AccessibleForm):
+    as_of = forms.DateField(label=_("基準日"), widget=DateInput)
+    fiscal_years = forms.TypedMultipleChoiceField(
+        label=_("対象年度（選定年度）"),
+        choices=_fiscal_year_choices,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("選ばない場合はすべての年度"),
+    )
+    ministries = forms.ModelMultipleChoiceField(
+        label=_("対象府省庁"),
+        queryset=Ministry.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("選ばない場合はすべての府省庁"),
+    )
+    stages = forms.MultipleChoiceField(
+        label=_("対象段階"),
+        choices=Stage.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("選ばない場合はすべての段階"),
+    )

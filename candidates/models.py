@@ -312,3 +312,58 @@ class ProgressUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.candidate} ({self.as_of})"
+
+
+class ReportStatus(models.TextChoices):
+    QUEUED = "queued", _("待機中")
+    RUNNING = "running", _("作成中")
+    DONE = "done", _("完了")
+    FAILED = "failed", _("失敗")
+
+
+class CouncilReport(models.Model):
+    """A council progress report (PDF) requested for an as-of date and a scope.
+
+    Made by a Celery worker: the row is claimed queued -> running by a conditional UPDATE, the
+    file is written atomically, then the row is marked done; a sweep re-enqueues stuck rows.
+    """
+
+    status = models.CharField(
+        _("状態"),
+        max_length=10,
+        choices=ReportStatus.choices,
+        default=ReportStatus.QUEUED,
+        db_index=True,
+    )
+    as_of = models.DateField(_("基準日"))
+    fiscal_years = models.JSONField(_("対象年度"), default=list, blank=True)
+    ministry_ids = models.JSONField(_("対象府省庁"), default=list, blank=True)
+    stages = models.JSONField(_("対象段階"), default=list, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("依頼者"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=_("空欄は定期作成"),
+    )
+    created_at = models.DateTimeField(_("依頼日時"), auto_now_add=True)
+    started_at = models.DateTimeField(_("開始日時"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完了日時"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("試行回数"), default=0)
+    page_count = models.PositiveIntegerField(_("ページ数"), null=True, blank=True)
+    file_size = models.PositiveIntegerField(_("ファイルサイズ"), null=True, blank=True)
+    file_name = models.CharField(_("ファイル"), max_length=200, blank=True)
+    error = models.TextField(_("エラー"), blank=True)
+
+    class Meta:
+        verbose_name = _("協議会向け進捗報告")
+        verbose_name_plural = _("協議会向け進捗報告")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.as_of} ({self.get_status_display()})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in (ReportStatus.QUEUED, ReportStatus.RUNNING)

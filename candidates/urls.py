@@ -1,6 +1,6 @@
 from django.urls import path
 
-from candidates import views
+from candidates import report_views, views
 
 app_name = "candidates"
 urlpatterns = [
@@ -16,4 +16,7 @@ urlpatterns = [
     path("<int:pk>/progress/new/", views.progress_new, name="progress_create"),
     path("milestones/<int:pk>/", views.milestone_edit, name="milestone_update"),
     path("milestones/<int:pk>/baseline/", views.milestone_rebaseline, name="milestone_rebaseline"),
+    path("reports/", report_views.report_index, name="reports"),
+    path("reports/<int:pk>/status/", report_views.report_status, name="report_status"),
+    path("reports/<int:pk>/download/", report_views.report_download, name="report_download"),
 ]

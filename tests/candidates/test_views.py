@@ -14,25 +14,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def slipped(candidate, secretariat, ministry_mlit):
-    milestone = services.milestone_create(
-        user=secretariat,
-        candidate=candidate,
-        kind=MilestoneKind.REQUIREMENTS,
-        baseline_date=dt.date(2026, 6, 30),
-    )
-    services.milestone_update(
-        user=ministry_mlit,
-        milestone=milestone,
-        version=milestone.version,
-        planned_date=dt.date(2026, 9, 30),
-        actual_date=None,
-        progress_note="",
+def slipped(candidate, make_slip):
+    return make_slip(
+        candidate,
         reason='=HYPERLINK("http://evil") 標準仕様書の改定',
         added_value="<b>本人確認</b>",
     )
-    milestone.refresh_from_db()
-    return milestone
 
 
 def test_a_login_without_a_role_is_refused_candidate_pages(client, outsider, candidate):

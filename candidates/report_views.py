@@ -1,0 +1,71 @@
+"""HTTP for council reports: request (secretariat), list and status (all roles), download."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from candidates import reports
+from candidates.forms import ReportRequestForm
+from candidates.models import CouncilReport, ReportStatus
+from candidates.views import viewer_required
+
+
+@require_http_methods(["GET", "POST"])
+@viewer_required
+def report_index(request: HttpRequest) -> HttpResponse:
+    can_request = reports.can_request(request.user)
+    form = ReportRequestForm(request.POST or None, initial={"as_of": timezone.localdate()})
+    if request.method == "POST":
+        if not can_request:
+            raise PermissionDenied(_("報告書の作成を依頼できるのは事務局のみです。"))
+        if form.is_valid():
+            try:
+                report = reports.report_request(user=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                form.apply_service_error(exc)
+            else:
+                report.refresh_from_db()
+                if report.status == ReportStatus.DONE:
+                    messages.success(request, _("報告書を作成しました。"))
+                else:
+                    messages.info(
+                        request,
+                        _("報告書の作成を受け付けました。作成が終わるとこの画面に表示されます。"),
+                    )
+                return redirect("candidates:reports")
+    report_list = CouncilReport.objects.select_related("requested_by")[:50]
+    return render(
+        request,
+        "candidates/reports.html",
+        {"form": form, "reports": report_list, "can_request": can_request},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_GET
+@viewer_required
+def report_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """One row of the report list, polled by htmx while the report is being made."""
+    report = get_object_or_404(CouncilReport.objects.select_related("requested_by"), pk=pk)
+    return render(request, "candidates/_report_row.html", {"report": report})
+
+
+@require_GET
+@viewer_required
+def report_download(request: HttpRequest, pk: int) -> FileResponse:
+    report = get_object_or_404(CouncilReport, pk=pk, status=ReportStatus.DONE)
+    path = reports.report_path(report)
+    if not report.file_name or not path.is_file():
+        raise Http404
+    return FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=report.file_name,
+        content_type="application/pdf",
+    )

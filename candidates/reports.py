@@ -1,0 +1,181 @@
+"""Writes for council PDF reports: request, claim, generate, sweep. Safe to run twice.
+
+A report is a row first (queued), enqueued on commit. A worker claims it with a conditional
+UPDATE (queued -> running, or a running row whose worker vanished), renders it, writes the file
+to a temporary name and renames it into place (readers never see half a PDF), and marks it done
+with another conditional UPDATE. If the broker is down at request time the row stays queued and
+the periodic sweep enqueues it later.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from candidates import permissions
+from candidates.lifecycle import Stage
+from candidates.models import CouncilReport, Ministry, ReportStatus
+from core.models import User
+
+logger = logging.getLogger(__name__)
+
+# A running report whose worker has not finished by then is taken to be lost (worker killed).
+RUNNING_STALE_AFTER = dt.timedelta(
+    seconds=int(os.environ.get("KYOTSUKA_REPORT_STALE_SECONDS", "600"))
+)
+# A queued report not picked up by then is enqueued again (the broker was down, say).
+QUEUED_STALE_AFTER = dt.timedelta(
+    seconds=int(os.environ.get("KYOTSUKA_REPORT_REQUEUE_SECONDS", "120"))
+)
+MAX_ATTEMPTS = 5
+
+
+def reports_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "reports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def report_path(report: CouncilReport) -> Path:
+    return reports_dir() / report.file_name
+
+
+def can_request(user: User) -> bool:
+    return permissions.can_manage(user)
+
+
+def enqueue(report_id: int) -> bool:
+    """Send the report to the queue; False (and the row stays queued) if the broker is away."""
+    from candidates.tasks import generate_council_report
+
+    try:
+        generate_council_report.apply_async(args=[report_id], retry=False)
+    except Exception:  # noqa: BLE001 - any broker failure: the sweep enqueues it later
+        logger.warning("broker unavailable; report %s stays queued for the sweep", report_id)
+        return False
+    return True
+
+
+def report_request(
+    *,
+    user: User | None,
+    as_of: dt.date,
+    fiscal_years: list[int] | tuple = (),
+    ministries: list[Ministry] | tuple = (),
+    stages: list[str] | tuple = (),
+    queue: bool = True,
+) -> CouncilReport:
+    """Save a report request and (unless queue=False) enqueue it once the request is committed."""
+    if user is not None and not can_request(user):
+        raise PermissionDenied(_("報告書の作成を依頼できるのは事務局のみです。"))
+    if as_of > timezone.localdate():
+        raise ValidationError({"as_of": [_("基準日に未来の日付は指定できません。")]})
+    bad_stages = [s for s in stages if s not in Stage.values]
+    if bad_stages:
+        raise ValidationError({"stages": [_("不明な段階です。")]})
+    with transaction.atomic():
+        report = CouncilReport.objects.create(
+            as_of=as_of,
+            fiscal_years=sorted({int(y) for y in fiscal_years}),
+            ministry_ids=sorted({m.pk for m in ministries}),
+            stages=list(stages),
+            requested_by=user,
+        )
+        if queue:
+            transaction.on_commit(lambda: enqueue(report.pk), robust=True)
+    return report
+
+
+def report_claim(report_id: int) -> CouncilReport | None:
+    """Take the report for this worker: queued, or running but abandoned. None if not ours."""
+    now = timezone.now()
+    claimable = Q(status=ReportStatus.QUEUED) | Q(
+        status=ReportStatus.RUNNING, started_at__lt=now - RUNNING_STALE_AFTER
+    )
+    claimed = CouncilReport.objects.filter(
+        claimable, pk=report_id, attempts__lt=MAX_ATTEMPTS
+    ).update(status=ReportStatus.RUNNING, started_at=now, attempts=F("attempts") + 1, error="")
+    if not claimed:
+        return None
+    return CouncilReport.objects.get(pk=report_id)
+
+
+def _write_atomically(path: Path, content: bytes) -> None:
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".partial-", delete=False) as handle:
+        handle.write(content)
+        handle.flush()
+        os.fsync(handle.fileno())
+        temporary = Path(handle.name)
+    os.replace(temporary, path)
+
+
+def report_generate(report_id: int) -> CouncilReport | None:
+    """Claim, render and store one report; a report already done or taken is left alone."""
+    from candidates.report_pdf import render_pdf, report_file_name, report_html
+
+    report = report_claim(report_id)
+    if report is None:
+        return None
+    started = report.started_at
+    html = report_html(report)
+    rendered = render_pdf(html)
+    name = report_file_name(report)
+    _write_atomically(reports_dir() / name, rendered.content)
+    finished = CouncilReport.objects.filter(
+        pk=report.pk, status=ReportStatus.RUNNING, started_at=started
+    ).update(
+        status=ReportStatus.DONE,
+        finished_at=timezone.now(),
+        page_count=rendered.page_count,
+        file_size=len(rendered.content),
+        file_name=name,
+    )
+    if not finished:
+        logger.warning("report %s was taken over by another worker; leaving its result", report_id)
+    return CouncilReport.objects.get(pk=report_id)
+
+
+def report_fail(report_id: int, error: str) -> None:
+    """Record a permanent failure (the error text is shown to the requester)."""
+    CouncilReport.objects.filter(pk=report_id).exclude(status=ReportStatus.DONE).update(
+        status=ReportStatus.FAILED, finished_at=timezone.now(), error=error[:2000]
+    )
+
+
+def report_release(report_id: int) -> None:
+    """Give a running report back to the queue after a transient error, for a retry."""
+    CouncilReport.objects.filter(pk=report_id, status=ReportStatus.RUNNING).update(
+        status=ReportStatus.QUEUED
+    )
+
+
+def reports_sweep() -> list[int]:
+    """Enqueue again every report stuck queued or running past its limit; returns their ids."""
+    now = timezone.now()
+    stuck = CouncilReport.objects.filter(
+        Q(status=ReportStatus.QUEUED, created_at__lt=now - QUEUED_STALE_AFTER)
+        | Q(status=ReportStatus.RUNNING, started_at__lt=now - RUNNING_STALE_AFTER),
+        attempts__lt=MAX_ATTEMPTS,
+    ).values_list("pk", flat=True)
+    ids = list(stuck)
+    for report_id in ids:
+        enqueue(report_id)
+    CouncilReport.objects.filter(
+        status__in=[ReportStatus.QUEUED, ReportStatus.RUNNING], attempts__gte=MAX_ATTEMPTS
+    ).update(status=ReportStatus.FAILED, error=_("試行回数の上限に達しました。"))
+    return ids
+
+
+def monthly_report_request(today: dt.date | None = None) -> CouncilReport:
+    """The scheduled monthly report: everything, as of today (requested by nobody)."""
+    return report_request(user=None, as_of=today or timezone.localdate())

@@ -1,0 +1,273 @@
+"""Council PDF reports: real PDFs, the fetcher's refusals, idempotence, the queue and the sweep."""
+
+import datetime as dt
+import http.server
+import io
+import threading
+import time
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from candidates import reports
+from candidates.lifecycle import Stage
+from candidates.models import CouncilReport, ReportStatus
+from candidates.report_pdf import render_pdf, report_html
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def tasks_in_process(request):
+    """These tests run tasks in-process even where a broker is configured (CI's second pass),
+    because their data lives in the test's uncommitted transaction; the real-worker test
+    below is the one that goes through Redis."""
+    if request.node.get_closest_marker("celery_worker"):
+        yield
+        return
+    from config.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = eager
+
+
+@pytest.fixture
+def listener():
+    """A local HTTP server that counts every request made to it (it should get none)."""
+    hits: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            hits.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", hits
+    server.shutdown()
+
+
+@pytest.fixture
+def reported(candidate, make_slip):
+    make_slip(candidate)
+    return candidate
+
+
+def _pdf_text(content: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def _embedded_fonts(content: bytes) -> set[str]:
+    fonts = set()
+    for page in PdfReader(io.BytesIO(content)).pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            font = font.get_object()
+            for descendant in font.get("/DescendantFonts", []):
+                descriptor = descendant.get_object()["/FontDescriptor"].get_object()
+                if "/FontFile2" in descriptor or "/FontFile3" in descriptor:
+                    fonts.add(str(font["/BaseFont"]))
+    return fonts
+
+
+def test_a_real_report_pdf_has_japanese_text_embedded_subset_fonts_and_pages(reported, fixed_today):
+    report = reports.report_request(user=None, as_of=fixed_today, queue=False)
+    report = reports.report_generate(report.pk)
+    content = reports.report_path(report).read_bytes()
+    assert content.startswith(b"%PDF-")
+    text = _pdf_text(content)
+    assert "共通化対象候補の進捗状況" in text
+    assert "令和8年11月24日時点" in text
+    assert "道路占用許可システム" in text and "標準仕様書の改定に合わせるため" in text
+    fonts = _embedded_fonts(content)
+    assert fonts and all("+" in name for name in fonts)  # subset prefix ABCDEF+Name
+    assert report.status == ReportStatus.DONE
+    assert report.page_count == len(PdfReader(io.BytesIO(content)).pages) >= 4
+    assert report.file_size == len(content)
+
+
+def test_output_is_the_same_for_the_same_data(reported, fixed_today):
+    report = reports.report_request(user=None, as_of=fixed_today, queue=False)
+    html = report_html(report)
+    assert render_pdf(html).content == render_pdf(html).content
+
+
+def test_the_fetcher_loads_our_static_files_and_refuses_everything_else(listener, tmp_path):
+    url, hits = listener
+    secret = tmp_path / "secret.txt"
+    secret.write_text("secret")
+    html = f"""<html><head><link rel="stylesheet" href="css/report.css"></head><body>
+      <img src="{url}/img"><link rel="stylesheet" href="{url}/css">
+      <img src="file://{secret}"><img src="file:///etc/passwd"><img src="ftp://127.0.0.1/x">
+      <p>本文</p></body></html>"""
+    rendered = render_pdf(html)
+    assert hits == []
+    assert any(u.startswith(url) for u in rendered.refused_urls)
+    assert any("secret.txt" in u for u in rendered.refused_urls)
+    assert any("/etc/passwd" in u for u in rendered.refused_urls)
+    assert not any("report.css" in u for u in rendered.refused_urls)
+    assert _embedded_fonts(rendered.content)  # the stylesheet and its font were loaded
+
+
+def test_user_text_is_escaped_in_the_pdf_and_fetches_nothing(
+    listener, make_candidate, secretariat, fixed_today
+):
+    url, hits = listener
+    hostile = f'<img src="{url}/x">＜script＞alert(1)＜/script＞'
+    make_candidate(name=hostile, stage=Stage.SELECTED)
+    report = reports.report_request(user=None, as_of=fixed_today, queue=False)
+    html = report_html(report)
+    assert "&lt;img src=" in html and f'<img src="{url}' not in html
+    report = reports.report_generate(report.pk)
+    assert hits == []
+    assert "<img src=" in _pdf_text(reports.report_path(report).read_bytes())
+
+
+def test_generating_twice_changes_nothing(reported, fixed_today):
+    report = reports.report_request(user=None, as_of=fixed_today, queue=False)
+    first = reports.report_generate(report.pk)
+    stamp = reports.report_path(first).stat().st_mtime_ns
+    assert reports.report_generate(report.pk) is None
+    again = CouncilReport.objects.get(pk=report.pk)
+    assert (again.status, again.attempts, again.finished_at) == (
+        ReportStatus.DONE,
+        1,
+        first.finished_at,
+    )
+    assert reports.report_path(again).stat().st_mtime_ns == stamp
+    assert not list(reports.reports_dir().glob(".partial-*"))
+
+
+def test_a_running_report_is_taken_over_only_once_its_worker_is_presumed_lost(
+    reported, fixed_today
+):
+    report = reports.report_request(user=None, as_of=fixed_today, queue=False)
+    assert reports.report_claim(report.pk) is not None
+    assert reports.report_claim(report.pk) is None  # another worker still has it
+    CouncilReport.objects.filter(pk=report.pk).update(
+        started_at=report.created_at - reports.RUNNING_STALE_AFTER - dt.timedelta(seconds=1)
+    )
+    taken = reports.report_claim(report.pk)
+    assert taken is not None and taken.attempts == 2
+
+
+def test_a_request_is_enqueued_on_commit_and_done_in_process_without_a_broker(
+    client, secretariat, reported, django_capture_on_commit_callbacks, fixed_today
+):
+    client.force_login(secretariat)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(reverse("candidates:reports"), {"as_of": "2026-11-24"}, follow=True)
+    assert len(callbacks) == 1
+    assert response.status_code == 200
+    report = CouncilReport.objects.get()
+    assert report.status == ReportStatus.DONE and report.requested_by == secretariat
+    download = client.get(reverse("candidates:report_download", args=[report.pk]))
+    assert download["Content-Type"] == "application/pdf"
+    assert b"".join(download.streaming_content).startswith(b"%PDF-")
+
+
+def test_when_the_broker_is_down_the_request_is_kept_queued_and_the_sweep_finishes_it(
+    monkeypatch, reported, fixed_today
+):
+    from kombu.exceptions import OperationalError
+
+    from candidates import tasks
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(tasks.generate_council_report, "apply_async", broker_down)
+        report = reports.report_request(user=None, as_of=fixed_today)
+        assert reports.enqueue(report.pk) is False
+    report.refresh_from_db()
+    assert report.status == ReportStatus.QUEUED
+    CouncilReport.objects.filter(pk=report.pk).update(
+        created_at=report.created_at - reports.QUEUED_STALE_AFTER - dt.timedelta(seconds=1)
+    )
+    assert reports.reports_sweep() == [report.pk]  # broker back: enqueued, done in process
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DONE
+
+
+def test_future_as_of_dates_are_refused(client, secretariat):
+    client.force_login(secretariat)
+    response = client.post(reverse("candidates:reports"), {"as_of": "2099-01-01"})
+    assert response.status_code == 400
+    assert "未来の日付" in response.content.decode()
+    assert not CouncilReport.objects.exists()
+
+
+def test_wt_members_read_and_download_but_cannot_request(client, wt_member, reported, fixed_today):
+    report = reports.report_generate(
+        reports.report_request(user=None, as_of=fixed_today, queue=False).pk
+    )
+    client.force_login(wt_member)
+    page = client.get(reverse("candidates:reports")).content.decode()
+    assert "PDFをダウンロード" in page and "作成を依頼" not in page
+    assert client.get(reverse("candidates:report_download", args=[report.pk])).status_code == 200
+    assert client.post(reverse("candidates:reports"), {"as_of": "2026-11-24"}).status_code == 403
+
+
+def test_a_pending_report_row_polls_and_a_done_one_does_not(client, wt_member, fixed_today):
+    report = reports.report_request(user=None, as_of=fixed_today, queue=False)
+    client.force_login(wt_member)
+    row = client.get(reverse("candidates:report_status", args=[report.pk])).content.decode()
+    assert 'hx-trigger="every 2s"' in row
+    assert client.get(reverse("candidates:report_download", args=[report.pk])).status_code == 404
+
+
+def test_the_command_generates_a_report_synchronously(reported, capsys):
+    from django.core.management import call_command
+
+    call_command("council_report", "--as-of", "2026-11-24")
+    assert "pages" in capsys.readouterr().out
+    assert CouncilReport.objects.get().status == ReportStatus.DONE
+
+
+@pytest.mark.celery_worker
+def test_a_real_worker_makes_the_report_through_redis(django_db_blocker, settings):
+    """CI: a committed request, rendered by a real Celery worker from the same database.
+
+    Rows are committed (autocommit, not a test transaction, which the worker could not see)
+    and removed afterwards; a transactional test would truncate the master data instead.
+    """
+    from candidates.models import Candidate, Ministry
+
+    settings.MEDIA_ROOT = settings.BASE_DIR / "var" / "media"  # where the worker writes
+    with django_db_blocker.unblock():
+        ministry = Ministry.objects.create(name="実ワーカー試験省")
+        candidate = Candidate.objects.create(
+            name="実ワーカー試験候補", selected_fiscal_year=2025, lead_ministry=ministry
+        )
+        report = reports.report_request(
+            user=None, as_of=dt.date(2026, 11, 24), ministries=[ministry]
+        )
+        try:
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                report.refresh_from_db()
+                if not report.is_pending:
+                    break
+                time.sleep(0.5)
+            assert report.status == ReportStatus.DONE, report.error
+            content = reports.report_path(report).read_bytes()
+            assert content.startswith(b"%PDF-")
+            assert "実ワーカー試験候補" in _pdf_text(content)
+        finally:
+            reports.report_path(report).unlink(missing_ok=True) if report.file_name else None
+            report.delete()
+            candidate.delete()
+            ministry.delete()
