@@ -21,16 +21,21 @@ def pytest_collection_modifyitems(config, items):
     """Deselect (not skip) tests for services this run does not have.
 
     `postgres` tests need PostgreSQL, `celery_worker` tests a real worker; CI's services pass
-    has both and forbids skips, so every such test runs there.
+    has both and forbids skips, so every such test runs there. `faults` tests stop Redis and
+    kill workers: they run only in CI's fault pass (KYOTSUKA_FAULT_TESTS=1), and that pass
+    runs nothing else.
     """
     from django.conf import settings
 
     on_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
     real_worker = os.environ.get("KYOTSUKA_REAL_WORKER") == "1"
+    fault_pass = os.environ.get("KYOTSUKA_FAULT_TESTS") == "1"
     keep, drop = [], []
     for item in items:
-        if (item.get_closest_marker("postgres") and not on_postgres) or (
-            item.get_closest_marker("celery_worker") and not real_worker
+        if (
+            (item.get_closest_marker("postgres") and not on_postgres)
+            or (item.get_closest_marker("celery_worker") and not real_worker)
+            or bool(item.get_closest_marker("faults")) != fault_pass
         ):
             drop.append(item)
         else:

@@ -2,18 +2,16 @@
 
 import datetime as dt
 import http.server
-import io
 import threading
-import time
 
 import pytest
 from django.urls import reverse
-from pypdf import PdfReader
 
 from candidates import reports
 from candidates.lifecycle import Stage
 from candidates.models import CouncilReport, ReportStatus
 from candidates.report_pdf import render_pdf, report_html
+from tests.pdf import embedded_fonts, page_count, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -24,13 +22,10 @@ def media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def tasks_in_process(request):
+def tasks_in_process():
     """These tests run tasks in-process even where a broker is configured (CI's second pass),
-    because their data lives in the test's uncommitted transaction; the real-worker test
-    below is the one that goes through Redis."""
-    if request.node.get_closest_marker("celery_worker"):
-        yield
-        return
+    because their data lives in the test's uncommitted transaction; tests/workers/ goes
+    through Redis and real workers."""
     from config.celery import app
 
     eager = app.conf.task_always_eager
@@ -66,35 +61,19 @@ def reported(candidate, make_slip):
     return candidate
 
 
-def _pdf_text(content: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
-
-
-def _embedded_fonts(content: bytes) -> set[str]:
-    fonts = set()
-    for page in PdfReader(io.BytesIO(content)).pages:
-        for font in (page["/Resources"].get("/Font") or {}).values():
-            font = font.get_object()
-            for descendant in font.get("/DescendantFonts", []):
-                descriptor = descendant.get_object()["/FontDescriptor"].get_object()
-                if "/FontFile2" in descriptor or "/FontFile3" in descriptor:
-                    fonts.add(str(font["/BaseFont"]))
-    return fonts
-
-
 def test_a_real_report_pdf_has_japanese_text_embedded_subset_fonts_and_pages(reported, fixed_today):
     report = reports.report_request(user=None, as_of=fixed_today, queue=False)
     report = reports.report_generate(report.pk)
     content = reports.report_path(report).read_bytes()
     assert content.startswith(b"%PDF-")
-    text = _pdf_text(content)
+    text = pdf_text(content)
     assert "共通化対象候補の進捗状況" in text
     assert "令和8年11月24日時点" in text
     assert "道路占用許可システム" in text and "標準仕様書の改定に合わせるため" in text
-    fonts = _embedded_fonts(content)
+    fonts = embedded_fonts(content)
     assert fonts and all("+" in name for name in fonts)  # subset prefix ABCDEF+Name
     assert report.status == ReportStatus.DONE
-    assert report.page_count == len(PdfReader(io.BytesIO(content)).pages) >= 4
+    assert report.page_count == page_count(content) >= 4
     assert report.file_size == len(content)
 
 
@@ -118,7 +97,7 @@ def test_the_fetcher_loads_our_static_files_and_refuses_everything_else(listener
     assert any("secret.txt" in u for u in rendered.refused_urls)
     assert any("/etc/passwd" in u for u in rendered.refused_urls)
     assert not any("report.css" in u for u in rendered.refused_urls)
-    assert _embedded_fonts(rendered.content)  # the stylesheet and its font were loaded
+    assert embedded_fonts(rendered.content)  # the stylesheet and its font were loaded
 
 
 def test_user_text_is_escaped_in_the_pdf_and_fetches_nothing(
@@ -132,7 +111,7 @@ def test_user_text_is_escaped_in_the_pdf_and_fetches_nothing(
     assert "&lt;img src=" in html and f'<img src="{url}' not in html
     report = reports.report_generate(report.pk)
     assert hits == []
-    assert "<img src=" in _pdf_text(reports.report_path(report).read_bytes())
+    assert "<img src=" in pdf_text(reports.report_path(report).read_bytes())
 
 
 def test_generating_twice_changes_nothing(reported, fixed_today):
@@ -235,39 +214,3 @@ def test_the_command_generates_a_report_synchronously(reported, capsys):
     call_command("council_report", "--as-of", "2026-11-24")
     assert "pages" in capsys.readouterr().out
     assert CouncilReport.objects.get().status == ReportStatus.DONE
-
-
-@pytest.mark.celery_worker
-def test_a_real_worker_makes_the_report_through_redis(django_db_blocker, settings):
-    """CI: a committed request, rendered by a real Celery worker from the same database.
-
-    Rows are committed (autocommit, not a test transaction, which the worker could not see)
-    and removed afterwards; a transactional test would truncate the master data instead.
-    """
-    from candidates.models import Candidate, Ministry
-
-    settings.MEDIA_ROOT = settings.BASE_DIR / "var" / "media"  # where the worker writes
-    with django_db_blocker.unblock():
-        ministry = Ministry.objects.create(name="実ワーカー試験省")
-        candidate = Candidate.objects.create(
-            name="実ワーカー試験候補", selected_fiscal_year=2025, lead_ministry=ministry
-        )
-        report = reports.report_request(
-            user=None, as_of=dt.date(2026, 11, 24), ministries=[ministry]
-        )
-        try:
-            deadline = time.monotonic() + 120
-            while time.monotonic() < deadline:
-                report.refresh_from_db()
-                if not report.is_pending:
-                    break
-                time.sleep(0.5)
-            assert report.status == ReportStatus.DONE, report.error
-            content = reports.report_path(report).read_bytes()
-            assert content.startswith(b"%PDF-")
-            assert "実ワーカー試験候補" in _pdf_text(content)
-        finally:
-            reports.report_path(report).unlink(missing_ok=True) if report.file_name else None
-            report.delete()
-            candidate.delete()
-            ministry.delete()

@@ -1,0 +1,117 @@
+"""Faults on the real stack: a worker killed mid-render, Redis stopped or hung at request time.
+
+Run by CI's own pass (KYOTSUKA_FAULT_TESTS=1) with no other worker consuming the queue: these
+tests start and kill their own workers and stop the machine's Redis (and start it again).
+"""
+
+import datetime as dt
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.db import connections
+from django.test import Client
+from django.urls import reverse
+
+from bench import datagen
+from candidates import reports
+from candidates.models import CouncilReport, ReportStatus
+from tests.pdf import pdf_text
+from tests.workers.conftest import wait_until_settled
+
+pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
+
+AS_OF = dt.date(2026, 11, 24)
+STALE_SECONDS = 8
+
+
+@pytest.fixture
+def synthetic(committed):
+    """Enough candidates that rendering takes seconds, so a worker can be killed mid-render."""
+    return datagen.candidates(40)
+
+
+def _wait_for(predicate, seconds: float, message: str) -> None:
+    deadline = time.monotonic() + seconds
+    while not predicate():
+        assert time.monotonic() < deadline, message
+        time.sleep(0.1)
+
+
+def test_a_worker_killed_mid_render_leaves_the_report_to_be_completed_exactly_once(
+    synthetic, start_worker, monkeypatch
+):
+    worker_env = {
+        "KYOTSUKA_REPORT_STALE_SECONDS": str(STALE_SECONDS),
+        "CELERY_VISIBILITY_TIMEOUT": "3",
+    }
+    first = start_worker(**worker_env)
+    report = reports.report_request(user=None, as_of=AS_OF)  # autocommit: enqueued at once
+
+    def running() -> bool:
+        report.refresh_from_db()
+        return report.status == ReportStatus.RUNNING
+
+    _wait_for(running, 60, "the worker never started the report")
+    time.sleep(1)
+    first.kill()
+    report.refresh_from_db()
+    assert (report.status, report.attempts, report.file_name) == (ReportStatus.RUNNING, 1, "")
+    assert not list(reports.reports_dir().glob(".partial-*"))
+
+    # A new worker gets the unacknowledged message back from Redis (visibility timeout) and
+    # the periodic sweep enqueues the stale row as well: two deliveries, one completion.
+    time.sleep(STALE_SECONDS + 0.5)
+    second = start_worker(**worker_env)
+    monkeypatch.setattr(reports, "RUNNING_STALE_AFTER", dt.timedelta(seconds=STALE_SECONDS))
+    assert reports.reports_sweep() == [report.pk]
+    report = wait_until_settled(report, 120)
+    time.sleep(STALE_SECONDS)  # let any late redelivery arrive: it must change nothing
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DONE, report.error
+    assert report.attempts == 2
+    content = reports.report_path(report).read_bytes()
+    assert content.startswith(b"%PDF-") and len(content) == report.file_size
+    assert "共通化対象候補の進捗状況" in pdf_text(content)
+    assert not list(reports.reports_dir().glob(".partial-*"))
+    assert second.output().count("generate_council_report") >= 1
+
+
+def post_in_thread(client: Client, data: dict):
+    """The request, run in a thread so that a hang fails the test instead of stalling it."""
+    try:
+        return client.post(reverse("candidates:reports"), data, follow=True)
+    finally:
+        connections.close_all()
+
+
+@pytest.mark.parametrize("fault", ["stopped", "hung"])
+def test_a_request_made_while_redis_is_down_is_kept_and_completed_later(
+    fault, committed_secretariat, redis_control, start_worker, monkeypatch
+):
+    client = Client()
+    client.force_login(committed_secretariat)
+    redis_control.stop() if fault == "stopped" else redis_control.hang()
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        request = pool.submit(post_in_thread, client, {"as_of": AS_OF.isoformat()})
+        try:
+            response = request.result(timeout=12)  # broker timeouts are 3 s connect, 5 s send
+        finally:
+            elapsed = time.monotonic() - started
+            redis_control.resume()
+            redis_control.start()
+
+    assert response.status_code == 200, f"after {elapsed:.1f}s"
+    assert "受け付けました" in response.content.decode()
+    report = CouncilReport.objects.get(as_of=AS_OF, requested_by=committed_secretariat)
+    assert report.status == ReportStatus.QUEUED
+
+    start_worker()
+    monkeypatch.setattr(reports, "QUEUED_STALE_AFTER", dt.timedelta(0))
+    deadline = time.monotonic() + 120
+    while report.is_pending and time.monotonic() < deadline:
+        reports.reports_sweep()  # what beat does every few minutes
+        report = wait_until_settled(report, 3)
+    assert report.status == ReportStatus.DONE, report.error
+    assert reports.report_path(report).read_bytes().startswith(b"%PDF-")
