@@ -214,3 +214,14 @@ def test_the_command_generates_a_report_synchronously(reported, capsys):
     call_command("council_report", "--as-of", "2026-11-24")
     assert "pages" in capsys.readouterr().out
     assert CouncilReport.objects.get().status == ReportStatus.DONE
+
+
+def test_the_reports_page_and_a_queued_message_read_in_english(client, secretariat, monkeypatch):
+    client.force_login(secretariat)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    monkeypatch.setattr(reports, "enqueue", lambda report_id: False)  # broker away
+    page = client.post(reverse("candidates:reports"), {"as_of": "2026-11-24"}, follow=True)
+    body = page.content.decode()
+    assert "Council progress reports (PDF)" in body
+    assert "Your report request has been queued." in body
+    assert "Queued" in body and "協議会" not in body
