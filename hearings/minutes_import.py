@@ -10,7 +10,7 @@ from hearings.minutes_parser import ParsedMinutes
 from municipalities.models import Association, LocalGovernment
 
 
-def _find_municipality(name: str) -> LocalGovernment | None:
+def find_municipality(name: str) -> LocalGovernment | None:
     if not name:
         return None
     candidates = [
@@ -31,7 +31,7 @@ def preview_initial(
     association = Association.objects.filter(name=parsed.association_name).first()
     municipality = None
     if parsed.speaking_municipality_name:
-        municipality = _find_municipality(parsed.speaking_municipality_name)
+        municipality = find_municipality(parsed.speaking_municipality_name)
         if municipality is None:
             warnings.append(
                 _(

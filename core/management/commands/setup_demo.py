@@ -4,6 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from candidates.demo import demo_data_load
 from core.demo import DEMO_PASSWORD, demo_accounts_ensure
+from core.models import User
+from hearings.demo import demo_meetings_load
 
 
 class Command(BaseCommand):
@@ -26,8 +28,12 @@ class Command(BaseCommand):
         call_command("load_municipalities", stdout=self.stdout)
         accounts = demo_accounts_ensure()
         counts = demo_data_load()
+        meetings = demo_meetings_load(
+            secretariat=User.objects.get(username="secretariat", groups__name="secretariat")
+        )
         self.stdout.write(
-            f"demo data: {counts['candidates']} candidates, {counts['ministries']} ministries"
+            f"demo data: {counts['candidates']} candidates, {counts['ministries']} ministries, "
+            f"{meetings} meetings"
         )
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("デモ環境の準備ができました / Demo environment ready"))

@@ -1,0 +1,72 @@
+"""Demo meetings (デモデータ): the sample minutes imported as the secretariat would import them.
+
+Each file goes through the same parser and service as a paste in the browser; remarks that
+mention a demo candidate's subject are linked to it. Loading is skipped for a meeting that
+already exists (same date and title), so set-up can run any number of times.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.db import transaction
+
+from candidates.models import Candidate
+from core.models import User
+from hearings import services
+from hearings.minutes_import import find_municipality, preview_initial
+from hearings.minutes_parser import parse_minutes
+from hearings.models import Meeting
+from municipalities.models import Association
+
+MINUTES_DIR = Path(__file__).resolve().parent / "demo_minutes"
+# A remark containing the word is linked to the demo candidate of that name.
+LINKS = {"通報": "土木施設に関する住民からの通報等システム"}
+
+
+@transaction.atomic
+def demo_meetings_load(*, secretariat: User) -> int:
+    """Import the demo minutes once each; returns how many demo meetings exist."""
+    for path in sorted(MINUTES_DIR.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        parsed = parse_minutes(text)
+        if Meeting.objects.filter(date=parsed.date, title=parsed.title).exists():
+            continue
+        meeting_data, attendees, agenda, entries, warnings = preview_initial(parsed, text)
+        meeting_data["association"] = Association.objects.filter(
+            name=parsed.association_name
+        ).first()
+        meeting_data["speaking_municipality"] = (
+            find_municipality(parsed.speaking_municipality_name)
+            if parsed.speaking_municipality_name
+            else None
+        )
+        meeting = services.meeting_save(
+            user=secretariat,
+            meeting=None,
+            version=None,
+            data=meeting_data,
+            attendees=attendees,
+            agenda_items=agenda,
+            entries=entries,
+            raw_text=text,
+            unplaced_text=meeting_data["unplaced_text"],
+            minutes_format=parsed.format,
+            warnings=warnings,
+            materials=[{"label": label} for label in parsed.materials],
+        )
+        _link(meeting, secretariat)
+    return Meeting.objects.count()
+
+
+def _link(meeting: Meeting, secretariat: User) -> None:
+    for word, name in LINKS.items():
+        candidate = Candidate.objects.filter(name=name).first()
+        if candidate is None:
+            continue
+        for entry in meeting.entries.filter(text__contains=word):
+            services.entry_link_candidates(user=secretariat, entry=entry, candidates=[candidate])
+        for item in meeting.agenda_items.filter(title__contains=word):
+            services.agenda_item_link_candidates(
+                user=secretariat, item=item, candidates=[candidate]
+            )

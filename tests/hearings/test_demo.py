@@ -1,0 +1,37 @@
+import datetime as dt
+
+import pytest
+import time_machine
+
+from candidates.demo import demo_data_load
+from candidates.models import Candidate
+from core.demo import demo_accounts_ensure
+from core.models import User
+from hearings.demo import demo_meetings_load
+from hearings.models import Meeting, MeetingKind
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo():
+    with time_machine.travel(dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC), tick=False):
+        demo_accounts_ensure()
+        demo_data_load()
+        yield User.objects.get(username="secretariat")
+
+
+def test_demo_meetings_are_the_sample_minutes_imported_once(demo):
+    assert demo_meetings_load(secretariat=demo) == 3
+    assert demo_meetings_load(secretariat=demo) == 3
+    kinds = set(Meeting.objects.values_list("kind", flat=True))
+    assert kinds == {MeetingKind.WT, MeetingKind.HEARING, MeetingKind.PREP}
+    wt = Meeting.objects.get(kind=MeetingKind.WT)
+    assert wt.number == 9 and wt.attendees.exists() and wt.minutes.raw_text
+
+
+def test_demo_remarks_about_the_mlit_report_case_are_linked_to_it(demo):
+    demo_meetings_load(secretariat=demo)
+    road = Candidate.objects.get(name="土木施設に関する住民からの通報等システム")
+    assert road.remarks.filter(text__contains="通報").exists()
+    assert road.agenda_items.exists()
