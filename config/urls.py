@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from core import views as core_views
 
@@ -9,7 +11,8 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The login page has the language switch too: choosing a language needs no login.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("candidates/", include("candidates.urls")),
     path("meetings/", include("hearings.urls")),
     path("municipalities/", include("municipalities.urls")),

@@ -20,8 +20,12 @@ from hearings.models import Meeting
 from municipalities.models import Association
 
 MINUTES_DIR = Path(__file__).resolve().parent / "demo_minutes"
-# A remark containing the word is linked to the demo candidate of that name.
-LINKS = {"通報": "土木施設に関する住民からの通報等システム"}
+# A remark containing the word is linked to the demo candidates of those names: the WT's
+# remarks on slips (後ろ倒し) concern the decided candidates whose schedules slipped.
+LINKS = {
+    "通報": ("土木施設に関する住民からの通報等システム",),
+    "後ろ倒し": ("公営住宅管理システム", "介護認定審査会支援システム", "公金収納システム"),
+}
 
 
 @transaction.atomic
@@ -60,13 +64,11 @@ def demo_meetings_load(*, secretariat: User) -> int:
 
 
 def _link(meeting: Meeting, secretariat: User) -> None:
-    for word, name in LINKS.items():
-        candidate = Candidate.objects.filter(name=name).first()
-        if candidate is None:
+    for word, names in LINKS.items():
+        candidates = list(Candidate.objects.filter(name__in=names))
+        if not candidates:
             continue
         for entry in meeting.entries.filter(text__contains=word):
-            services.entry_link_candidates(user=secretariat, entry=entry, candidates=[candidate])
+            services.entry_link_candidates(user=secretariat, entry=entry, candidates=candidates)
         for item in meeting.agenda_items.filter(title__contains=word):
-            services.agenda_item_link_candidates(
-                user=secretariat, item=item, candidates=[candidate]
-            )
+            services.agenda_item_link_candidates(user=secretariat, item=item, candidates=candidates)

@@ -54,3 +54,11 @@ def test_health_check_needs_no_login(client):
 def test_japanese_is_shown_even_to_a_browser_that_prefers_english(client):
     body = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert 'lang="ja"' in body
+
+
+def test_the_language_can_be_switched_on_the_login_page_before_logging_in(client):
+    response = client.post(
+        reverse("set_language"), {"language": "en", "next": "/login/"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == "/login/"
+    assert "Username" in response.content.decode()

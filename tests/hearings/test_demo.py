@@ -35,3 +35,9 @@ def test_demo_remarks_about_the_mlit_report_case_are_linked_to_it(demo):
     road = Candidate.objects.get(name="土木施設に関する住民からの通報等システム")
     assert road.remarks.filter(text__contains="通報").exists()
     assert road.agenda_items.exists()
+
+
+def test_the_wt_remark_on_slips_is_linked_to_the_slipped_decided_candidates(demo):
+    demo_meetings_load(secretariat=demo)
+    housing = Candidate.objects.get(name="公営住宅管理システム")
+    assert housing.remarks.filter(text__contains="後ろ倒し").exists()

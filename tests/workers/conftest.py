@@ -55,11 +55,10 @@ def wait_until_settled(report, seconds: float = 120):
 
 
 @pytest.fixture
-def committed(transactional_db, settings, tmp_path):
-    """Committed writes, the role groups (an earlier flush removed them), media in tmp_path."""
+def committed(transactional_db):
+    """Committed writes, and the role groups (an earlier test's flush removed them)."""
     for role in Role:
         Group.objects.get_or_create(name=role.value)
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture
@@ -113,9 +112,11 @@ class Worker:
 
 
 @pytest.fixture
-def start_worker(committed, tmp_path):
-    """Start workers on the test database and this run's broker; all are killed at the end."""
+def start_worker(committed, tmp_path, settings):
+    """Start workers on the test database and this run's broker, writing their files where this
+    test reads them; all are killed at the end."""
     workers: list[Worker] = []
+    settings.MEDIA_ROOT = tmp_path / "media"
     base_env = dict(
         os.environ,
         DATABASE_URL=_database_url(),

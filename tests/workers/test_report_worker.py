@@ -12,8 +12,8 @@ from tests.workers.conftest import wait_until_settled
 
 @pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_makes_the_report_through_redis(committed, settings):
-    settings.MEDIA_ROOT = settings.BASE_DIR / "var" / "media"  # where CI's worker writes
+def test_a_real_worker_makes_the_report_through_redis(committed):
+    """CI's worker and this test share DJANGO_MEDIA_ROOT (set by .ci/run)."""
     ministry = Ministry.objects.create(name="実ワーカー試験省")
     Candidate.objects.create(
         name="実ワーカー試験候補", selected_fiscal_year=2025, lead_ministry=ministry
