@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from candidates import permissions
 from candidates.lifecycle import JUDGMENTS, Stage
 from candidates.models import Candidate, Ministry
 from candidates.selectors import due_q, slipped_q
@@ -48,6 +49,11 @@ class CandidateFilter(django_filters.FilterSet):
         method="filter_slipped",
         widget=forms.CheckboxInput,
     )
+    mine = django_filters.BooleanFilter(
+        label=_("担当の候補のみ"),
+        method="filter_mine",
+        widget=forms.CheckboxInput,
+    )
     due_within = django_filters.ChoiceFilter(
         label=_("期限が近いもの"),
         choices=DUE_CHOICES,
@@ -57,7 +63,16 @@ class CandidateFilter(django_filters.FilterSet):
 
     class Meta:
         model = Candidate
-        fields = ["q", "fiscal_year", "ministry", "stage", "judgment", "slipped", "due_within"]
+        fields = [
+            "q",
+            "fiscal_year",
+            "ministry",
+            "stage",
+            "judgment",
+            "slipped",
+            "mine",
+            "due_within",
+        ]
 
     def filter_text(self, queryset, name, value):
         value = value.strip()[:100]
@@ -68,14 +83,13 @@ class CandidateFilter(django_filters.FilterSet):
         )
 
     def filter_ministry(self, queryset, name, value):
-        return queryset.filter(
-            Q(lead_ministry=value)
-            | Q(
-                pk__in=Candidate.co_ministries.through.objects.filter(ministry=value).values(
-                    "candidate"
-                )
-            )
-        )
+        return _responsible(queryset, [value])
+
+    def filter_mine(self, queryset, name, value):
+        """Ministry staff: the candidates of their ministry (lead or co-responsible)."""
+        if not value or self.request is None:
+            return queryset
+        return _responsible(queryset, permissions.responsible_for(self.request.user))
 
     def filter_slipped(self, queryset, name, value):
         if not value:
@@ -89,3 +103,9 @@ class CandidateFilter(django_filters.FilterSet):
         return queryset.filter(
             pk__in=Candidate.objects.filter(due_q(end, "milestones__")).values("pk")
         )
+
+
+def _responsible(queryset, ministries):
+    """Candidates led or co-owned by any of the ministries (a subquery: no duplicate rows)."""
+    co_owned = Candidate.co_ministries.through.objects.filter(ministry__in=ministries)
+    return queryset.filter(Q(lead_ministry__in=ministries) | Q(pk__in=co_owned.values("candidate")))

@@ -3,6 +3,8 @@
 Views, forms and services all ask these functions; none of them re-implements a rule.
 """
 
+from django.db.models import Q, QuerySet
+
 from candidates.models import Candidate, Ministry
 from core.models import User
 
@@ -33,6 +35,16 @@ def is_responsible(user: User, candidate: Candidate) -> bool:
         if ministry.pk == own.pk or (not own.bureau and ministry.name == own.name):
             return True
     return False
+
+
+def responsible_for(user: User) -> QuerySet[Ministry]:
+    """The ministries whose candidates the user answers for (is_responsible's rule)."""
+    if not (user.is_authenticated and user.is_ministry_staff and user.ministry_id):
+        return Ministry.objects.none()
+    own = user.ministry
+    return Ministry.objects.filter(
+        Q(pk=own.pk) | Q(name=own.name) if not own.bureau else Q(pk=own.pk)
+    )
 
 
 def can_edit_schedule(user: User, candidate: Candidate) -> bool:

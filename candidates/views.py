@@ -74,7 +74,7 @@ def secretariat_required(view):
 
 
 def _filtered(request: HttpRequest) -> tuple[CandidateFilter, object]:
-    filterset = CandidateFilter(request.GET, queryset=selectors.candidate_list())
+    filterset = CandidateFilter(request.GET, queryset=selectors.candidate_list(), request=request)
     queryset = filterset.qs if filterset.is_valid() else Candidate.objects.none()
     return filterset, queryset
 
@@ -99,6 +99,8 @@ def candidate_index(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query": query.urlencode(),
         "can_manage": permissions.can_manage(request.user),
+        # Ministry staff see which rows are theirs to update (co_ministries are prefetched).
+        "editable_ids": {c.pk for c in page if permissions.is_responsible(request.user, c)},
     }
     return render(request, "candidates/list.html", context)
 

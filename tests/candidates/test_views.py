@@ -232,3 +232,19 @@ def test_xlsx_export_has_the_filtered_candidates(client, wt_member, slipped, mak
 def test_an_unknown_export_format_is_404(client, wt_member):
     client.force_login(wt_member)
     assert client.get(reverse("candidates:export", args=["pdf"])).status_code == 404
+
+
+def test_ministry_staff_filter_to_their_own_candidates_and_see_which_they_may_update(
+    client, ministry_mlit, make_candidate, mhlw, mlit
+):
+    from candidates.models import Ministry
+
+    road_bureau = Ministry.objects.create(name="国土交通省", bureau="道路局")
+    make_candidate(name="道路台帳", ministry=road_bureau)
+    make_candidate(name="公金収納", ministry=mhlw, co_ministries=[mlit])
+    make_candidate(name="介護保険", ministry=mhlw)
+    client.force_login(ministry_mlit)
+    page = client.get(reverse("candidates:list"), {"mine": "on"})
+    names = {c.name for c in page.context["page"]}
+    assert names == {"道路台帳", "公金収納"}
+    assert page.content.decode().count("担当・更新可") == 2
