@@ -74,7 +74,10 @@ class TransitionForm(VersionedForm):
         self.fields["to_stage"].widget.choices = [
             (stage, Stage(stage).label) for stage in allowed_next(candidate.stage)
         ]
-        self.fields["meeting"].queryset = Meeting.objects.order_by("-date")[:200]
+        # The 200 latest meetings are offered; a sliced queryset cannot validate a choice
+        # (ModelChoiceField filters it), so the slice is taken as a list of ids.
+        latest = list(Meeting.objects.order_by("-date").values_list("pk", flat=True)[:200])
+        self.fields["meeting"].queryset = Meeting.objects.filter(pk__in=latest).order_by("-date")
         self.initial.setdefault("version", candidate.version)
         self.initial.setdefault("decided_on", timezone.localdate())
 

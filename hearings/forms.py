@@ -42,7 +42,8 @@ class MeetingForm(AccessibleForm):
     minutes_format = forms.ChoiceField(
         label=_("議事要旨の形式"), choices=MinutesFormat.choices, required=False
     )
-    raw_text = forms.CharField(widget=forms.HiddenInput, required=False)
+    # Kept exactly as pasted (no strip); browsers send line breaks as CRLF, stored as LF.
+    raw_text = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
     warnings_json = forms.CharField(widget=forms.HiddenInput, required=False)
     materials_json = forms.CharField(widget=forms.HiddenInput, required=False)
     unplaced_text = forms.CharField(

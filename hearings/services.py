@@ -147,7 +147,7 @@ def meeting_save(
 
     minutes, _created = Minutes.objects.get_or_create(meeting=meeting)
     if raw_text:
-        minutes.raw_text = raw_text
+        minutes.raw_text = raw_text.replace("\r\n", "\n").replace("\r", "\n")
     minutes.unplaced_text = unplaced_text
     minutes.format = minutes_format or minutes.format or MinutesFormat.UNKNOWN
     if warnings is not None:

@@ -248,3 +248,26 @@ def test_ministry_staff_filter_to_their_own_candidates_and_see_which_they_may_up
     names = {c.name for c in page.context["page"]}
     assert names == {"道路台帳", "公金収納"}
     assert page.content.decode().count("担当・更新可") == 2
+
+
+def test_a_decision_can_name_the_meeting_where_it_was_taken(client, secretariat, make_candidate):
+    from hearings.models import Meeting, MeetingKind
+
+    meeting = Meeting.objects.create(
+        kind=MeetingKind.INTERIM, title="中間報告会", date=dt.date(2026, 11, 16)
+    )
+    candidate = make_candidate(stage=Stage.INTERIM)
+    client.force_login(secretariat)
+    response = client.post(
+        reverse("candidates:transition_create", args=[candidate.pk]),
+        {
+            "to_stage": Stage.JUDGED_PROCEED,
+            "decided_on": "2026-11-16",
+            "meeting": meeting.pk,
+            "version": candidate.version,
+        },
+    )
+    assert response.status_code == 302
+    candidate.refresh_from_db()
+    assert candidate.stage == Stage.JUDGED_PROCEED
+    assert candidate.transitions.last().meeting == meeting
