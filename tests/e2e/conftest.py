@@ -8,8 +8,8 @@ set to a folder, the Japanese runs save the README's screenshots there.
 
 from __future__ import annotations
 
+import io
 import os
-import re
 from pathlib import Path
 
 import pytest
@@ -85,7 +85,6 @@ class Journey:
         self.page = page
         self.base_url = base_url
         self.language = language
-        self.shots = os.environ.get("KYOTSUKA_SCREENSHOTS")
 
     def t(self, ja: str, en: str) -> str:
         return ja if self.language == "ja" else en
@@ -127,9 +126,8 @@ class Journey:
         )
 
     def screenshot(self, name: str) -> None:
-        if self.shots and self.language == "ja":
-            Path(self.shots).mkdir(parents=True, exist_ok=True)
-            self.page.screenshot(path=str(Path(self.shots) / f"{name}.png"))
+        if self.language == "ja":
+            save_screenshot(self.page, name)
 
     def sees(self, text: str) -> None:
         assert text in self.page.locator("main").inner_text(), f"{text!r} not on {self.page.url}"
@@ -143,5 +141,15 @@ def journey(request, page, demo_site):
     return Journey(page, demo_site, request.param)
 
 
-def url_path(page) -> str:
-    return re.sub(r"^https?://[^/]+", "", page.url)
+def save_screenshot(page, name: str) -> None:
+    """With KYOTSUKA_SCREENSHOTS set: the viewport as a small palette PNG for the README."""
+    folder = os.environ.get("KYOTSUKA_SCREENSHOTS")
+    if not folder:
+        return
+    from PIL import Image
+
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    image = Image.open(io.BytesIO(page.screenshot())).convert("RGB")
+    image.quantize(colors=96, method=Image.Quantize.MEDIANCUT).save(
+        Path(folder) / f"{name}.png", optimize=True
+    )
