@@ -1,0 +1,345 @@
+"""Every URL × method × role: who is let in, who is refused, and that a refusal changes nothing.
+
+The matrix lists every named URL of the project (the Django admin is checked as one entry).
+A URL added without a row here fails test_every_url_is_in_the_matrix. A write is sent with a
+valid payload, so a missing check would show up as a change in the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+import pytest
+import time_machine
+from django.apps import apps
+from django.urls import get_resolver, reverse
+
+from candidates import services
+from candidates.lifecycle import Stage
+from candidates.models import CouncilReport, MilestoneKind, Ministry
+from core.roles import Role
+from hearings import services as hearing_services
+from hearings.models import EntryKind, MeetingKind
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anonymous", "outsider", "wt_member", "ministry_a", "ministry_b", "secretariat", "admin")
+OK, LOGIN, FORBIDDEN, NOT_ALLOWED, NOT_FOUND = "ok", "login", 403, 405, 404
+TODAY = dt.date(2026, 11, 24)
+
+
+def everyone(outcome):
+    return {role: outcome for role in ROLES}
+
+
+def logged_in(outcome):
+    return {**everyone(outcome), "anonymous": LOGIN}
+
+
+def viewers(outcome=OK):
+    return {**logged_in(outcome), "outsider": FORBIDDEN}
+
+
+def secretariat_only(outcome=OK):
+    return {**logged_in(FORBIDDEN), "secretariat": outcome, "admin": outcome}
+
+
+def schedule_editors(outcome=OK):
+    """The secretariat and the staff of the candidate's ministry (ministry A)."""
+    return {**secretariat_only(outcome), "ministry_a": outcome}
+
+
+def get_only(get):
+    """A read-only URL: POST is 405 (after the login redirect where login is required)."""
+    anonymous = LOGIN if get["anonymous"] == LOGIN else NOT_ALLOWED
+    return {"GET": get, "POST": {**logged_in(NOT_ALLOWED), "anonymous": anonymous}}
+
+
+# url name -> (kwargs builder name, {method: {role: expected}}, POST payload builder name)
+MATRIX = {
+    "home": ("none", get_only(logged_in(OK)), None),
+    "healthz": ("none", get_only(everyone(OK)), None),
+    "login": ("none", {"GET": everyone(OK), "POST": everyone(OK)}, None),
+    # Logging out (POST only) ends on the login page, whoever asked.
+    "logout": ("none", {"GET": logged_in(NOT_ALLOWED), "POST": everyone(LOGIN)}, None),
+    "set_language": ("none", {"GET": everyone(OK), "POST": everyone(OK)}, "language"),
+    "candidates:dashboard": ("none", get_only(viewers()), None),
+    "candidates:list": ("none", get_only(viewers()), None),
+    "candidates:export": ("csv", get_only(viewers()), None),
+    "candidates:slips": ("none", get_only(viewers()), None),
+    "candidates:create": (
+        "none",
+        {"GET": secretariat_only(), "POST": secretariat_only()},
+        "candidate",
+    ),
+    "candidates:detail": ("candidate", get_only(viewers()), None),
+    "candidates:edit": (
+        "candidate",
+        {"GET": secretariat_only(), "POST": secretariat_only()},
+        "candidate_edit",
+    ),
+    "candidates:transition_create": (
+        "candidate",
+        {"GET": logged_in(NOT_ALLOWED), "POST": secretariat_only()},
+        "transition",
+    ),
+    "candidates:milestone_create": (
+        "candidate",
+        {"GET": schedule_editors(), "POST": schedule_editors()},
+        "milestone_new",
+    ),
+    "candidates:progress_create": (
+        "candidate",
+        {"GET": schedule_editors(), "POST": schedule_editors()},
+        "progress",
+    ),
+    "candidates:milestone_update": (
+        "milestone",
+        {"GET": schedule_editors(), "POST": schedule_editors()},
+        "milestone_update",
+    ),
+    "candidates:milestone_rebaseline": (
+        "milestone",
+        {"GET": secretariat_only(), "POST": secretariat_only()},
+        "rebaseline",
+    ),
+    "candidates:reports": (
+        "none",
+        {"GET": viewers(), "POST": secretariat_only()},
+        "report",
+    ),
+    "candidates:report_status": ("report", get_only(viewers()), None),
+    "candidates:report_download": ("report", get_only(viewers(NOT_FOUND)), None),
+    "hearings:list": ("none", get_only(viewers()), None),
+    "hearings:search": ("none", get_only(viewers()), None),
+    "hearings:create": ("none", {"GET": secretariat_only(), "POST": secretariat_only()}, "meeting"),
+    "hearings:import": ("none", {"GET": secretariat_only(), "POST": secretariat_only()}, "paste"),
+    "hearings:detail": ("meeting", get_only(viewers()), None),
+    "hearings:edit": (
+        "meeting",
+        {"GET": secretariat_only(), "POST": secretariat_only()},
+        "meeting",
+    ),
+    "hearings:material_create": (
+        "meeting",
+        {"GET": logged_in(NOT_ALLOWED), "POST": secretariat_only()},
+        "material",
+    ),
+    "hearings:entry_link": (
+        "entry",
+        {"GET": logged_in(NOT_ALLOWED), "POST": secretariat_only()},
+        "link",
+    ),
+    "hearings:agenda_link": (
+        "agenda_item",
+        {"GET": logged_in(NOT_ALLOWED), "POST": secretariat_only()},
+        "link",
+    ),
+    "municipalities:list": ("none", get_only(logged_in(OK)), None),
+    "municipalities:association_list": ("none", get_only(logged_in(OK)), None),
+    "municipalities:association_detail": ("association", get_only(logged_in(OK)), None),
+    "municipalities:detail": ("municipality", get_only(logged_in(OK)), None),
+    "admin:index": (
+        "none",
+        {"GET": {**everyone(LOGIN), "admin": OK}, "POST": {**everyone(LOGIN), "admin": OK}},
+        None,
+    ),
+}
+
+
+def all_url_names() -> set[str]:
+    names = set()
+
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            if hasattr(pattern, "url_patterns"):
+                if pattern.namespace == "admin":
+                    names.add("admin:index")
+                    continue
+                namespace = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
+                walk(pattern.url_patterns, namespace)
+            elif pattern.name:
+                names.add(prefix + pattern.name)
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+def test_every_url_is_in_the_matrix():
+    assert all_url_names() == set(MATRIX), "add the new URL to MATRIX with who may do what"
+
+
+@pytest.fixture(autouse=True)
+def fixed_today():
+    with time_machine.travel(dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC), tick=False):
+        yield
+
+
+@pytest.fixture
+def world(make_user, secretariat, wt_member, outsider, admin_user):
+    """Two ministries' staff, an MLIT candidate with a milestone, a meeting, a report."""
+    mlit = Ministry.objects.create(name="国土交通省")
+    mhlw = Ministry.objects.create(name="厚生労働省")
+    users = {
+        "anonymous": None,
+        "outsider": outsider,
+        "wt_member": wt_member,
+        "ministry_a": make_user("ministry_a", Role.MINISTRY_STAFF, ministry=mlit),
+        "ministry_b": make_user("ministry_b", Role.MINISTRY_STAFF, ministry=mhlw),
+        "secretariat": secretariat,
+        "admin": admin_user,
+    }
+    candidate = services.candidate_create(
+        user=secretariat, name="道路占用許可システム", selected_fiscal_year=2025, lead_ministry=mlit
+    )
+    for stage in (Stage.FEASIBILITY, Stage.INTERIM):
+        services.candidate_transition(
+            user=secretariat, candidate=candidate, to_stage=stage, decided_on=dt.date(2026, 1, 5)
+        )
+    milestone = services.milestone_create(
+        user=secretariat,
+        candidate=candidate,
+        kind=MilestoneKind.REQUIREMENTS,
+        baseline_date=dt.date(2026, 6, 30),
+    )
+    meeting = hearing_services.meeting_save(
+        user=secretariat,
+        meeting=None,
+        version=None,
+        data={
+            "kind": MeetingKind.WT,
+            "title": "第9回ワーキングチーム",
+            "date": dt.date(2026, 2, 4),
+        },
+        attendees=[{"name": "試験 太郎", "group": "wt_member"}],
+        agenda_items=[{"number": 1, "title": "進捗報告について"}],
+        entries=[{"kind": EntryKind.REMARK, "text": "後ろ倒しには理由が必要", "agenda_number": 1}],
+    )
+    report = CouncilReport.objects.create(as_of=TODAY)
+    objects = {
+        "candidate": candidate,
+        "milestone": milestone,
+        "meeting": meeting,
+        "entry": meeting.entries.get(),
+        "agenda_item": meeting.agenda_items.get(),
+        "report": report,
+        "mlit": mlit,
+    }
+    return users, objects
+
+
+def url_for(name: str, kind: str, objects: dict) -> str:
+    from municipalities.models import Association, LocalGovernment
+
+    kwargs = {
+        "none": {},
+        "csv": {"fmt": "csv"},
+        "candidate": {"pk": objects["candidate"].pk},
+        "milestone": {"pk": objects["milestone"].pk},
+        "meeting": {"pk": objects["meeting"].pk},
+        "entry": {"pk": objects["entry"].pk},
+        "agenda_item": {"pk": objects["agenda_item"].pk},
+        "report": {"pk": objects["report"].pk},
+        "association": {"slug": Association.objects.first().slug},
+        "municipality": {"code": LocalGovernment.objects.first().code},
+    }[kind]
+    return reverse(name, kwargs=kwargs)
+
+
+def payload(kind: str | None, objects: dict) -> dict:
+    candidate, milestone = objects["candidate"], objects["milestone"]
+    meeting_forms = {
+        f"{prefix}-{field}": value
+        for prefix in ("attendees", "agenda", "entries")
+        for field, value in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"))
+    }
+    return {
+        None: {},
+        "language": {"language": "en", "next": "/"},
+        "candidate": {
+            "name": "新しい候補",
+            "selected_fiscal_year": "2026",
+            "lead_ministry": objects["mlit"].pk,
+        },
+        "candidate_edit": {
+            "name": "書き換えた名称",
+            "selected_fiscal_year": "2025",
+            "lead_ministry": objects["mlit"].pk,
+            "version": candidate.version,
+        },
+        "transition": {
+            "to_stage": Stage.JUDGED_PROCEED,
+            "decided_on": "2026-11-20",
+            "version": candidate.version,
+        },
+        "milestone_new": {"kind": MilestoneKind.PILOT, "planned_date": "2027-03-31"},
+        "progress": {"as_of": "2026-11-20", "status": "on_track", "cost_note": "範囲内"},
+        "milestone_update": {
+            "planned_date": "2026-12-28",
+            "reason": "標準仕様書の改定",
+            "version": milestone.version,
+        },
+        "rebaseline": {
+            "baseline_date": "2026-09-30",
+            "reason": "協議会の同意",
+            "version": milestone.version,
+        },
+        "report": {"as_of": "2026-11-20"},
+        "meeting": {
+            **meeting_forms,
+            "kind": MeetingKind.HEARING,
+            "title": "書き換えた会議",
+            "date": "2026-11-20",
+        },
+        "paste": {"text": "国・地方デジタル共通基盤推進連絡協議会ワーキングチーム（第10回）"},
+        "material": {"label": "資料9"},
+        "link": {"candidates": [candidate.pk]},
+    }[kind]
+
+
+def fingerprint() -> str:
+    """A digest of every row of the project's own tables (not sessions or history)."""
+    digest = hashlib.sha256()
+    for label in ("candidates", "hearings", "municipalities", "core"):
+        for model in apps.get_app_config(label).get_models():
+            if model._meta.label.startswith(("candidates.Historical",)):
+                continue
+            rows = model.objects.order_by("pk").values_list()
+            digest.update(f"{model._meta.label}:{list(rows)!r}".encode())
+    return digest.hexdigest()
+
+
+def classify(response) -> object:
+    if response.status_code == 302 and "/login/" in response["Location"]:
+        return LOGIN
+    if response.status_code in (FORBIDDEN, NOT_ALLOWED, NOT_FOUND):
+        return response.status_code
+    assert response.status_code in (200, 302, 400), response.status_code
+    return OK
+
+
+CASES = [
+    (name, method, role)
+    for name, (_kind, expected, _payload) in MATRIX.items()
+    for method in ("GET", "POST")
+    for role in ROLES
+]
+
+
+@pytest.mark.parametrize(("name", "method", "role"), CASES, ids=lambda v: str(v))
+def test_the_matrix_holds(client, world, name, method, role):
+    users, objects = world
+    kind, expected, payload_kind = MATRIX[name]
+    if users[role] is not None:
+        client.force_login(users[role])
+    url = url_for(name, kind, objects)
+    before = fingerprint() if method == "POST" else None
+    if method == "GET":
+        response = client.get(url)
+    else:
+        response = client.post(url, payload(payload_kind, objects))
+    want = expected[method][role]
+    assert classify(response) == want, f"{method} {url} as {role}: {response.status_code}"
+    if method == "POST" and want != OK:
+        assert fingerprint() == before, f"refused {method} {url} as {role} changed data"
