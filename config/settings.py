@@ -48,6 +48,9 @@ if not SECRET_KEY:
             "DJANGO_SECRET_KEY is not set: with DJANGO_DEBUG off, set a long random secret key."
         )
     SECRET_KEY = _INSECURE_DEV_KEY
+# Key rotation (docs/operations.md): the old key stays here, comma-separated, until the sessions
+# and links signed with it have expired; new signatures always use DJANGO_SECRET_KEY.
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS", [])
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
@@ -70,6 +73,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Right after SecurityMiddleware (whitenoise's rule): static files skip sessions and login.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.JapaneseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -77,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "core.middleware.AuditMiddleware",  # every attempted write, with who and what came of it
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -120,6 +126,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "TEMPLATE": os.environ.get("DATABASE_TEST_TEMPLATE") or None,
         "CHARSET": "UTF8",
     }
+    # An unreachable database fails a request (and /healthz) in seconds instead of hanging a
+    # gunicorn worker for the TCP timeout.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
+        "DATABASE_CONNECT_TIMEOUT", 5
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 
@@ -146,6 +157,22 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", VAR_DIR / "media"))
+# Production serves collectstatic's output through whitenoise, with hashed names (cached as
+# immutable) and gzip copies. That storage needs collectstatic's manifest, so development and
+# tests, which serve the source tree, keep the plain storage unless DJANGO_STATIC_MANIFEST says so.
+STATIC_MANIFEST = env_bool("DJANGO_STATIC_MANIFEST", not DEBUG)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+# Decided here, not by whitenoise at start-up: pytest switches DEBUG off after settings load,
+# and the test suite must still serve static files without collectstatic.
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+WHITENOISE_AUTOREFRESH = DEBUG
 
 # Celery: a real broker when REDIS_URL / CELERY_BROKER_URL is set, otherwise in-process.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL") or ""
@@ -199,7 +226,10 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+    # The TLS proxy in front of gunicorn must set (overwrite) X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Container and load-balancer health checks call gunicorn directly over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 LOGGING = {
     "version": 1,

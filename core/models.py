@@ -54,3 +54,49 @@ class User(AbstractUser):
         if self.is_superuser:
             labels.insert(0, str(_("管理者")))
         return labels
+
+
+class AuditOutcome(models.TextChoices):
+    DONE = "done", _("実行")
+    INVALID = "invalid", _("入力エラー")
+    REFUSED = "refused", _("拒否")
+    FAILED = "failed", _("システムエラー")
+
+
+class AuditEvent(models.Model):
+    """One attempted write: who, when, which action on which record, and what came of it.
+
+    Append-only: the model refuses to update or delete a saved event, the database refuses
+    UPDATE (and, on PostgreSQL, DELETE) by trigger, and the admin shows events read-only.
+    The user is kept by id and name, not by foreign key, so an event outlives its user.
+    """
+
+    at = models.DateTimeField(_("日時"), auto_now_add=True, db_index=True)
+    user_id = models.BigIntegerField(_("ユーザーID"), null=True, blank=True, db_index=True)
+    username = models.CharField(_("ユーザー名"), max_length=150, blank=True)
+    roles = models.CharField(_("役割"), max_length=200, blank=True)
+    method = models.CharField(_("メソッド"), max_length=10)
+    path = models.CharField(_("パス"), max_length=500)
+    action = models.CharField(_("操作"), max_length=100, db_index=True)
+    object_id = models.CharField(_("対象ID"), max_length=50, blank=True)
+    outcome = models.CharField(
+        _("結果"), max_length=10, choices=AuditOutcome.choices, db_index=True
+    )
+    status_code = models.PositiveSmallIntegerField(_("HTTPステータス"))
+    remote_addr = models.GenericIPAddressField(_("接続元"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("操作記録")
+        verbose_name_plural = _("操作記録")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username or '-'} {self.action} {self.outcome}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("audit events cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("audit events cannot be deleted")

@@ -1,10 +1,15 @@
 from django.contrib.auth.decorators import login_not_required
-from django.db import connection
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from candidates import permissions as candidate_permissions
+from core import health
+from core.audit import audit_events
+from core.models import AuditOutcome
 from municipalities.selectors import master_data_counts
 
 
@@ -19,10 +24,41 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness and database reachability, for compose and load balancers."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        return JsonResponse({"status": "ok"})
-    except Exception:  # noqa: BLE001 - any database failure means "not ready"
-        return JsonResponse({"status": "database unavailable"}, status=503)
+    """Database and broker reachability, for compose healthchecks and load balancers.
+
+    503 with the failing part named when either is down, so a container is taken out of
+    rotation before users meet the error. Without a broker (embedded mode) tasks run in-process.
+    """
+    parts = {"database": health.database_status(), "broker": health.broker_status()}
+    healthy = all(status in health.HEALTHY for status in parts.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", **parts}, status=200 if healthy else 503
+    )
+
+
+@require_GET
+def audit_index(request: HttpRequest) -> HttpResponse:
+    """The audit trail for the secretariat: every write attempt, newest first, filterable."""
+    if not request.user.is_secretariat:
+        raise PermissionDenied(_("操作記録を見られるのは事務局のみです。"))
+    outcome = request.GET.get("outcome", "")
+    if outcome not in AuditOutcome.values:
+        outcome = ""
+    filters = {
+        "username": request.GET.get("username", "").strip(),
+        "outcome": outcome,
+        "action": request.GET.get("action", "").strip(),
+    }
+    page = Paginator(audit_events(**filters), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "core/audit.html",
+        {
+            "page": page,
+            "filters": filters,
+            "outcomes": AuditOutcome.choices,
+            "query": query.urlencode(),
+        },
+    )

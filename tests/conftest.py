@@ -55,6 +55,19 @@ def japanese_by_default():
 
 
 @pytest.fixture(autouse=True)
+def static_files_without_collectstatic(settings):
+    """Pages render {% static %} from the source tree, even with DJANGO_DEBUG=0 in the
+    environment: production's hashed storage needs the manifest that collectstatic writes."""
+    if settings.STATIC_MANIFEST:
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+        settings.WHITENOISE_USE_FINDERS = True
+        settings.WHITENOISE_AUTOREFRESH = True
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """PBKDF2 is slow on purpose; tests create many users and check no password strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

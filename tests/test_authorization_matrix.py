@@ -18,6 +18,7 @@ from django.urls import get_resolver, reverse
 from candidates import services
 from candidates.lifecycle import Stage
 from candidates.models import CouncilReport, MilestoneKind, Ministry
+from core.models import AuditEvent, AuditOutcome
 from core.roles import Role
 from hearings import services as hearing_services
 from hearings.models import EntryKind, MeetingKind
@@ -60,6 +61,7 @@ def get_only(get):
 MATRIX = {
     "home": ("none", get_only(logged_in(OK)), None),
     "healthz": ("none", get_only(everyone(OK)), None),
+    "audit": ("none", get_only(secretariat_only()), None),
     "login": ("none", {"GET": everyone(OK), "POST": everyone(OK)}, None),
     # Logging out (POST only) ends on the login page, whoever asked.
     "logout": ("none", {"GET": logged_in(NOT_ALLOWED), "POST": everyone(LOGIN)}, None),
@@ -303,7 +305,7 @@ def fingerprint() -> str:
     digest = hashlib.sha256()
     for label in ("candidates", "hearings", "municipalities", "core"):
         for model in apps.get_app_config(label).get_models():
-            if model._meta.label.startswith(("candidates.Historical",)):
+            if model._meta.label.startswith(("candidates.Historical", "core.AuditEvent")):
                 continue
             rows = model.objects.order_by("pk").values_list()
             digest.update(f"{model._meta.label}:{list(rows)!r}".encode())
@@ -343,3 +345,10 @@ def test_the_matrix_holds(client, world, name, method, role):
     assert classify(response) == want, f"{method} {url} as {role}: {response.status_code}"
     if method == "POST" and want != OK:
         assert fingerprint() == before, f"refused {method} {url} as {role} changed data"
+    if method == "POST" and name != "set_language":
+        event = AuditEvent.objects.latest("pk")  # every attempt is on the record
+        assert (event.path, event.method) == (url, "POST")
+        attempted = "" if name == "login" else (users[role].username if users[role] else "")
+        assert event.username == attempted  # a login records the name that was tried
+        if want in (LOGIN, FORBIDDEN, NOT_ALLOWED, NOT_FOUND) and name not in ("logout", "login"):
+            assert event.outcome == AuditOutcome.REFUSED

@@ -45,12 +45,6 @@ def test_the_language_switch_changes_the_interface_to_english(wt_client):
     assert "Dashboard" in body
 
 
-def test_health_check_needs_no_login(client):
-    response = client.get(reverse("healthz"))
-    assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
-
-
 def test_japanese_is_shown_even_to_a_browser_that_prefers_english(client):
     body = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert 'lang="ja"' in body

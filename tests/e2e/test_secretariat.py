@@ -93,3 +93,10 @@ def test_secretariat_imports_minutes_links_a_remark_decides_and_reports(journey)
     journey.check()
     journey.screenshot("reports")
     assert CouncilReport.objects.get().status == ReportStatus.DONE
+
+    # Everything above is on the record, readable by the secretariat.
+    page.locator("header").get_by_role("link", name=t("操作記録", "Audit trail")).click()
+    page.wait_for_load_state()
+    journey.check()
+    journey.sees("candidates:transition_create")
+    journey.sees("hearings:import")
