@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -184,13 +185,40 @@ def save_from_post(request: HttpRequest, meeting: Meeting | None, forms, *, warn
             warnings=warnings,
             materials=loads_list(data.get("materials_json", "")),
         )
+    except services.ConcurrentMeetingEditError as exc:
+        form.add_error(None, exc)
+        form.stale_current = exc.current  # shown beside the refused edit by _editor
+        return None
     except ValidationError as exc:
         form.apply_service_error(exc)
         return None
 
 
+def _stale_values(meeting: Meeting) -> list[tuple[str, str]]:
+    """What another user saved meanwhile, and who last saved it (from the audit trail)."""
+    from core.audit import audit_events
+
+    last = (
+        audit_events(action="hearings:edit", outcome="done")
+        .filter(object_id=str(meeting.pk))
+        .first()
+    )
+    saved_at = timezone.localtime(meeting.updated_at)
+    when = wareki.format_wareki(saved_at.date()) + saved_at.strftime(" %H:%M")
+    return [
+        (_("会議名"), meeting.title),
+        (_("開催日"), wareki.format_wareki(meeting.date, weekday=True)),
+        (_("場所"), meeting.place or "—"),
+        (_("出席者"), str(meeting.attendees.count())),
+        (_("議題"), str(meeting.agenda_items.count())),
+        (_("議事の記載"), str(meeting.entries.count())),
+        (_("最終更新"), f"{when}（{last.username}）" if last else when),
+    ]
+
+
 def _editor(request, forms, *, title, meeting=None, extra=None):
     form, attendee_set, agenda_set, entry_set = forms
+    current = getattr(form, "stale_current", None)
     context = {
         "title": title,
         "meeting": meeting,
@@ -198,6 +226,7 @@ def _editor(request, forms, *, title, meeting=None, extra=None):
         "attendee_set": attendee_set,
         "agenda_set": agenda_set,
         "entry_set": entry_set,
+        "current_values": _stale_values(current) if current else [],
         **(extra or {}),
     }
     status = 400 if request.method == "POST" else 200
