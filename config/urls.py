@@ -19,3 +19,6 @@ urlpatterns = [
     path("municipalities/", include("municipalities.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# A database outage is answered with 503 and Retry-After, other errors with the 500 page.
+handler500 = "core.views.server_error"
