@@ -20,7 +20,7 @@ RUN deploy/image-build system && rm -rf /var/lib/apt/lists/*
 # Never root at run time. Reports are written to the media volume; its mount point is created
 # here, owned by this user, so that a new named volume starts out writable by it.
 RUN useradd --uid 10001 --user-group --create-home --home-dir /home/kyotsuka kyotsuka \
-    && mkdir -p /data/media && chown kyotsuka:kyotsuka /data/media
+    && mkdir -p /data/media /data/backup && chown kyotsuka:kyotsuka /data/media /data/backup
 
 # Dependencies before the code, so that a code change rebuilds only the layers after this one.
 COPY pyproject.toml ./
