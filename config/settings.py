@@ -5,11 +5,13 @@ Celery tasks run in-process, DEBUG on. Production-like mode (docker-compose, CI)
 DATABASE_URL, REDIS_URL and DJANGO_DEBUG=0; with DEBUG off a real secret key is required.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -65,6 +67,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "simple_history",
+    "csp",
+    "axes",
     "core",
     "municipalities",
     "candidates",
@@ -75,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Right after SecurityMiddleware (whitenoise's rule): static files skip sessions and login.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",  # on pages; static files were answered just above
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.JapaneseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -86,6 +91,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as axes asks: turns a locked-out login into its lockout page (AuditMiddleware,
+    # outside it, records that refusal like any failed login).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -133,6 +141,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
+# Axes first: it refuses a locked-out username + address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -143,6 +156,17 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Login throttling (django-axes): 5 wrong passwords for one username from one address lock that
+# pair out for 15 minutes; another address, or another username, can still log in. A success
+# clears the count. Counted in the database (the axes tables), so every gunicorn worker agrees.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"  # answered with axes' default, 429
+AXES_VERBOSE = False  # no banner on every manage.py command; lockouts are still logged
+AXES_DISABLE_ACCESS_LOG = True  # the audit trail already records every login
 
 # Internationalisation: Japanese first, English available.
 LANGUAGE_CODE = "ja"
@@ -219,6 +243,23 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content Security Policy (django-csp): scripts, styles, images and fonts come only from our own
+# static files; no inline <script>, event handler or style attribute anywhere (base.html turns
+# off the <style> htmx would inject). connect-src lets htmx poll the report status.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

@@ -14,6 +14,7 @@ from candidates import permissions as candidate_permissions
 from core import health
 from core.audit import audit_events
 from core.models import AuditOutcome
+from core.query_params import query_text
 from municipalities.selectors import master_data_counts
 
 
@@ -49,9 +50,9 @@ def audit_index(request: HttpRequest) -> HttpResponse:
     if outcome not in AuditOutcome.values:
         outcome = ""
     filters = {
-        "username": request.GET.get("username", "").strip(),
+        "username": query_text(request.GET.get("username", ""), max_length=150),
         "outcome": outcome,
-        "action": request.GET.get("action", "").strip(),
+        "action": query_text(request.GET.get("action", ""), max_length=100),
     }
     page = Paginator(audit_events(**filters), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()

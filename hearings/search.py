@@ -9,12 +9,14 @@ is needed for pg_trgm to index Japanese characters); SQLite scans, correct but s
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
 from candidates.models import Candidate
 from core import wareki
+from core.query_params import query_text
 from hearings.models import AgendaItem, Meeting, MinutesEntry
 
 MAX_QUERY_LENGTH = 100
@@ -41,22 +43,30 @@ class SearchHit:
     date: dt.date | None
 
 
+def _find(text: str, query: str) -> re.Match | None:
+    """The first case-insensitive match, compared character by character as the database
+    does. (Comparing text.upper() would shift positions: "ß".upper() is "SS".)"""
+    return re.search(re.escape(query), text, re.IGNORECASE)
+
+
 def snippet_of(text: str, query: str, radius: int = SNIPPET_RADIUS) -> Snippet:
     """The text around the first case-insensitive match, cut to about 2 × radius characters."""
-    index = text.upper().find(query.upper())
-    if index < 0:
+    found = _find(text, query)
+    if found is None:
         return Snippet(text[: radius * 2], "", "…" if len(text) > radius * 2 else "")
+    index, after = found.span()
     start = max(0, index - radius)
-    end = min(len(text), index + len(query) + radius)
+    end = min(len(text), after + radius)
     return Snippet(
         ("…" if start > 0 else "") + text[start:index],
-        text[index : index + len(query)],
-        text[index + len(query) : end] + ("…" if end < len(text) else ""),
+        text[index:after],
+        text[after:end] + ("…" if end < len(text) else ""),
     )
 
 
 def normalise_query(query: str) -> str:
-    return " ".join(query.split())[:MAX_QUERY_LENGTH]
+    """One space for each run of whitespace; control characters (NUL included) dropped."""
+    return " ".join(query_text(query, max_length=len(query)).split())[:MAX_QUERY_LENGTH]
 
 
 def _meeting_filter(prefix: str, *, kind, fiscal_year, association, candidate) -> Q:
@@ -123,8 +133,10 @@ def search(
     if candidate:
         items = items.filter(candidates=candidate)
     for item in items[:MAX_RESULTS]:
+        # The database's case folding may differ from Python's: fall back to the title.
         text = next(
-            t for t in (item.title, item.explanation, item.outcome) if query.upper() in t.upper()
+            (t for t in (item.title, item.explanation, item.outcome) if _find(t, query)),
+            item.title,
         )
         hits.append(
             SearchHit(
@@ -166,7 +178,7 @@ def search(
         if candidate:
             candidates = candidates.filter(pk=candidate.pk)
         for found in candidates.order_by("name")[:MAX_RESULTS]:
-            text = found.name if query.upper() in found.name.upper() else found.summary
+            text = found.name if _find(found.name, query) else found.summary
             hits.append(
                 SearchHit(
                     "candidate",

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from candidates.models import Candidate
 from core.models import User
+from hearings.material_files import material_file_name
 from hearings.models import (
     AgendaItem,
     Attendee,
@@ -191,7 +192,7 @@ def material_add(
         position=(last.position + 1) if last else 0,
     )
     if file:
-        material.file.save(file.name.rsplit("/", 1)[-1][-100:], file, save=False)
+        material.file.save(material_file_name(file.name), file, save=False)
     material.full_clean()
     material.save()
     return material

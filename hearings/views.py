@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from candidates.models import Candidate
 from candidates.views import viewer_required
 from core import wareki
+from core.query_params import query_int, query_text
 from hearings import search as search_module
 from hearings import selectors, services
 from hearings.forms import (
@@ -31,6 +32,7 @@ from hearings.models import AgendaItem, Meeting, MeetingKind, MinutesEntry
 from municipalities.models import Association
 
 PAGE_SIZE = 30
+MAX_ID = 2**63 - 1  # the largest primary key (BigAutoField)
 
 
 def secretariat_only(view):
@@ -302,11 +304,17 @@ def minutes_import(request: HttpRequest) -> HttpResponse:
     return render(request, "hearings/import.html", {"form": paste}, status=status)
 
 
+def _candidate_ids(request: HttpRequest) -> list[int]:
+    """The candidate ids a link form sent; anything that is not an id is ignored."""
+    values = (query_int(v, low=1, high=MAX_ID) for v in request.POST.getlist("candidates"))
+    return [value for value in values if value is not None]
+
+
 @require_POST
 @secretariat_only
 def entry_link(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(MinutesEntry.objects.select_related("meeting"), pk=pk)
-    ids = [int(v) for v in request.POST.getlist("candidates") if v.isdigit()]
+    ids = _candidate_ids(request)
     candidates = list(Candidate.objects.filter(pk__in=ids))
     services.entry_link_candidates(user=request.user, entry=entry, candidates=candidates)
     messages.success(request, _("発言と候補の関連付けを保存しました。"))
@@ -317,7 +325,7 @@ def entry_link(request: HttpRequest, pk: int) -> HttpResponse:
 @secretariat_only
 def agenda_link(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(AgendaItem.objects.select_related("meeting"), pk=pk)
-    ids = [int(v) for v in request.POST.getlist("candidates") if v.isdigit()]
+    ids = _candidate_ids(request)
     services.agenda_item_link_candidates(
         user=request.user, item=item, candidates=list(Candidate.objects.filter(pk__in=ids))
     )
@@ -345,15 +353,11 @@ def search(request: HttpRequest) -> HttpResponse:
     query = search_module.normalise_query(request.GET.get("q", ""))
     kind = request.GET.get("kind", "")
     kind = kind if kind in MeetingKind.values else ""
-    fiscal_year = request.GET.get("fiscal_year", "")
-    fiscal_year = (
-        int(fiscal_year) if fiscal_year.isdigit() and 2000 < int(fiscal_year) < 2100 else None
-    )
-    association = Association.objects.filter(slug=request.GET.get("association", "")).first()
-    candidate_id = request.GET.get("candidate", "")
-    candidate = (
-        Candidate.objects.filter(pk=candidate_id).first() if candidate_id.isdigit() else None
-    )
+    fiscal_year = query_int(request.GET.get("fiscal_year", ""), low=2001, high=2099)
+    slug = query_text(request.GET.get("association", ""), max_length=50)
+    association = Association.objects.filter(slug=slug).first() if slug else None
+    candidate_id = query_int(request.GET.get("candidate", ""), low=1, high=MAX_ID)
+    candidate = Candidate.objects.filter(pk=candidate_id).first() if candidate_id else None
     hits = (
         search_module.search(
             query=query,

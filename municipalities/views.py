@@ -3,6 +3,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from municipalities.codes import is_valid_code
 from municipalities.filters import LocalGovernmentFilter
 from municipalities.models import Association, LocalGovernment
 from municipalities.selectors import (
@@ -30,6 +31,8 @@ def local_government_index(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def local_government_show(request: HttpRequest, code: str) -> HttpResponse:
+    if not is_valid_code(code):
+        raise Http404  # not a 団体コード (and never a NUL byte sent on to the database)
     try:
         local_government = local_government_detail(code=code)
     except LocalGovernment.DoesNotExist as exc:

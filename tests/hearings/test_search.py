@@ -2,7 +2,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from hearings.search import search, snippet_of
+from hearings.search import Snippet, search, snippet_of
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +23,13 @@ def test_snippets_are_cut_around_the_match():
     text = "あ" * 200 + "介護" + "い" * 200
     snippet = snippet_of(text, "介護", radius=10)
     assert snippet.before == "…" + "あ" * 10 and snippet.after == "い" * 10 + "…"
+
+
+def test_the_highlight_marks_the_match_even_after_letters_whose_capitals_are_longer():
+    # "ß".upper() is "SS" and "ﬁ".upper() is "FI": positions in the upper-cased text would
+    # point past the match in the original.
+    assert snippet_of("Straße ßß 介護の話", "介護") == Snippet("Straße ßß ", "介護", "の話")
+    assert snippet_of("ﬁnal <b>ﬁle</b>", "<B>").match == "<b>"
 
 
 def test_search_finds_candidates_too(hearing, care_candidate):
