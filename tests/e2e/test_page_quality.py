@@ -12,12 +12,13 @@ MAIN_PAGES = ["/candidates/dashboard/", "/candidates/", "/meetings/", "/candidat
 
 def test_keyboard_alone_logs_in_skips_to_content_and_shows_where_focus_is(page, demo_site):
     page.goto(demo_site + "/login/")
-    assert page.evaluate("document.activeElement.id") == "id_username"  # autofocus
+    page.wait_for_function("document.activeElement.id === 'id_username'")  # autofocus
     page.keyboard.type("wt_member")
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
     with page.expect_navigation():
         page.keyboard.press("Enter")
+    page.wait_for_load_state("load")
     assert "/login/" not in page.url
     page.keyboard.press("Tab")  # the skip link comes first
     assert page.evaluate("document.activeElement.className") == "skip-link"
