@@ -13,7 +13,12 @@ from core import wareki
 
 def as_date(value) -> dt.date | None:
     if isinstance(value, dt.datetime):
-        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+        if timezone.is_naive(value):
+            return value.date()
+        try:
+            return timezone.localtime(value).date()
+        except OverflowError:  # a sentinel such as datetime.max in UTC has no Tokyo date
+            return value.date()
     if isinstance(value, dt.date):
         return value
     return None

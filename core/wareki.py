@@ -3,7 +3,8 @@
 Eras: 平成 from 1989-01-08, 令和 from 2019-05-01; the first year of an era is written 元年.
 A fiscal year runs from 1 April to 31 March and is named by the calendar year it starts in
 (FY2025 = 令和7年度 = 2025-04-01 … 2026-03-31). A fiscal year is labelled in the era in force
-at its end, which is how the government names 令和元年度 (FY2019, begun under 平成31年).
+on 31 December of the year it starts in, which is how the government names 令和元年度 (FY2019,
+begun under 平成31年) and 昭和63年度 (FY1988, which ended under 平成元年).
 """
 
 from __future__ import annotations
@@ -74,9 +75,9 @@ def fiscal_year_bounds(fiscal_year: int) -> tuple[dt.date, dt.date]:
 
 
 def fiscal_year_label(fiscal_year: int) -> str:
-    """令和7年度 for 2025; 令和元年度 for 2019; 平成30年度 for 2018."""
-    end = fiscal_year_bounds(fiscal_year)[1]
-    era = era_of(end)
+    """令和7年度 for 2025; 令和元年度 for 2019; 平成30年度 for 2018; 昭和63年度 for 1988."""
+    # Not the era at the fiscal year's end: 平成 began on 1989-01-08, and FY1988 is not 平成0年度.
+    era = era_of(dt.date(fiscal_year, 12, 31))
     return f"{era_year_label(era, fiscal_year - era.start.year + 1)}度"
 
 

@@ -15,7 +15,11 @@ _TABLE = str.maketrans(_FULLWIDTH)
 
 CJK = r"\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff々〆ヵヶ"
 _SPACE_CJK_LATIN = re.compile(rf"(?<=[{CJK}])[ ]+(?=[0-9A-Za-z])|(?<=[0-9A-Za-z])[ ]+(?=[{CJK}])")
-_PAGE_NUMBER = re.compile(r"^\s*[-－—]?\s*\d{1,3}\s*[-－—]?\s*$|^\s*\d{1,3}\s*/\s*\d{1,3}\s*$")
+# No two \s* side by side around an optional part: on a long run of spaces they backtrack
+# quadratically (a pasted line of spaces took seconds).
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-－—]\s*)?\d{1,3}\s*(?:[-－—]\s*)?$|^\s*\d{1,3}\s*/\s*\d{1,3}\s*$"
+)
 
 
 def normalise_line(line: str) -> str:

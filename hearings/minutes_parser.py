@@ -11,6 +11,7 @@ doubts (a weekday that does not match the date, 令和0年, 2月30日) become `w
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from dataclasses import asdict, dataclass, field
@@ -43,26 +44,30 @@ TITLE_SUFFIXES = (
     "長",
 )
 
+# Pasted text can hold lines of thousands of spaces: no pattern has two \s* (or .*?\s*) that can
+# share one run of spaces (as in \s*分?\s*), which backtracks quadratically or worse on it.
 _DATE = re.compile(
     r"(令和|平成|昭和)\s*(元|\d+)\s*年\s*(\d+)\s*月\s*(\d+)\s*日(?:\s*[（(]\s*(\S)\s*[）)])?"
 )
 _TIME = re.compile(
-    r"(\d{1,2})\s*(?::|時)\s*(\d{2})\s*分?\s*[～~〜\-－]\s*(\d{1,2})\s*(?::|時)\s*(\d{2})"
+    r"(\d{1,2})\s*(?::|時)\s*(\d{2})\s*(?:分\s*)?[～~〜\-－]\s*(\d{1,2})\s*(?::|時)\s*(\d{2})"
 )
 _SECTION = re.compile(
-    r"^\s*(?:\d+\s*[.．、]|[（(]\s*)\s*(日\s*時|場\s*所|出\s*席\s*者|議\s*事\s*概\s*要|開催要領|議事次第|資\s*料|概\s*要)\s*[）)]?\s*(.*)$"
+    r"^\s*(?:\d+\s*[.．、]|[（(])\s*(日\s*時|場\s*所|出\s*席\s*者|議\s*事\s*概\s*要|開催要領|議事次第|資\s*料|概\s*要)\s*[）)]?\s*(.*)$"
 )
-_AGENDA = re.compile(r"^\s*[-・]?\s*[（(]\s*(\d{1,2})\s*[）)]\s*(.+)$")
+_AGENDA = re.compile(r"^\s*(?:[-・]\s*)?[（(]\s*(\d{1,2})\s*[）)]\s*(.+)$")
 _GROUP = re.compile(
     r"^\s*[（(]\s*\d\s*[）)]\s*(ヒアリング対象者|ワーキングチーム\S*メンバー|構成員|説明補助者|事務局|オブザーバー)\s*(.*)$"
 )
-_PROXY = re.compile(r"^\s*[（(]\s*代理\s*(.*?)\s*[）)]\s*$")
+_PROXY = re.compile(r"^\s*[（(]\s*代理(.*)[）)]\s*$")
 _MATERIAL = re.compile(r"(参考資料|資料)\s*(\d+(?:\s*[-－]\s*\d+)?)")
 _NUMBER = re.compile(r"第\s*(\d+)\s*回")
 _BULLET = re.compile(r"^\s*(?:-\s*)?・\s*(.*)$")
 _REMARK = re.compile(r"^\s*→\s*(.*)$")
 _SPEECH = re.compile(r"^\s*○\s*\**([^*\s]+?)\**\s+(.*)$")
-_OUTCOME = re.compile(r"[^、。]*(?:こととなった|了承され|決定した|報告した|とされた)[^、。]*")
+_OUTCOME = re.compile(r"こととなった|了承され|決定した|報告した|とされた")
+_CLAUSE_END = re.compile(r"[、。]")
+_BRACKETED = re.compile(r"^[<＜][^<＜>＞]*[>＞]")
 _HEARD = re.compile(r"^(?P<body>[^（(\s]+)\s*(?:[（(](?P<speaker>[^）)]+)[）)])?$")
 
 GROUP_KEYS = {
@@ -191,7 +196,8 @@ class _Parser:
         r.title = " ".join(sections.pop("header", []))
         r.kind = guess_kind(r.title)
         if match := _NUMBER.search(r.title):
-            r.number = int(match.group(1))
+            with contextlib.suppress(ValueError):  # 第999…9回 beyond int()'s 4300 digits
+                r.number = int(match.group(1))
         self._parse_datetime(" ".join(sections.pop("日時", [])))
         r.place = " ".join(line.strip() for line in sections.pop("場所", []) if line.strip())
         attendees = sections.pop("出席者", [])
@@ -207,7 +213,11 @@ class _Parser:
         for material_line in sections.pop("資料", []):
             stripped = re.sub(r"^\s*-\s*", "", material_line).strip()
             match = _MATERIAL.match(stripped)
-            if match:
+            if match and r.material_titles.get(material_refs(match.group(0))[0]):
+                # listed twice: the first title stays, the second is shown for a person to choose
+                r.unplaced.append(stripped)
+                last_material = ""
+            elif match:
                 last_material = material_refs(match.group(0))[0]
                 if last_material not in r.materials:
                     r.materials.append(last_material)
@@ -251,7 +261,10 @@ class _Parser:
                 if re.match(r"^\s*[（(].*[）)]\s*$", line) and "例" in line:
                     self.result.unplaced.append(line.strip())
                     continue
-                sections["header"].append(re.sub(r"\s*議事要旨\s*$", "", line.strip()))
+                title = line.strip()
+                if title.endswith("議事要旨"):
+                    title = title.removesuffix("議事要旨").rstrip()
+                sections["header"].append(title)
             else:
                 sections[current].append(line)
         return sections
@@ -270,13 +283,18 @@ class _Parser:
         r = self.result
         match = _DATE.search(text)
         if not match:
+            self._keep_rest(text)
             return
         era, year, month, day, weekday = match.groups()
-        year_number = 1 if year == "元" else int(year)
         try:
+            year_number = 1 if year == "元" else int(year)
             r.date = wareki.to_gregorian(era, year_number, int(month), int(day))
         except wareki.WarekiError as exc:
             r.warnings.append(_("日付が正しくありません：%(error)s") % {"error": exc})
+        except ValueError:  # a number past int()'s 4300-digit limit, which no date has
+            r.warnings.append(
+                _("日付が正しくありません：%(error)s") % {"error": match.group(0)[:30] + "…"}
+            )
         if r.date and weekday and weekday in WEEKDAYS and WEEKDAYS[r.date.weekday()] != weekday:
             r.warnings.append(
                 _(
@@ -288,12 +306,20 @@ class _Parser:
                     "written": weekday,
                 }
             )
-        if times := _TIME.search(text[match.end() :]):
+        rest = text[match.end() :]
+        if times := _TIME.search(rest):
             h1, m1, h2, m2 = (int(v) for v in times.groups())
             try:
                 r.start_time, r.end_time = dt.time(h1, m1), dt.time(h2, m2)
             except ValueError:
                 r.warnings.append(_("時刻が正しくありません：%(text)s") % {"text": times.group(0)})
+            rest = rest[: times.start()] + " " + rest[times.end() :]
+        self._keep_rest(text[: match.start()] + " " + rest)
+
+    def _keep_rest(self, text: str) -> None:
+        """What 日時 holds besides the date and times (a venue, a lost heading's lines) is kept."""
+        if rest := " ".join(text.split()):
+            self.result.unplaced.append(rest)
 
     def _parse_attendees(self, lines: list[str]) -> None:
         r = self.result
@@ -303,12 +329,16 @@ class _Parser:
             if not stripped:
                 continue
             if match := _GROUP.match(stripped):
-                group = GROUP_KEYS.get(match.group(1), "wt_member")
+                label = match.group(1)
+                group = GROUP_KEYS.get(label, "wt_member")
                 heard = match.group(2).strip()
+                # ワーキングチーム\S*メンバー can swallow words (…チーム（例）メンバー): keep them
+                between = label.removeprefix("ワーキングチーム").removesuffix("メンバー")
+                swallowed = label.startswith("ワーキングチーム") and between.strip("・･")
                 if heard and group == "heard" and (m := _HEARD.match(heard)):
                     r.association_name = m.group("body")
                     r.speaking_municipality_name = m.group("speaker") or ""
-                elif heard:
+                elif heard or swallowed:
                     r.unplaced.append(stripped)
                 continue
             if match := _PROXY.match(stripped):
@@ -381,7 +411,7 @@ class _Parser:
         item: ParsedAgendaItem | None = None
         current: ParsedEntry | None = None
         in_remarks = False
-        for line in body:
+        for line in _split_off_remarks_headings(body):
             stripped = line.strip()
             if not stripped or stripped == "以上":
                 continue
@@ -389,7 +419,7 @@ class _Parser:
                 item = ParsedAgendaItem(int(m.group(1)), m.group(2).strip())
                 r.agenda_items.append(item)
                 current, in_remarks = None, False
-            elif stripped.startswith(("<", "＜")) and "発言" in stripped:
+            elif _remarks_heading(stripped):
                 in_remarks = True
                 current = None
             elif (m := _BULLET.match(stripped)) and item is not None:
@@ -407,9 +437,7 @@ class _Parser:
                 r.unplaced.append(stripped)
         for agenda in r.agenda_items:
             agenda.materials = material_refs(agenda.explanation)
-            outcome = _OUTCOME.search(agenda.explanation.replace("\n", ""))
-            if outcome:
-                agenda.outcome = outcome.group(0).strip()
+            agenda.outcome = _outcome(agenda.explanation.replace("\n", ""))
 
     def _parse_transcript(self, body: list[str]) -> None:
         r = self.result
@@ -429,6 +457,31 @@ class _Parser:
                 current.text += stripped if joined else "\n" + stripped
             else:
                 r.unplaced.append(stripped)
+
+
+def _remarks_heading(line: str) -> str:
+    """The <ワーキングチーム・メンバーからの主な発言> a stripped line starts with, or ''."""
+    match = _BRACKETED.match(line)
+    return match.group(0) if match and "発言" in match.group(0) else ""
+
+
+def _split_off_remarks_headings(body: list[str]):
+    """A remarks heading and the text a PDF joined onto it ('<…主な発言>・ …') as two lines,
+    so that the heading is dropped as a marker and the text is not dropped with it."""
+    for line in body:
+        stripped = line.strip()
+        while (heading := _remarks_heading(stripped)) and heading != stripped:
+            yield heading
+            stripped = stripped[len(heading) :].strip()
+        yield stripped
+
+
+def _outcome(text: str) -> str:
+    """The first clause (between 、 and 。) that records an outcome (…こととなった)."""
+    # Clause by clause: one regex [^、。]*(?:…)[^、。]* over the text is quadratic.
+    return next(
+        (clause.strip() for clause in _CLAUSE_END.split(text) if _OUTCOME.search(clause)), ""
+    )
 
 
 def _looks_like_start(line: str) -> bool:

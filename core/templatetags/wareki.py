@@ -24,5 +24,5 @@ def fiscal_year(value) -> str:
     year = wareki.fiscal_year_of(date) if date else value
     try:
         return fiscal_year_display(int(year))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # int(inf), or a year no date can hold
         return ""

@@ -42,7 +42,15 @@ def test_the_fiscal_year_runs_from_april_to_march(date, fiscal_year):
 
 @pytest.mark.parametrize(
     ("fiscal_year", "label"),
-    [(2025, "令和7年度"), (2019, "令和元年度"), (2018, "平成30年度"), (2020, "令和2年度")],
+    [
+        (2025, "令和7年度"),
+        (2019, "令和元年度"),
+        (2018, "平成30年度"),
+        (2020, "令和2年度"),
+        (1989, "平成元年度"),
+        # 平成 began on 1989-01-08, inside FY1988: that year stays 昭和 (it was once 平成0年度)
+        (1988, "昭和63年度"),
+    ],
 )
 def test_fiscal_years_are_labelled_as_the_government_names_them(fiscal_year, label):
     assert wareki.fiscal_year_label(fiscal_year) == label
