@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -238,3 +239,82 @@ FRAGMENTS = [
 @given(st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=5), max_size=60))
 def test_minutes_like_fragments_never_crash_the_parser(parts):
     parse_minutes("".join(parts)).to_dict()
+
+
+# -- regressions found by the properties in test_minutes_parser_properties.py -----------------
+
+
+def test_text_in_the_date_section_besides_the_date_and_times_is_kept():
+    result = parse_minutes(MADE_UP_WT.replace("１０：００～１１：００", "10:00～11:00 於 第8号館"))
+    assert (result.date, result.start_time) == (dt.date(2026, 4, 2), dt.time(10, 0))
+    assert result.unplaced == ["於 第8号館"]  # was dropped
+
+
+def test_lines_under_the_date_when_the_next_heading_is_lost_are_kept():
+    text = MADE_UP_WT.replace("２．場 所 中央合同庁舎第８号館\n３．出席者\n", "")
+    result = parse_minutes(text)
+    assert result.date == dt.date(2026, 4, 2)
+    assert result.unplaced == ["山田 一 架空県総務部長"]  # was dropped with the time
+
+
+def test_a_date_section_without_a_date_is_kept():
+    result = parse_minutes(
+        MADE_UP_WT.replace("令和 ８ 年 ４ 月 ２ 日（木） １０：００～１１：００", "未定")
+    )
+    assert result.date is None
+    assert result.unplaced == ["未定"]
+
+
+def test_numbers_too_long_for_int_leave_the_structure_and_a_warning():
+    # int() refuses more than 4300 digits; this used to send the whole paste to the fallback
+    huge = "9" * 5000
+    text = MADE_UP_WT.replace("第１２回", f"第{huge}回").replace("令和 ８ 年", f"\n令和{huge}年")
+    result = parse_minutes(text)
+    assert result.number is None and result.date is None
+    assert len(result.entries) == 2
+    assert any(w.startswith("日付が正しくありません") for w in result.warnings)
+    assert not any("構造を読み取れませんでした" in w for w in result.warnings)
+
+
+def test_a_remark_joined_onto_the_remarks_heading_is_kept():
+    text = MADE_UP_WT.replace("主な発言>\n・", "主な発言>・")
+    result = parse_minutes(text)
+    assert [e.text for e in result.entries][0] == (
+        "介護分野のシステムについては、早期の共通化を期待する。"  # was dropped with the heading
+    )
+
+
+def test_a_material_listed_twice_keeps_both_titles():
+    text = "会議\n（資料）\n資料1 説明資料\n資料1 別の説明資料\n"
+    result = parse_minutes(text)
+    assert result.material_titles == {"資料1": "説明資料"}
+    assert result.unplaced == ["資料1別の説明資料"]  # was overwritten
+
+
+def test_words_inside_the_working_team_group_label_are_kept():
+    text = MADE_UP_WT.replace(
+        "３．出席者\n", "３．出席者\n(2) ワーキングチーム（架空の例）メンバー\n"
+    )
+    result = parse_minutes(text)
+    assert [a.group for a in result.attendees] == ["wt_member"]
+    assert result.unplaced == ["(2) ワーキングチーム（架空の例）メンバー"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "会議\n4. 議事概要\n" + " " * 50_000 + "x\n",
+        "(" + " " * 50_000 + "x\n",
+        "会議" + " " * 50_000 + "（案）議事要旨\n",
+        "1" + " " * 50_000 + "x\n",
+        "会議\n1. 日時\n令和7年4月5日 10:00" + " " * 50_000 + "x\n",
+        "会議\n3. 出席者\n山田 一 部長\n(代理" + " " * 5_000 + "年\n",
+        "会議\n4. 議事概要\n(1) 議題\n" + "あ" * 50_000 + "\n",
+    ],
+    ids=["spaces", "bracket", "title", "page-number", "time", "proxy", "outcome"],
+)
+def test_long_runs_of_one_character_are_parsed_in_linear_time(text):
+    """Each took from ten seconds (quadratic backtracking) to minutes (cubic, the proxy)."""
+    start = time.perf_counter()
+    parse_minutes(text)
+    assert time.perf_counter() - start < 1
