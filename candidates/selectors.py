@@ -8,9 +8,24 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
+from django.db import connection, models
+from django.db.models import (
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce, Collate
 
 from candidates.lifecycle import DECIDED_STAGES, Stage
 from candidates.models import (
@@ -19,6 +34,7 @@ from candidates.models import (
     LifecycleTransition,
     Milestone,
     MilestoneChange,
+    MilestoneKind,
     Ministry,
     ProgressUpdate,
 )
@@ -47,16 +63,33 @@ def due_q(end: dt.date, prefix: str = "") -> Q:
 
 
 def candidate_list() -> QuerySet[Candidate]:
-    """Candidates with their ministries, milestones and slip counts, for lists and exports."""
+    """Candidates with their ministries, milestones and slip counts, for lists and exports.
+
+    The slip count and the latest progress date are correlated subqueries, not aggregates over
+    joins: joining every milestone and progress update multiplied the rows to group (30 × 4 per
+    candidate at the council's scale), and the paginator's COUNT had to group them too; a
+    subquery runs only for the rows of the page (docs/benchmarks.md).
+    """
+    slipped = (
+        Milestone.objects.filter(slipped_q(), candidate=OuterRef("pk"))
+        .order_by()
+        .values("candidate")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    latest_progress = (
+        ProgressUpdate.objects.filter(candidate=OuterRef("pk"))
+        .order_by("-as_of")
+        .values("as_of")[:1]
+    )
+    # The list, the exports and the PDF read dates, kind and name; not the notes or timestamps.
+    milestones = Milestone.objects.defer("progress_note", "updated_at").order_by("position", "pk")
     return (
         Candidate.objects.select_related("lead_ministry")
-        .prefetch_related(
-            "co_ministries",
-            Prefetch("milestones", queryset=Milestone.objects.order_by("position", "pk")),
-        )
+        .prefetch_related("co_ministries", Prefetch("milestones", queryset=milestones))
         .annotate(
-            slipped_count=Count("milestones", filter=slipped_q("milestones__"), distinct=True),
-            last_progress_on=Max("progress_updates__as_of"),
+            slipped_count=Coalesce(Subquery(slipped, output_field=IntegerField()), 0),
+            last_progress_on=Subquery(latest_progress, output_field=models.DateField()),
         )
         .order_by("-selected_fiscal_year", "lead_ministry__display_order", "name")
     )
@@ -150,8 +183,7 @@ class SlipRow:
     changed_at: dt.datetime | None
 
 
-def slip_rows(*, candidates: QuerySet[Candidate] | None = None) -> list[SlipRow]:
-    """Slipped milestones, worst first, each with the reason of its latest later-move."""
+def _slipped_milestones(candidates: QuerySet[Candidate] | None = None) -> QuerySet[Milestone]:
     milestones = (
         Milestone.objects.filter(slipped_q())
         .select_related("candidate__lead_ministry")
@@ -166,21 +198,68 @@ def slip_rows(*, candidates: QuerySet[Candidate] | None = None) -> list[SlipRow]
     )
     if candidates is not None:
         milestones = milestones.filter(candidate__in=candidates.values("pk"))
-    rows = []
-    for milestone in milestones:
-        later = next((c for c in milestone.changes.all() if c.is_later and c.reason), None)
-        rows.append(
-            SlipRow(
-                milestone=milestone,
-                candidate=milestone.candidate,
-                slip_days=milestone.slip_days or 0,
-                reason=later.reason if later else "",
-                added_value=later.added_value if later else "",
-                changed_at=later.changed_at if later else None,
-            )
-        )
+    return milestones
+
+
+def _slip_row(milestone: Milestone) -> SlipRow:
+    later = next((c for c in milestone.changes.all() if c.is_later and c.reason), None)
+    return SlipRow(
+        milestone=milestone,
+        candidate=milestone.candidate,
+        slip_days=milestone.slip_days or 0,
+        reason=later.reason if later else "",
+        added_value=later.added_value if later else "",
+        changed_at=later.changed_at if later else None,
+    )
+
+
+def slip_rows(*, candidates: QuerySet[Candidate] | None = None) -> list[SlipRow]:
+    """Slipped milestones, worst first, each with the reason of its latest later-move."""
+    rows = [_slip_row(milestone) for milestone in _slipped_milestones(candidates)]
     rows.sort(key=lambda r: (-r.slip_days, r.candidate.name, r.milestone.position))
     return rows
+
+
+class RankedSlips(Sequence[SlipRow]):
+    """slip_rows() read lazily: len() is one COUNT, and a slice builds only the rows it holds.
+
+    The dashboard shows how many milestones slipped and the worst ten. Building a row for every
+    slipped milestone to show ten took 2.7 s of the dashboard's 2.9 s with 12,000 slips
+    (docs/benchmarks.md). The database orders as slip_rows() sorts: slip days descending, then
+    the candidate's name in code-point order (as Python compares strings), then position.
+    """
+
+    def __init__(self, candidates: QuerySet[Candidate] | None = None):
+        name = F("candidate__name")
+        if connection.vendor == "postgresql":
+            name = Collate(name, "C")
+        slip = ExpressionWrapper(
+            Coalesce("actual_date", "planned_date") - F("baseline_date"),
+            output_field=DurationField(),
+        )
+        self._milestones = (
+            _slipped_milestones(candidates)
+            .annotate(slip=slip)
+            .order_by(F("slip").desc(), name, "position", "-candidate__selected_fiscal_year", "pk")
+        )
+        self._count: int | None = None
+
+    def __len__(self) -> int:
+        if self._count is None:
+            self._count = self._milestones.count()
+        return self._count
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            start, stop, step = index.indices(len(self))
+            if step != 1:
+                return list(self)[index]
+            return [_slip_row(m) for m in self._milestones[start:stop]] if start < stop else []
+        position = range(len(self))[index]  # IndexError, negative indexes: as a list does
+        return self[position : position + 1][0]
+
+    def __iter__(self) -> Iterator[SlipRow]:
+        return (_slip_row(milestone) for milestone in self._milestones)
 
 
 def due_milestones(*, today: dt.date, days: int = DUE_WINDOW_DAYS) -> QuerySet[Milestone]:
@@ -190,6 +269,43 @@ def due_milestones(*, today: dt.date, days: int = DUE_WINDOW_DAYS) -> QuerySet[M
         .select_related("candidate__lead_ministry")
         .order_by("planned_date", "candidate__name")
     )
+
+
+@dataclass(frozen=True)
+class DueMilestone:
+    """A due milestone as the dashboard lists it: its label, planned date and candidate."""
+
+    pk: int
+    label: str
+    planned_date: dt.date
+    candidate: Candidate
+
+
+def due_list(*, today: dt.date, days: int = DUE_WINDOW_DAYS) -> list[DueMilestone]:
+    """due_milestones() for display: read as values, each label looked up once per kind and
+    each candidate loaded once. The panel lists every due milestone (about 2,000 with 1,000
+    candidates); a model instance and a choices look-up per row cost more than the page's
+    queries (docs/benchmarks.md)."""
+    rows = list(
+        due_milestones(today=today, days=days).values(
+            "pk", "kind", "name", "planned_date", "candidate_id"
+        )
+    )
+    candidates = (
+        Candidate.objects.select_related("lead_ministry")
+        .defer("summary", "created_at", "updated_at")
+        .in_bulk({row["candidate_id"] for row in rows})
+    )
+    labels = {kind.value: str(kind.label) for kind in MilestoneKind}
+    return [
+        DueMilestone(
+            pk=row["pk"],
+            label=row["name"] if row["kind"] == MilestoneKind.OTHER else labels[row["kind"]],
+            planned_date=row["planned_date"],
+            candidate=candidates[row["candidate_id"]],
+        )
+        for row in rows
+    ]
 
 
 @dataclass
@@ -204,8 +320,8 @@ class Dashboard:
     fiscal_years: list[int]
     stage_rows: list[dict]
     ministry_rows: list[dict]
-    slips: list[SlipRow]
-    due: list[Milestone]
+    slips: Sequence[SlipRow]
+    due: list[DueMilestone]
     stale: list[StaleMinistry]
     totals: dict[str, int] = field(default_factory=dict)
 
@@ -233,20 +349,27 @@ def dashboard(*, today: dt.date) -> Dashboard:
         if by_stage.get(stage)
     ]
 
-    ministry_counts = (
+    ministry_counts = list(
         Candidate.objects.values("lead_ministry")
-        .annotate(
-            total=Count("pk", distinct=True),
-            decided=Count(
-                "pk",
-                filter=Q(stage__in=DECIDED_STAGES),
-                distinct=True,
-            ),
-            slipped=Count("milestones", filter=slipped_q("milestones__"), distinct=True),
-            last_progress=Max("progress_updates__as_of"),
-        )
+        .annotate(total=Count("pk"), decided=Count("pk", filter=Q(stage__in=DECIDED_STAGES)))
         .order_by()
     )
+    # Slips and the latest progress per ministry are aggregated on their own: one query joining
+    # both multiplied each candidate's rows by its milestones × progress updates.
+    slipped = dict(
+        Milestone.objects.filter(slipped_q())
+        .values_list("candidate__lead_ministry")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    last_progress = dict(
+        ProgressUpdate.objects.values_list("candidate__lead_ministry")
+        .annotate(last=Max("as_of"))
+        .order_by()
+    )
+    for row in ministry_counts:
+        row["slipped"] = slipped.get(row["lead_ministry"], 0)
+        row["last_progress"] = last_progress.get(row["lead_ministry"])
     ministries = Ministry.objects.in_bulk([row["lead_ministry"] for row in ministry_counts])
     ministry_rows = sorted(
         ({"ministry": ministries[row["lead_ministry"]], **row} for row in ministry_counts),
@@ -271,8 +394,8 @@ def dashboard(*, today: dt.date) -> Dashboard:
         fiscal_years=fiscal_years,
         stage_rows=stage_rows,
         ministry_rows=ministry_rows,
-        slips=slip_rows(),
-        due=list(due_milestones(today=today)),
+        slips=RankedSlips(),
+        due=due_list(today=today),
         stale=stale,
         totals={"candidates": sum(r["total"] for r in stage_rows)},
     )

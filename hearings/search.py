@@ -3,7 +3,8 @@
 Japanese has no spaces between words, so search is by substring, which finds two-character
 words such as 介護 and whole phrases alike. On PostgreSQL, `icontains` (UPPER(x) LIKE UPPER(q))
 is served by trigram GIN indexes on UPPER(...) (migration hearings 0002; a UTF-8 database locale
-is needed for pg_trgm to index Japanese characters); SQLite scans, correct but slower.
+is needed for pg_trgm to index Japanese characters); SQLite scans, correct but slower. A query
+shorter than a trigram cannot use the indexes; caseless ones skip UPPER() (`_mentions`).
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ from django.db.models import Q, QuerySet
 from candidates.models import Candidate
 from core import wareki
 from core.query_params import query_text
-from hearings.models import AgendaItem, Meeting, MinutesEntry
+from hearings.models import AgendaItem, EntryKind, Meeting, MinutesEntry
 
 MAX_QUERY_LENGTH = 100
 SNIPPET_RADIUS = 60
 MAX_RESULTS = 200
+TRIGRAM = 3  # pg_trgm needs this many characters to look a substring up in its index
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,22 @@ def normalise_query(query: str) -> str:
     return " ".join(query_text(query, max_length=len(query)).split())[:MAX_QUERY_LENGTH]
 
 
+def _mentions(query: str, *fields: str) -> Q:
+    """Any of the fields contains the query, ignoring case (icontains).
+
+    A caseless query shorter than a trigram (two-character Japanese words such as 介護 or 戸籍)
+    is matched without UPPER(): pg_trgm cannot serve it, so the rows are read either way, and
+    UPPER() on every one of them tripled the time (docs/benchmarks.md). For a query with no
+    upper or lower case the two lookups find the same rows.
+    """
+    caseless = query.upper() == query.lower()
+    lookup = "contains" if caseless and len(query) < TRIGRAM else "icontains"
+    condition = Q()
+    for name in fields:
+        condition |= Q(**{f"{name}__{lookup}": query})
+    return condition
+
+
 def _meeting_filter(prefix: str, *, kind, fiscal_year, association, candidate) -> Q:
     q = Q()
     if kind:
@@ -99,33 +117,35 @@ def search(
     hits: list[SearchHit] = []
 
     entries: QuerySet[MinutesEntry] = (
-        MinutesEntry.objects.filter(text__icontains=query)
+        MinutesEntry.objects.filter(_mentions(query, "text"))
         .filter(_meeting_filter("meeting__", **filters))
-        .select_related("meeting", "agenda_item")
+        .select_related("meeting")
         .order_by("-meeting__date", "position")
     )
     if candidate:
         entries = entries.filter(candidates=candidate)
+    # Up to 200 hits: the kind labels and the meeting URLs are looked up once, not per hit
+    # (get_FOO_display and reverse() per hit were a third of the search's time).
+    kind_labels = {kind.value: str(kind.label) for kind in EntryKind}
+    meeting_urls: dict[int, str] = {}
     for entry in entries[:MAX_RESULTS]:
+        if entry.meeting_id not in meeting_urls:
+            meeting_urls[entry.meeting_id] = entry.meeting.get_absolute_url()
         hits.append(
             SearchHit(
                 "entry",
-                str(entry.get_kind_display()),
+                kind_labels.get(entry.kind, entry.kind),
                 entry.meeting,
                 None,
                 entry.speaker or str(entry.meeting),
                 snippet_of(entry.text, query),
-                f"{entry.meeting.get_absolute_url()}#entry-{entry.pk}",
+                f"{meeting_urls[entry.meeting_id]}#entry-{entry.pk}",
                 entry.meeting.date,
             )
         )
 
     items = (
-        AgendaItem.objects.filter(
-            Q(title__icontains=query)
-            | Q(explanation__icontains=query)
-            | Q(outcome__icontains=query)
-        )
+        AgendaItem.objects.filter(_mentions(query, "title", "explanation", "outcome"))
         .filter(_meeting_filter("meeting__", **filters))
         .select_related("meeting")
         .order_by("-meeting__date", "number")
@@ -152,7 +172,7 @@ def search(
         )
 
     if not candidate:
-        meetings = Meeting.objects.filter(title__icontains=query).filter(
+        meetings = Meeting.objects.filter(_mentions(query, "title")).filter(
             _meeting_filter("", **filters)
         )
         for meeting in meetings.order_by("-date")[:MAX_RESULTS]:
@@ -171,9 +191,7 @@ def search(
 
     if not (kind or fiscal_year or association):
         candidates = Candidate.objects.filter(
-            Q(name__icontains=query)
-            | Q(summary__icontains=query)
-            | Q(business_area__icontains=query)
+            _mentions(query, "name", "summary", "business_area")
         ).select_related("lead_ministry")
         if candidate:
             candidates = candidates.filter(pk=candidate.pk)
