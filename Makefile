@@ -29,6 +29,7 @@ test: $(STAMP)
 
 # Benchmarks on PostgreSQL (database kyotsuka_bench only) and wrk; writes docs/benchmarks.md.
 bench: $(STAMP)
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(PY) bench/run.py $(BENCH_ARGS)
 
 lint: $(STAMP)

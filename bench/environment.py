@@ -43,6 +43,7 @@ def django_env(**extra: str) -> dict[str, str]:
     env = dict(os.environ)
     for name in ("REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "DATABASE_URL"):
         env.pop(name, None)
+    WORKDIR.mkdir(parents=True, exist_ok=True)
     key_file = WORKDIR / "secret_key"
     if not key_file.exists():
         key_file.write_text(secrets.token_urlsafe(50))
