@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hearings.minutes_import import preview_initial
@@ -27,11 +27,9 @@ FALLBACK_WARNING = "議事要旨の構造を読み取れませんでした"
 
 # Each example parses in milliseconds (the longest sample in ~10 ms); these counts keep the
 # whole file around ten seconds.
-RUNS = settings(max_examples=250, deadline=None)
-SAMPLE_RUNS = settings(max_examples=120, deadline=None)
-DB_RUNS = settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+RUNS = settings(max_examples=400, deadline=None)
+SAMPLE_RUNS = settings(max_examples=300, deadline=None)
+DB_RUNS = settings(max_examples=40, deadline=None)
 
 # -- what "no text is lost" means ------------------------------------------------------------
 #
@@ -63,15 +61,14 @@ def runs_that_must_survive(text: str) -> set[str]:
     return runs
 
 
-def assert_parsed_soundly(text: str, result) -> str:
-    """The invariants every parse keeps; returns the JSON the preview is built from."""
+def assert_parsed_soundly(text: str, result) -> None:
+    """The invariants every parse keeps."""
     as_json = json.dumps(result.to_dict(), ensure_ascii=False)
     assert all(isinstance(w, str) and w for w in result.warnings)
     assert not any(w.startswith(FALLBACK_WARNING) for w in result.warnings), result.warnings
     assert all(isinstance(line, str) and line.strip() for line in result.unplaced)
     lost = sorted(run for run in runs_that_must_survive(text) if run not in as_json)
     assert not lost, f"text dropped: {lost}"
-    return as_json
 
 
 # -- inputs ----------------------------------------------------------------------------------
@@ -326,9 +323,15 @@ def test_an_impossible_date_or_time_becomes_a_warning_not_a_failure(date, times)
 @DB_RUNS
 @given(st.one_of(mutated_samples(), structured_minutes(), st.text(BROAD_CHARACTERS, max_size=200)))
 def test_the_preview_is_built_from_any_parse(text):
-    meeting, attendees, agenda, entries, warnings = preview_initial(parse_minutes(text), text)
+    parsed = parse_minutes(text)
+    meeting, attendees, agenda, entries, warnings = preview_initial(parsed, text)
     assert meeting["raw_text"] == text
+    assert meeting["unplaced_text"] == "\n".join(parsed.unplaced)
     assert all(isinstance(w, str) for w in warnings)
     assert json.loads(meeting["warnings_json"]) == warnings
-    assert isinstance(json.loads(meeting["materials_json"]), list)
-    assert len(attendees) + len(agenda) + len(entries) >= 0
+    assert [m["label"] for m in json.loads(meeting["materials_json"])] == parsed.materials
+    assert (len(attendees), len(agenda), len(entries)) == (
+        len(parsed.attendees),
+        len(parsed.agenda_items),
+        len(parsed.entries),
+    )
