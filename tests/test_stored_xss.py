@@ -14,10 +14,11 @@ from openpyxl import load_workbook
 
 from candidates import reports
 from candidates import services as candidate_services
-from candidates.models import Candidate, MilestoneKind, Ministry
+from candidates.models import Candidate, Ministry
 from hearings import services as hearing_services
 from hearings.models import EntryKind, MeetingKind
 from tests.pdf import pdf_text
+from tests.slips import slipped_milestone
 
 pytestmark = pytest.mark.django_db
 
@@ -87,18 +88,10 @@ def hostile(secretariat):
         lead_ministry=ministry,
         summary=HOSTILE,
     )
-    milestone = candidate_services.milestone_create(
-        user=secretariat,
+    slipped_milestone(
         candidate=candidate,
-        kind=MilestoneKind.REQUIREMENTS,
-        baseline_date=dt.date(2026, 6, 30),
-    )
-    candidate_services.milestone_update(
-        user=secretariat,
-        milestone=milestone,
-        version=milestone.version,
-        planned_date=dt.date(2026, 9, 30),
-        actual_date=None,
+        secretariat=secretariat,
+        editor=secretariat,
         progress_note=HOSTILE,
         reason=HOSTILE,
         added_value=HOSTILE,
@@ -203,19 +196,10 @@ def formulas(secretariat):
             lead_ministry=ministry,
             business_area=FORMULAS[-1 - index],
         )
-        milestone = candidate_services.milestone_create(
-            user=secretariat,
+        slipped_milestone(
             candidate=candidate,
-            kind=MilestoneKind.REQUIREMENTS,
-            baseline_date=dt.date(2026, 6, 30),
-        )
-        candidate_services.milestone_update(
-            user=secretariat,
-            milestone=milestone,
-            version=milestone.version,
-            planned_date=dt.date(2026, 9, 30),
-            actual_date=None,
-            progress_note="",
+            secretariat=secretariat,
+            editor=secretariat,
             reason=text,
             added_value=FORMULAS[-1 - index],
         )

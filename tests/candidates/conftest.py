@@ -9,6 +9,7 @@ from candidates import services
 from candidates.lifecycle import Stage
 from candidates.models import Candidate, Ministry
 from core.roles import Role
+from tests.slips import slipped_milestone
 
 TODAY = dt.date(2026, 11, 24)
 
@@ -100,26 +101,14 @@ def candidate(make_candidate):
 @pytest.fixture
 def make_slip(secretariat, ministry_mlit):
     """A 要件定義 milestone baselined 2026-06-30 and moved by the ministry to 2026-09-30."""
-    from candidates.models import MilestoneKind
 
     def make(candidate, reason="標準仕様書の改定に合わせるため", added_value="本人確認の追加"):
-        milestone = services.milestone_create(
-            user=secretariat,
+        return slipped_milestone(
             candidate=candidate,
-            kind=MilestoneKind.REQUIREMENTS,
-            baseline_date=dt.date(2026, 6, 30),
-        )
-        services.milestone_update(
-            user=ministry_mlit,
-            milestone=milestone,
-            version=milestone.version,
-            planned_date=dt.date(2026, 9, 30),
-            actual_date=None,
-            progress_note="",
+            secretariat=secretariat,
+            editor=ministry_mlit,
             reason=reason,
             added_value=added_value,
         )
-        milestone.refresh_from_db()
-        return milestone
 
     return make
