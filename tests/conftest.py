@@ -45,6 +45,17 @@ def pytest_collection_modifyitems(config, items):
         items[:] = keep
 
 
+@pytest.fixture
+def fixed_today():
+    """Services refuse future dates: tests that write dated records run on 2026-11-24 (JST)."""
+    import datetime as dt
+
+    import time_machine
+
+    with time_machine.travel(dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC), tick=False):
+        yield dt.date(2026, 11, 24)
+
+
 @pytest.fixture(autouse=True)
 def japanese_by_default():
     """Each test starts in Japanese, whatever language an earlier test activated."""

@@ -11,7 +11,6 @@ import datetime as dt
 import hashlib
 
 import pytest
-import time_machine
 from django.apps import apps
 from django.urls import get_resolver, reverse
 
@@ -23,7 +22,7 @@ from core.roles import Role
 from hearings import services as hearing_services
 from hearings.models import EntryKind, MeetingKind
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_today")]
 
 ROLES = ("anonymous", "outsider", "wt_member", "ministry_a", "ministry_b", "secretariat", "admin")
 OK, LOGIN, FORBIDDEN, NOT_ALLOWED, NOT_FOUND = "ok", "login", 403, 405, 404
@@ -170,12 +169,6 @@ def all_url_names() -> set[str]:
 
 def test_every_url_is_in_the_matrix():
     assert all_url_names() == set(MATRIX), "add the new URL to MATRIX with who may do what"
-
-
-@pytest.fixture(autouse=True)
-def fixed_today():
-    with time_machine.travel(dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC), tick=False):
-        yield
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ import datetime as dt
 import re
 
 import pytest
-import time_machine
 from django.test import Client
 from django.urls import reverse
 
@@ -15,13 +14,7 @@ from core.roles import Role
 from hearings import services as hearing_services
 from hearings.models import Meeting, MeetingKind
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fixed_today():
-    with time_machine.travel(dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC), tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_today")]
 
 
 def session(user) -> Client:

@@ -8,7 +8,6 @@ import io
 from html.parser import HTMLParser
 
 import pytest
-import time_machine
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -20,7 +19,7 @@ from hearings.models import EntryKind, MeetingKind
 from tests.pdf import pdf_text
 from tests.slips import slipped_milestone
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_today")]
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -69,12 +68,6 @@ def assert_shown_as_text(response, *expected: str) -> None:
     assert markup.dangers == [], response.request["PATH_INFO"]
     for words in expected:
         assert markup.shows(words), f"{words!r} not shown on {response.request['PATH_INFO']}"
-
-
-@pytest.fixture(autouse=True)
-def fixed_today():
-    with time_machine.travel(dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC), tick=False):
-        yield
 
 
 @pytest.fixture

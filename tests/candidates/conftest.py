@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-import time_machine
 
 from candidates import services
 from candidates.lifecycle import Stage
@@ -11,14 +10,11 @@ from candidates.models import Candidate, Ministry
 from core.roles import Role
 from tests.slips import slipped_milestone
 
-TODAY = dt.date(2026, 11, 24)
-
 
 @pytest.fixture(autouse=True)
-def fixed_today():
-    """Services refuse future dates: every candidates test runs on a fixed day."""
-    with time_machine.travel(dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC), tick=False):
-        yield TODAY
+def fixed_today(fixed_today):
+    """Every candidates test runs on the fixed day of tests/conftest.py."""
+    return fixed_today
 
 
 @pytest.fixture
