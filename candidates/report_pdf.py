@@ -7,7 +7,6 @@ through Django's auto-escaping templates exactly as it reaches the browser.
 
 from __future__ import annotations
 
-import datetime as dt
 import mimetypes
 from collections import Counter
 from dataclasses import dataclass, field
@@ -165,9 +164,3 @@ def render_pdf(html: str) -> RenderedPdf:
 
 def report_file_name(report: CouncilReport) -> str:
     return f"council-report-{report.as_of.isoformat()}-{report.pk}.pdf"
-
-
-def as_of_default() -> dt.date:
-    from django.utils import timezone
-
-    return timezone.localdate()
