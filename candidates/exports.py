@@ -33,7 +33,7 @@ def candidate_table(candidates: Iterable[Candidate]) -> tuple[list[str], list[li
             fiscal_year_display(c.decided_fiscal_year) if c.decided_fiscal_year else "",
             str(c.lead_ministry),
             "、".join(str(m) for m in c.co_ministries.all()),
-            c.get_stage_display(),
+            c.stage_label,
             getattr(c, "slipped_count", 0),
             getattr(c, "last_progress_on", None),
         ]

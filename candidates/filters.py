@@ -16,10 +16,12 @@ DUE_CHOICES = [(30, _("30日以内")), (90, _("90日以内")), (180, _("180日�
 
 
 def fiscal_year_choices():
-    years = Candidate.objects.order_by("-selected_fiscal_year").values_list(
-        "selected_fiscal_year", flat=True
+    years = (
+        Candidate.objects.order_by("-selected_fiscal_year")
+        .values_list("selected_fiscal_year", flat=True)
+        .distinct()
     )
-    return [(year, fiscal_year_display(year)) for year in dict.fromkeys(years)]
+    return [(year, fiscal_year_display(year)) for year in years]
 
 
 class CandidateFilter(django_filters.FilterSet):
@@ -36,8 +38,9 @@ class CandidateFilter(django_filters.FilterSet):
         empty_label=_("すべて"),
         method="filter_ministry",
     )
+    # A candidate has one stage: no DISTINCT (over every column, and in the paginator's COUNT).
     stage = django_filters.MultipleChoiceFilter(
-        label=_("段階"), choices=Stage.choices, widget=forms.CheckboxSelectMultiple
+        label=_("段階"), choices=Stage.choices, widget=forms.CheckboxSelectMultiple, distinct=False
     )
     judgment = django_filters.ChoiceFilter(
         label=_("判断"),

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from candidates.lifecycle import JUDGMENTS, Stage, is_decided
-from core.display import fiscal_year_display
+from core.display import choice_label, fiscal_year_display
 
 
 class Ministry(models.Model):
@@ -101,9 +101,24 @@ class Candidate(models.Model):
 
     @property
     def next_milestone(self) -> "Milestone | None":
-        """The earliest milestone still to be reached (reads prefetched milestones)."""
+        """The earliest milestone still to be reached: from the annotations of
+        selectors.with_next_milestone() when the query made them (an unsaved Milestone holding
+        kind, name and planned date), else from the (prefetched) milestones."""
+        if hasattr(self, "next_milestone_planned_date"):
+            if self.next_milestone_planned_date is None:
+                return None
+            return Milestone(
+                candidate=self,
+                kind=self.next_milestone_kind,
+                name=self.next_milestone_name,
+                planned_date=self.next_milestone_planned_date,
+            )
         pending = [m for m in self.milestones.all() if m.actual_date is None and m.planned_date]
         return min(pending, key=lambda m: m.planned_date, default=None)
+
+    @property
+    def stage_label(self) -> str:
+        return choice_label(Stage, self.stage)
 
     @property
     def is_decided(self) -> bool:
@@ -219,7 +234,11 @@ class Milestone(models.Model):
 
     @property
     def label(self) -> str:
-        return self.name if self.kind == MilestoneKind.OTHER else str(self.get_kind_display())
+        return (
+            self.name
+            if self.kind == MilestoneKind.OTHER
+            else choice_label(MilestoneKind, self.kind)
+        )
 
     @property
     def effective(self) -> dt.date | None:

@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from django.db import connection, models
 from django.db.models import (
     Count,
-    DurationField,
-    ExpressionWrapper,
     F,
+    Func,
     IntegerField,
     Max,
     OuterRef,
@@ -34,7 +33,6 @@ from candidates.models import (
     LifecycleTransition,
     Milestone,
     MilestoneChange,
-    MilestoneKind,
     Ministry,
     ProgressUpdate,
 )
@@ -62,8 +60,9 @@ def due_q(end: dt.date, prefix: str = "") -> Q:
     return Q(**{f"{prefix}actual_date__isnull": True, f"{prefix}planned_date__lte": end})
 
 
-def candidate_list() -> QuerySet[Candidate]:
-    """Candidates with their ministries, milestones and slip counts, for lists and exports.
+def candidate_rows() -> QuerySet[Candidate]:
+    """Candidates with their ministries, slip counts and latest progress date, for the list and
+    the exports (which show no milestone).
 
     The slip count and the latest progress date are correlated subqueries, not aggregates over
     joins: joining every milestone and progress update multiplied the rows to group (30 × 4 per
@@ -82,17 +81,37 @@ def candidate_list() -> QuerySet[Candidate]:
         .order_by("-as_of")
         .values("as_of")[:1]
     )
-    # The list, the exports and the PDF read dates, kind and name; not the notes or timestamps.
-    milestones = Milestone.objects.defer("progress_note", "updated_at").order_by("position", "pk")
     return (
         Candidate.objects.select_related("lead_ministry")
-        .prefetch_related("co_ministries", Prefetch("milestones", queryset=milestones))
+        .prefetch_related("co_ministries")
         .annotate(
             slipped_count=Coalesce(Subquery(slipped, output_field=IntegerField()), 0),
             last_progress_on=Subquery(latest_progress, output_field=models.DateField()),
         )
         .order_by("-selected_fiscal_year", "lead_ministry__display_order", "name")
     )
+
+
+def with_next_milestone(candidates: QuerySet[Candidate]) -> QuerySet[Candidate]:
+    """Annotate the next milestone's kind, name and planned date (Candidate.next_milestone reads
+    them) instead of loading every milestone to pick one: the list's 50 rows loaded 1,500
+    milestones for this column alone (docs/benchmarks.md)."""
+    pending = Milestone.objects.filter(
+        candidate=OuterRef("pk"), actual_date__isnull=True, planned_date__isnull=False
+    ).order_by("planned_date", "position", "pk")
+    return candidates.annotate(
+        **{
+            f"next_milestone_{name}": Subquery(pending.values(name)[:1])
+            for name in ("kind", "name", "planned_date")
+        }
+    )
+
+
+def candidate_list() -> QuerySet[Candidate]:
+    """candidate_rows() with every milestone, for the council PDF's schedules and timelines."""
+    # The PDF reads dates, kind and name; not the notes or timestamps.
+    milestones = Milestone.objects.defer("progress_note", "updated_at").order_by("position", "pk")
+    return candidate_rows().prefetch_related(Prefetch("milestones", queryset=milestones))
 
 
 def candidate_detail(*, pk: int) -> Candidate:
@@ -220,29 +239,51 @@ def slip_rows(*, candidates: QuerySet[Candidate] | None = None) -> list[SlipRow]
     return rows
 
 
+class DaysBetween(Func):
+    """`later - earlier` in whole days, as an integer.
+
+    Django subtracts dates into an interval (PostgreSQL: '1 day' * a float per row), which
+    tripled the cost of ranking 12,000 slips (docs/benchmarks.md); PostgreSQL subtracts dates
+    into days directly, SQLite through julianday().
+    """
+
+    output_field = IntegerField()
+    arg_joiner = " - "
+    template = "(%(expressions)s)"
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
+
+
 class RankedSlips(Sequence[SlipRow]):
-    """slip_rows() read lazily: len() is one COUNT, and a slice builds only the rows it holds.
+    """slip_rows() read lazily: len() is one COUNT (or the count given), and a slice builds
+    only the rows it holds.
 
     The dashboard shows how many milestones slipped and the worst ten. Building a row for every
     slipped milestone to show ten took 2.7 s of the dashboard's 2.9 s with 12,000 slips
     (docs/benchmarks.md). The database orders as slip_rows() sorts: slip days descending, then
-    the candidate's name in code-point order (as Python compares strings), then position.
+    the candidate's name in code-point order (as Python compares strings), then position; a
+    slice first ranks the ids alone (narrow rows sort faster), then loads those rows.
     """
 
-    def __init__(self, candidates: QuerySet[Candidate] | None = None):
+    def __init__(self, candidates: QuerySet[Candidate] | None = None, count: int | None = None):
         name = F("candidate__name")
         if connection.vendor == "postgresql":
             name = Collate(name, "C")
-        slip = ExpressionWrapper(
-            Coalesce("actual_date", "planned_date") - F("baseline_date"),
-            output_field=DurationField(),
-        )
+        slip = DaysBetween(Coalesce("actual_date", "planned_date"), F("baseline_date"))
+        self._candidates = candidates
         self._milestones = (
             _slipped_milestones(candidates)
             .annotate(slip=slip)
             .order_by(F("slip").desc(), name, "position", "-candidate__selected_fiscal_year", "pk")
         )
-        self._count: int | None = None
+        self._count = count
 
     def __len__(self) -> int:
         if self._count is None:
@@ -254,7 +295,11 @@ class RankedSlips(Sequence[SlipRow]):
             start, stop, step = index.indices(len(self))
             if step != 1:
                 return list(self)[index]
-            return [_slip_row(m) for m in self._milestones[start:stop]] if start < stop else []
+            if start >= stop:
+                return []
+            ids = list(self._milestones.values_list("pk", flat=True)[start:stop])
+            loaded = _slipped_milestones(self._candidates).in_bulk(ids)
+            return [_slip_row(loaded[pk]) for pk in ids if pk in loaded]
         position = range(len(self))[index]  # IndexError, negative indexes: as a list does
         return self[position : position + 1][0]
 
@@ -281,31 +326,58 @@ class DueMilestone:
     candidate: Candidate
 
 
-def due_list(*, today: dt.date, days: int = DUE_WINDOW_DAYS) -> list[DueMilestone]:
-    """due_milestones() for display: read as values, each label looked up once per kind and
-    each candidate loaded once. The panel lists every due milestone (about 2,000 with 1,000
-    candidates); a model instance and a choices look-up per row cost more than the page's
-    queries (docs/benchmarks.md)."""
+DUE_PANEL_ROWS = 20
+
+
+def due_list(
+    *, today: dt.date, days: int = DUE_WINDOW_DAYS, limit: int | None = None
+) -> list[DueMilestone]:
+    """due_milestones() for display, the first `limit` of them: read as values and each
+    candidate loaded once (docs/benchmarks.md)."""
     rows = list(
         due_milestones(today=today, days=days).values(
             "pk", "kind", "name", "planned_date", "candidate_id"
-        )
+        )[:limit]
     )
     candidates = (
         Candidate.objects.select_related("lead_ministry")
         .defer("summary", "created_at", "updated_at")
         .in_bulk({row["candidate_id"] for row in rows})
     )
-    labels = {kind.value: str(kind.label) for kind in MilestoneKind}
     return [
         DueMilestone(
             pk=row["pk"],
-            label=row["name"] if row["kind"] == MilestoneKind.OTHER else labels[row["kind"]],
+            label=Milestone(kind=row["kind"], name=row["name"]).label,
             planned_date=row["planned_date"],
             candidate=candidates[row["candidate_id"]],
         )
         for row in rows
     ]
+
+
+@dataclass(frozen=True)
+class DueSummary:
+    """The dashboard's due panel: how many milestones are due (of them overdue) and the first
+    rows, earliest first. Listing all of them (about 2,000 with 1,000 candidates) was most of
+    the dashboard's time and no reader's use; the rest are in the candidate list filtered by
+    due_within (docs/benchmarks.md)."""
+
+    total: int
+    overdue: int
+    rows: list[DueMilestone]
+    days: int = DUE_WINDOW_DAYS
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.rows)
+
+
+def due_summary(*, today: dt.date, days: int = DUE_WINDOW_DAYS) -> DueSummary:
+    counts = due_milestones(today=today, days=days).aggregate(
+        total=Count("pk"), overdue=Count("pk", filter=Q(planned_date__lt=today))
+    )
+    rows = due_list(today=today, days=days, limit=DUE_PANEL_ROWS)
+    return DueSummary(total=counts["total"], overdue=counts["overdue"], rows=rows, days=days)
 
 
 @dataclass
@@ -321,7 +393,7 @@ class Dashboard:
     stage_rows: list[dict]
     ministry_rows: list[dict]
     slips: Sequence[SlipRow]
-    due: list[DueMilestone]
+    due: DueSummary
     stale: list[StaleMinistry]
     totals: dict[str, int] = field(default_factory=dict)
 
@@ -394,8 +466,9 @@ def dashboard(*, today: dt.date) -> Dashboard:
         fiscal_years=fiscal_years,
         stage_rows=stage_rows,
         ministry_rows=ministry_rows,
-        slips=RankedSlips(),
-        due=due_list(today=today),
+        # Every milestone's candidate has one lead ministry: their slips add up to all slips.
+        slips=RankedSlips(count=sum(slipped.values())),
+        due=due_summary(today=today),
         stale=stale,
         totals={"candidates": sum(r["total"] for r in stage_rows)},
     )

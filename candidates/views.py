@@ -73,8 +73,10 @@ def secretariat_required(view):
     return wrapper
 
 
-def _filtered(request: HttpRequest) -> tuple[CandidateFilter, object]:
-    filterset = CandidateFilter(request.GET, queryset=selectors.candidate_list(), request=request)
+def _filtered(request: HttpRequest, candidates=None) -> tuple[CandidateFilter, object]:
+    if candidates is None:
+        candidates = selectors.candidate_rows()
+    filterset = CandidateFilter(request.GET, queryset=candidates, request=request)
     queryset = filterset.qs if filterset.is_valid() else Candidate.objects.none()
     return filterset, queryset
 
@@ -90,7 +92,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_GET
 @viewer_required
 def candidate_index(request: HttpRequest) -> HttpResponse:
-    filterset, queryset = _filtered(request)
+    filterset, queryset = _filtered(
+        request, selectors.with_next_milestone(selectors.candidate_rows())
+    )
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -369,9 +369,9 @@ def search(request: HttpRequest) -> HttpResponse:
         if query
         else []
     )
+    # One date per month with a meeting (a few dozen), not every meeting's date.
     years = sorted(
-        {wareki.fiscal_year_of(d) for d in Meeting.objects.values_list("date", flat=True)},
-        reverse=True,
+        {wareki.fiscal_year_of(d) for d in Meeting.objects.dates("date", "month")}, reverse=True
     )
     return render(
         request,

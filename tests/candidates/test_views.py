@@ -1,14 +1,15 @@
 import csv
 import datetime as dt
 import io
+import random
 
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from candidates import services
+from candidates import selectors, services
 from candidates.lifecycle import Stage
-from candidates.models import MilestoneChange, MilestoneKind
+from candidates.models import Milestone, MilestoneChange, MilestoneKind
 
 pytestmark = pytest.mark.django_db
 
@@ -96,6 +97,101 @@ def test_list_and_dashboard_query_counts_do_not_grow_with_rows(
         client.get(reverse("candidates:list"))
     with django_assert_max_num_queries(len(dash_few.captured_queries)):
         client.get(reverse("candidates:dashboard"))
+
+
+def test_the_lists_next_milestone_annotation_agrees_with_the_schedules(make_candidate):
+    """with_next_milestone() picks in SQL what Candidate.next_milestone picks from the
+    milestones: earliest planned date not yet reached, ties by position; none when all are
+    reached or undated."""
+    rng = random.Random(8)
+    kinds = list(MilestoneKind)
+    for i in range(30):
+        candidate = make_candidate(name=f"候補{i:02d}")
+        for position in range(rng.randint(0, 6)):
+            kind = rng.choice(kinds)
+            planned = dt.date(2026, 1, 1) + dt.timedelta(days=rng.choice([0, 0, 30, 90, 400]))
+            Milestone.objects.create(
+                candidate=candidate,
+                kind=kind,
+                name=f"独自{position}" if kind == MilestoneKind.OTHER else "",
+                position=rng.choice([position, 0]),
+                planned_date=planned if rng.random() < 0.9 else None,
+                actual_date=planned if rng.random() < 0.3 else None,
+            )
+    expected = {
+        c.pk: (c.next_milestone.label, c.next_milestone.planned_date) if c.next_milestone else None
+        for c in selectors.candidate_list()
+    }
+    annotated = selectors.with_next_milestone(selectors.candidate_rows())
+    got = {
+        c.pk: (c.next_milestone.label, c.next_milestone.planned_date) if c.next_milestone else None
+        for c in annotated
+    }
+    assert got == expected
+    assert sum(v is None for v in got.values()) and sum(v is not None for v in got.values()) > 15
+
+
+def test_ranked_slips_read_lazily_equal_slip_rows(make_candidate):
+    """The dashboard's RankedSlips orders in SQL as slip_rows() sorts in Python, on SQLite and
+    PostgreSQL: slip days descending, then candidate name by code point, then position."""
+    rng = random.Random(11)
+    names = ["あ", "ア", "亜", "Ａ", "a", "A", "候補", "候補b"]
+    for i, name in enumerate(names * 2):
+        candidate = make_candidate(name=f"{name}{i // len(names) or ''}")
+        for position in range(rng.randint(1, 5)):
+            baseline = dt.date(2026, 4, 1) + dt.timedelta(days=rng.randint(0, 60))
+            planned = baseline + dt.timedelta(days=rng.choice([-5, 0, 1, 30, 30, 365]))
+            Milestone.objects.create(
+                candidate=candidate,
+                kind=MilestoneKind.PILOT,
+                position=rng.choice([position, 1]),
+                baseline_date=baseline,
+                planned_date=planned,
+                actual_date=planned + dt.timedelta(days=2) if rng.random() < 0.3 else None,
+            )
+    expected = [(r.milestone.pk, r.slip_days) for r in selectors.slip_rows()]
+    ranked = selectors.RankedSlips()
+    assert len(ranked) == len(expected) > 20
+    assert [(r.milestone.pk, r.slip_days) for r in ranked[: len(expected)]] == expected
+    assert [(r.milestone.pk, r.slip_days) for r in ranked[3:7]] == expected[3:7]
+    assert (ranked[-1].milestone.pk, ranked[-1].slip_days) == expected[-1]
+
+
+def test_the_list_shows_the_next_milestone(client, wt_member, candidate, secretariat):
+    services.milestone_create(
+        user=secretariat,
+        candidate=candidate,
+        kind=MilestoneKind.OTHER,
+        name="<i>住民説明会</i>",
+        baseline_date=dt.date(2027, 2, 1),
+    )
+    client.force_login(wt_member)
+    body = client.get(reverse("candidates:list")).content.decode()
+    assert "&lt;i&gt;住民説明会&lt;/i&gt;" in body and "令和9年2月1日" in body
+
+
+def test_the_dashboard_lists_the_first_due_milestones_and_counts_them_all(
+    client, wt_member, candidate, secretariat
+):
+    """Overdue first, DUE_PANEL_ROWS of them, with the totals and a link to the rest."""
+    for day in range(25):
+        Milestone.objects.create(
+            candidate=candidate,
+            kind=MilestoneKind.PILOT,
+            position=day,
+            planned_date=dt.date(2026, 11, 14) + dt.timedelta(days=day),
+        )
+    Milestone.objects.create(
+        candidate=candidate, kind=MilestoneKind.PILOT, planned_date=dt.date(2027, 6, 1)
+    )
+    client.force_login(wt_member)
+    response = client.get(reverse("candidates:dashboard"))
+    due = response.context["dashboard"].due
+    assert (due.total, due.overdue, len(due.rows), due.more) == (25, 10, 20, 5)
+    assert [m.planned_date for m in due.rows] == sorted(m.planned_date for m in due.rows)
+    assert due.rows[0].planned_date == dt.date(2026, 11, 14)
+    body = response.content.decode()
+    assert "ほか5件" in body and "?due_within=90" in body
 
 
 def test_candidate_page_shows_timeline_slip_reasons_and_history(client, wt_member, slipped):
