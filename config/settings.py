@@ -211,6 +211,9 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 600)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 540)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A process left larger than this (KiB) by a task is replaced after it, so the memory of a large
+# report goes back to the machine (500 candidates peak near 3 GB: docs/benchmarks.md).
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 1_000_000)
 # A hung or stopped Redis must not hang a web request: fail fast, the row stays queued
 # and the periodic sweep re-enqueues it.
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
