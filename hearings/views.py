@@ -8,6 +8,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -385,7 +387,21 @@ def search(request: HttpRequest) -> HttpResponse:
             "fiscal_years": years,
             "association": association,
             "associations": Association.objects.all(),
-            "candidate": candidate,
-            "candidates": Candidate.objects.order_by("name").only("pk", "name"),
+            "candidate_options": _candidate_options(candidate),
         },
+    )
+
+
+def _candidate_options(selected: Candidate | None) -> str:
+    """The <option>s of the candidate filter, one per candidate (1,000 at the council's scale),
+    escaped by format_html_join: a template loop over them was a third of the search page's
+    time (docs/benchmarks.md)."""
+    selected_pk = selected.pk if selected else None
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (pk, mark_safe(" selected") if pk == selected_pk else "", name)
+            for pk, name in Candidate.objects.order_by("name").values_list("pk", "name")
+        ),
     )

@@ -129,6 +129,8 @@ def test_every_page_that_shows_it_shows_text_not_markup(secretariat_client, host
         reverse("hearings:list"),
         reverse("hearings:edit", args=[meeting.pk]),
         reverse("candidates:edit", args=[candidate.pk]),
+        # The candidate filter's options, built in the view (hearings.views._candidate_options).
+        f"{reverse('hearings:search')}?candidate={candidate.pk}",
     ]:
         assert_shown_as_text(client.get(url), *PAYLOADS[:2])
     body = client.get(candidate.get_absolute_url()).content.decode()

@@ -55,6 +55,17 @@ def test_search_page_escapes_user_text_and_highlights(client, wt_member, hearing
     assert "<mark>介護</mark>" in body
 
 
+def test_the_search_page_keeps_the_chosen_candidate_and_year(
+    client, wt_member, hearing, care_candidate
+):
+    client.force_login(wt_member)
+    params = {"q": "介護", "candidate": care_candidate.pk, "fiscal_year": 2025}
+    body = client.get(reverse("hearings:search"), params).content.decode()
+    assert f'<option value="{care_candidate.pk}" selected>{care_candidate.name}</option>' in body
+    assert '<option value="2025" selected>' in body
+    assert body.count(" selected>") == 2
+
+
 def test_odd_search_input_gives_a_page_not_an_error(client, wt_member):
     client.force_login(wt_member)
     for params in [
