@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import AccessibleForm, DateInput
+from core.forms import WIDGET_RENDERER, AccessibleForm, DateInput
 from hearings.models import AttendeeGroup, EntryKind, MeetingKind, MinutesFormat
 from municipalities.models import Association, LocalGovernment
 
@@ -123,7 +123,14 @@ class EntryForm(AccessibleForm):
 
 
 def _formset(form, extra):
-    return forms.formset_factory(form, extra=extra, can_delete=True, can_order=True, max_num=2000)
+    return forms.formset_factory(
+        form,
+        extra=extra,
+        can_delete=True,
+        can_order=True,
+        max_num=2000,
+        renderer=WIDGET_RENDERER,
+    )
 
 
 AttendeeFormSet = _formset(AttendeeForm, 2)
