@@ -386,3 +386,18 @@ class CouncilReport(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status in (ReportStatus.QUEUED, ReportStatus.RUNNING)
+
+
+class ChangeCounter(models.Model):
+    """How many committed transactions changed candidates' data: the key of cached summaries.
+
+    candidates/cache.py bumps it after each commit that saved or deleted a candidate, milestone,
+    date change, lifecycle transition, progress update or ministry; a summary cached under an
+    older number is never read again.
+    """
+
+    name = models.CharField(max_length=40, primary_key=True)
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.value}"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from django.db import connection, models
@@ -261,50 +260,26 @@ class DaysBetween(Func):
         )
 
 
-class RankedSlips(Sequence[SlipRow]):
-    """slip_rows() read lazily: len() is one COUNT (or the count given), and a slice builds
-    only the rows it holds.
+def worst_slips(*, limit: int) -> list[SlipRow]:
+    """The first `limit` rows of slip_rows(), ordered and limited in the database.
 
-    The dashboard shows how many milestones slipped and the worst ten. Building a row for every
-    slipped milestone to show ten took 2.7 s of the dashboard's 2.9 s with 12,000 slips
-    (docs/benchmarks.md). The database orders as slip_rows() sorts: slip days descending, then
-    the candidate's name in code-point order (as Python compares strings), then position; a
-    slice first ranks the ids alone (narrow rows sort faster), then loads those rows.
+    The dashboard shows the worst ten slips. Building a row for every slipped milestone to show
+    ten took 2.7 s of the dashboard's 2.9 s with 12,000 slips (docs/benchmarks.md). The database
+    orders as slip_rows() sorts: slip days descending, then the candidate's name in code-point
+    order (as Python compares strings), then position; it ranks the ids alone (narrow rows sort
+    faster), then the rows of those ids are loaded.
     """
-
-    def __init__(self, candidates: QuerySet[Candidate] | None = None, count: int | None = None):
-        name = F("candidate__name")
-        if connection.vendor == "postgresql":
-            name = Collate(name, "C")
-        slip = DaysBetween(Coalesce("actual_date", "planned_date"), F("baseline_date"))
-        self._candidates = candidates
-        self._milestones = (
-            _slipped_milestones(candidates)
-            .annotate(slip=slip)
-            .order_by(F("slip").desc(), name, "position", "-candidate__selected_fiscal_year", "pk")
-        )
-        self._count = count
-
-    def __len__(self) -> int:
-        if self._count is None:
-            self._count = self._milestones.count()
-        return self._count
-
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            start, stop, step = index.indices(len(self))
-            if step != 1:
-                return list(self)[index]
-            if start >= stop:
-                return []
-            ids = list(self._milestones.values_list("pk", flat=True)[start:stop])
-            loaded = _slipped_milestones(self._candidates).in_bulk(ids)
-            return [_slip_row(loaded[pk]) for pk in ids if pk in loaded]
-        position = range(len(self))[index]  # IndexError, negative indexes: as a list does
-        return self[position : position + 1][0]
-
-    def __iter__(self) -> Iterator[SlipRow]:
-        return (_slip_row(milestone) for milestone in self._milestones)
+    name = F("candidate__name")
+    if connection.vendor == "postgresql":
+        name = Collate(name, "C")
+    ranked = (
+        Milestone.objects.filter(slipped_q())
+        .annotate(slip=DaysBetween(Coalesce("actual_date", "planned_date"), F("baseline_date")))
+        .order_by(F("slip").desc(), name, "position", "-candidate__selected_fiscal_year", "pk")
+    )
+    ids = list(ranked.values_list("pk", flat=True)[:limit])
+    loaded = _slipped_milestones().in_bulk(ids)
+    return [_slip_row(loaded[pk]) for pk in ids if pk in loaded]
 
 
 def due_milestones(*, today: dt.date, days: int = DUE_WINDOW_DAYS) -> QuerySet[Milestone]:
@@ -327,6 +302,7 @@ class DueMilestone:
 
 
 DUE_PANEL_ROWS = 20
+DASHBOARD_SLIPS = 10
 
 
 def due_list(
@@ -392,7 +368,8 @@ class Dashboard:
     fiscal_years: list[int]
     stage_rows: list[dict]
     ministry_rows: list[dict]
-    slips: Sequence[SlipRow]
+    slips: list[SlipRow]  # the worst DASHBOARD_SLIPS
+    slip_count: int
     due: DueSummary
     stale: list[StaleMinistry]
     totals: dict[str, int] = field(default_factory=dict)
@@ -466,8 +443,9 @@ def dashboard(*, today: dt.date) -> Dashboard:
         fiscal_years=fiscal_years,
         stage_rows=stage_rows,
         ministry_rows=ministry_rows,
+        slips=worst_slips(limit=DASHBOARD_SLIPS),
         # Every milestone's candidate has one lead ministry: their slips add up to all slips.
-        slips=RankedSlips(count=sum(slipped.values())),
+        slip_count=sum(slipped.values()),
         due=due_summary(today=today),
         stale=stale,
         totals={"candidates": sum(r["total"] for r in stage_rows)},

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from candidates import permissions, selectors, services
+from candidates import cache, permissions, selectors, services
 from candidates.exports import candidate_table, slip_table
 from candidates.filters import CandidateFilter
 from candidates.forms import (
@@ -85,7 +85,7 @@ def _filtered(request: HttpRequest, candidates=None) -> tuple[CandidateFilter, o
 @viewer_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    data = selectors.dashboard(today=today)
+    data = cache.dashboard(today=today)
     return render(request, "candidates/dashboard.html", {"dashboard": data, "today": today})
 
 

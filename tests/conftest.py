@@ -57,6 +57,17 @@ def fixed_today():
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: a test database rolled back to the same change
+    counter (candidates/cache.py) must not find an earlier test's dashboard."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def japanese_by_default():
     """Each test starts in Japanese, whatever language an earlier test activated."""
     from django.utils import translation
