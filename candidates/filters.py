@@ -11,6 +11,7 @@ from candidates.lifecycle import JUDGMENTS, Stage
 from candidates.models import Candidate, Ministry
 from candidates.selectors import due_q, slipped_q
 from core.display import fiscal_year_display
+from core.forms import AccessibleForm
 
 DUE_CHOICES = [(30, _("30日以内")), (90, _("90日以内")), (180, _("180日以内")), (365, _("1年以内"))]
 
@@ -66,6 +67,7 @@ class CandidateFilter(django_filters.FilterSet):
 
     class Meta:
         model = Candidate
+        form = AccessibleForm  # its widgets render through Jinja2, as the product's other forms
         fields = [
             "q",
             "fiscal_year",
