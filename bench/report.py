@@ -449,7 +449,9 @@ def before_after_section(run: dict, base: dict | None) -> list[str]:
         f"*before* requests only; {data['rounds']} rounds, each requesting every page once "
         "with each side (alternating which goes first) and the admin changelist (filtered) as "
         f"the fixed reference ({_ms(data['admin_median_ms'])} ms median). Same process, same "
-        "data, same moment: this is the comparison to trust on a shared machine.",
+        "data, same moment: this is the comparison to trust on a shared machine. It compares "
+        "the queries: both sides render today's views, templates and forms, and both compute "
+        "the dashboard on every request (no cache; the *cached* dashboard is in section 1).",
         "",
         *_table(
             [
@@ -572,9 +574,10 @@ def _loads(run: dict) -> str:
 def write_report(target: Path, run: dict, baseline: dict | None) -> None:
     base_note = (
         f"*Before* columns are the run of {baseline['date']} (bench/baseline.json), made before "
-        "the optimisations below on the same data set and machine, while it was busier (load "
-        f"average {_loads(baseline)} against {_loads(run)} in this run): compare their ratios "
-        "(×floor, ×admin, ours share), or better the side-by-side table at the end."
+        "the optimisations below on the same data set and machine (load average "
+        f"{_loads(baseline)}, against {_loads(run)} in this run); other work shares the "
+        "machine, so compare their ratios (×floor, ×admin, ours share), or better the "
+        "side-by-side table at the end."
         if baseline
         else "No baseline saved yet (bench/run.py --save-baseline)."
     )
