@@ -305,29 +305,13 @@ DUE_PANEL_ROWS = 20
 DASHBOARD_SLIPS = 10
 
 
-def due_list(
-    *, today: dt.date, days: int = DUE_WINDOW_DAYS, limit: int | None = None
-) -> list[DueMilestone]:
-    """due_milestones() for display, the first `limit` of them: read as values and each
-    candidate loaded once (docs/benchmarks.md)."""
-    rows = list(
-        due_milestones(today=today, days=days).values(
-            "pk", "kind", "name", "planned_date", "candidate_id"
-        )[:limit]
-    )
-    candidates = (
-        Candidate.objects.select_related("lead_ministry")
-        .defer("summary", "created_at", "updated_at")
-        .in_bulk({row["candidate_id"] for row in rows})
-    )
+def due_list(*, today: dt.date, days: int = DUE_WINDOW_DAYS, limit: int) -> list[DueMilestone]:
+    """The first `limit` of due_milestones(), earliest first, with their candidates."""
     return [
-        DueMilestone(
-            pk=row["pk"],
-            label=Milestone(kind=row["kind"], name=row["name"]).label,
-            planned_date=row["planned_date"],
-            candidate=candidates[row["candidate_id"]],
-        )
-        for row in rows
+        DueMilestone(pk=m.pk, label=m.label, planned_date=m.planned_date, candidate=m.candidate)
+        for m in due_milestones(today=today, days=days).defer(
+            "progress_note", "candidate__summary"
+        )[:limit]
     ]
 
 
@@ -346,14 +330,6 @@ class DueSummary:
     @property
     def more(self) -> int:
         return self.total - len(self.rows)
-
-
-def due_summary(*, today: dt.date, days: int = DUE_WINDOW_DAYS) -> DueSummary:
-    counts = due_milestones(today=today, days=days).aggregate(
-        total=Count("pk"), overdue=Count("pk", filter=Q(planned_date__lt=today))
-    )
-    rows = due_list(today=today, days=days, limit=DUE_PANEL_ROWS)
-    return DueSummary(total=counts["total"], overdue=counts["overdue"], rows=rows, days=days)
 
 
 @dataclass
@@ -379,14 +355,25 @@ ACTIVE_STAGES = (Stage.CONSENTED, Stage.CONSENT_OMITTED, Stage.IN_PROGRESS, Stag
 
 
 def dashboard(*, today: dt.date) -> Dashboard:
-    """Counts by stage and fiscal year and per ministry, slips, what is due, stale schedules."""
-    counts = (
-        Candidate.objects.values("stage", "selected_fiscal_year").annotate(n=Count("pk")).order_by()
+    """Counts by stage and fiscal year and per ministry, slips, what is due, stale schedules.
+
+    One grouped query per table (candidates, milestones, progress updates), each read once for
+    every panel that counts it; the slips and the due milestones shown are read on their own.
+    """
+    groups = list(
+        Candidate.objects.values("stage", "selected_fiscal_year", "lead_ministry")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
-    fiscal_years = sorted({row["selected_fiscal_year"] for row in counts})
-    by_stage: dict[str, dict[int, int]] = defaultdict(dict)
-    for row in counts:
-        by_stage[row["stage"]][row["selected_fiscal_year"]] = row["n"]
+    fiscal_years = sorted({row["selected_fiscal_year"] for row in groups})
+    by_stage: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    per_ministry: dict[int, dict] = defaultdict(lambda: {"total": 0, "decided": 0, "active": 0})
+    for row in groups:
+        by_stage[row["stage"]][row["selected_fiscal_year"]] += row["n"]
+        counts = per_ministry[row["lead_ministry"]]
+        counts["total"] += row["n"]
+        counts["decided"] += row["n"] if row["stage"] in DECIDED_STAGES else 0
+        counts["active"] += row["n"] if row["stage"] in ACTIVE_STAGES else 0
     stage_rows = [
         {
             "stage": stage,
@@ -398,45 +385,50 @@ def dashboard(*, today: dt.date) -> Dashboard:
         if by_stage.get(stage)
     ]
 
-    ministry_counts = list(
-        Candidate.objects.values("lead_ministry")
-        .annotate(total=Count("pk"), decided=Count("pk", filter=Q(stage__in=DECIDED_STAGES)))
+    # Milestones and progress updates are aggregated on their own: one query joining both
+    # multiplied each candidate's rows by its milestones × progress updates.
+    due_end = today + dt.timedelta(days=DUE_WINDOW_DAYS)
+    milestones = {
+        row.pop("candidate__lead_ministry"): row
+        for row in Milestone.objects.values("candidate__lead_ministry")
+        .annotate(
+            slipped=Count("pk", filter=slipped_q()),
+            due=Count("pk", filter=due_q(due_end)),
+            overdue=Count("pk", filter=due_q(due_end) & Q(planned_date__lt=today)),
+        )
         .order_by()
-    )
-    # Slips and the latest progress per ministry are aggregated on their own: one query joining
-    # both multiplied each candidate's rows by its milestones × progress updates.
-    slipped = dict(
-        Milestone.objects.filter(slipped_q())
-        .values_list("candidate__lead_ministry")
-        .annotate(n=Count("pk"))
+    }
+    progress = {
+        row.pop("candidate__lead_ministry"): row
+        for row in ProgressUpdate.objects.values("candidate__lead_ministry")
+        .annotate(
+            last=Max("as_of"),
+            last_active=Max("as_of", filter=Q(candidate__stage__in=ACTIVE_STAGES)),
+        )
         .order_by()
-    )
-    last_progress = dict(
-        ProgressUpdate.objects.values_list("candidate__lead_ministry")
-        .annotate(last=Max("as_of"))
-        .order_by()
-    )
-    for row in ministry_counts:
-        row["slipped"] = slipped.get(row["lead_ministry"], 0)
-        row["last_progress"] = last_progress.get(row["lead_ministry"])
-    ministries = Ministry.objects.in_bulk([row["lead_ministry"] for row in ministry_counts])
+    }
+    ministries = Ministry.objects.in_bulk(list(per_ministry))
+    none = {"slipped": 0, "due": 0, "overdue": 0, "last": None, "last_active": None}
     ministry_rows = sorted(
-        ({"ministry": ministries[row["lead_ministry"]], **row} for row in ministry_counts),
+        (
+            {
+                "ministry": ministries[pk],
+                "lead_ministry": pk,
+                **counts,
+                "slipped": milestones.get(pk, none)["slipped"],
+                "last_progress": progress.get(pk, none)["last"],
+            }
+            for pk, counts in per_ministry.items()
+        ),
         key=lambda r: (r["ministry"].display_order, r["ministry"].name),
     )
 
     stale_before = today - dt.timedelta(days=STALE_AFTER_DAYS)
-    active = (
-        Candidate.objects.filter(stage__in=ACTIVE_STAGES)
-        .values("lead_ministry")
-        .annotate(n=Count("pk", distinct=True), last=Max("progress_updates__as_of"))
-        .order_by()
-    )
-    stale = [
-        StaleMinistry(ministries[row["lead_ministry"]], row["n"], row["last"])
-        for row in active
-        if row["last"] is None or row["last"] < stale_before
-    ]
+    stale = []
+    for pk, counts in per_ministry.items():
+        last = progress.get(pk, none)["last_active"]
+        if counts["active"] and (last is None or last < stale_before):
+            stale.append(StaleMinistry(ministries[pk], counts["active"], last))
     stale.sort(key=lambda s: (s.last_update or dt.date.min, s.ministry.display_order))
 
     return Dashboard(
@@ -444,9 +436,13 @@ def dashboard(*, today: dt.date) -> Dashboard:
         stage_rows=stage_rows,
         ministry_rows=ministry_rows,
         slips=worst_slips(limit=DASHBOARD_SLIPS),
-        # Every milestone's candidate has one lead ministry: their slips add up to all slips.
-        slip_count=sum(slipped.values()),
-        due=due_summary(today=today),
+        # Every milestone's candidate has one lead ministry: the per-ministry counts add up.
+        slip_count=sum(row["slipped"] for row in milestones.values()),
+        due=DueSummary(
+            total=sum(row["due"] for row in milestones.values()),
+            overdue=sum(row["overdue"] for row in milestones.values()),
+            rows=due_list(today=today, limit=DUE_PANEL_ROWS),
+        ),
         stale=stale,
         totals={"candidates": sum(r["total"] for r in stage_rows)},
     )
