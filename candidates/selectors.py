@@ -291,28 +291,15 @@ def due_milestones(*, today: dt.date, days: int = DUE_WINDOW_DAYS) -> QuerySet[M
     )
 
 
-@dataclass(frozen=True)
-class DueMilestone:
-    """A due milestone as the dashboard lists it: its label, planned date and candidate."""
-
-    pk: int
-    label: str
-    planned_date: dt.date
-    candidate: Candidate
-
-
 DUE_PANEL_ROWS = 20
 DASHBOARD_SLIPS = 10
 
 
-def due_list(*, today: dt.date, days: int = DUE_WINDOW_DAYS, limit: int) -> list[DueMilestone]:
+def due_list(*, today: dt.date, days: int = DUE_WINDOW_DAYS, limit: int) -> list[Milestone]:
     """The first `limit` of due_milestones(), earliest first, with their candidates."""
-    return [
-        DueMilestone(pk=m.pk, label=m.label, planned_date=m.planned_date, candidate=m.candidate)
-        for m in due_milestones(today=today, days=days).defer(
-            "progress_note", "candidate__summary"
-        )[:limit]
-    ]
+    return list(
+        due_milestones(today=today, days=days).defer("progress_note", "candidate__summary")[:limit]
+    )
 
 
 @dataclass(frozen=True)
@@ -324,7 +311,7 @@ class DueSummary:
 
     total: int
     overdue: int
-    rows: list[DueMilestone]
+    rows: list[Milestone]
     days: int = DUE_WINDOW_DAYS
 
     @property
@@ -413,7 +400,6 @@ def dashboard(*, today: dt.date) -> Dashboard:
         (
             {
                 "ministry": ministries[pk],
-                "lead_ministry": pk,
                 **counts,
                 "slipped": milestones.get(pk, none)["slipped"],
                 "last_progress": progress.get(pk, none)["last"],
