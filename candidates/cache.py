@@ -45,9 +45,10 @@ def bump() -> None:
         ChangeCounter.objects.get_or_create(name=COUNTER, defaults={"value": 1})
 
 
-def changed(sender, using=None, action: str = "post_", **kwargs) -> None:
-    """Signal receiver: bump the counter when the transaction commits (at once outside one)."""
-    if action.startswith("post_"):
+def changed(sender, using=None, action: str | None = None, **kwargs) -> None:
+    """Signal receiver: bump the counter when the transaction commits (at once outside one).
+    m2m_changed also sends its pre_ actions, which change nothing yet."""
+    if action is None or action.startswith("post_"):
         transaction.on_commit(bump, using=using, robust=True)
 
 
