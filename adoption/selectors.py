@@ -9,10 +9,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Case, Count, F, IntegerField, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce, Substr
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from adoption import tilemap
 from adoption.models import COMMITTED, Adoption, AdoptionChange, Status
 from candidates.models import Candidate
+from core.display import choice_label, fiscal_year_display, japanese_active
 from municipalities.models import MUNICIPALITY_KINDS, Kind, LocalGovernment
 
 ADOPTER_KINDS = (Kind.PREFECTURE, *MUNICIPALITY_KINDS)
@@ -133,3 +138,304 @@ def adopters_by_code() -> dict[str, LocalGovernment]:
         body.code: body
         for body in LocalGovernment.objects.select_related("prefecture", "parent").order_by()
     }
+
+
+# --- Figures for the candidate page's panel, the overview, the PDF ---------------------------
+
+# Population bands of municipalities (2020 census); a body with no census population (a town
+# evacuated in 2020) falls in the first.
+POPULATION_BANDS: tuple[tuple[int, str], ...] = (
+    (0, _("1万人未満")),
+    (10_000, _("1万〜5万人")),
+    (50_000, _("5万〜20万人")),
+    (200_000, _("20万〜50万人")),
+    (500_000, _("50万人以上")),
+)
+
+
+def population_band_of(population: int | None) -> int:
+    """The index in POPULATION_BANDS of a population (the same rule as the SQL in _band)."""
+    band = 0
+    for index, (lower, _label) in enumerate(POPULATION_BANDS):
+        if (population or 0) >= lower:
+            band = index
+    return band
+
+
+def _band(prefix: str = "") -> Case:
+    """The population band as SQL: the first matching WHEN wins, so the largest comes first;
+    a NULL population matches none and falls to band 0."""
+    return Case(
+        *(
+            When(**{f"{prefix}population__gte": lower}, then=Value(index))
+            for index, (lower, _label) in reversed(list(enumerate(POPULATION_BANDS)))
+            if lower
+        ),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def _prefecture_number(prefix: str = ""):
+    """The first two digits of a local-government code are its prefecture's number."""
+    return Substr(f"{prefix}code", 1, 2)
+
+
+def bodies_filtered(
+    *, prefecture_code: str = "", kind: str = "", band: int | None = None
+) -> QuerySet[LocalGovernment]:
+    """Adopters narrowed by prefecture number (its municipalities and itself), kind and band."""
+    bodies = LocalGovernment.objects.of_kinds(ADOPTER_KINDS)
+    if prefecture_code:
+        bodies = bodies.filter(code__startswith=prefecture_code)
+    if kind:
+        bodies = bodies.filter(kind=kind)
+    if band is not None:
+        bodies = bodies.annotate(band=_band()).filter(band=band)
+    return bodies
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    status: str
+    label: str
+    bodies: int
+
+
+@dataclass(frozen=True)
+class Split:
+    """Bodies of one kind or population band, and how many of them are in use or planned."""
+
+    key: str
+    label: str
+    bodies: int
+    committed: int
+
+    @property
+    def share(self) -> float:
+        return self.committed / self.bodies if self.bodies else 0.0
+
+
+@dataclass(frozen=True)
+class Wave:
+    """Bodies in use or planned whose planned start falls in one fiscal year (None: not set)."""
+
+    fiscal_year: int | None
+    label: str
+    bodies: int
+    bar: int  # length of the bar in px, the largest wave being WAVE_BAR px
+
+
+@dataclass(frozen=True)
+class PrefectureShare:
+    """One prefecture of the map: its municipalities, how many are in use or planned, its own
+    answer, and where and in which colour its square is drawn."""
+
+    number: str
+    code: str
+    name: str
+    english: str
+    label: str  # the short label inside the square, in the active language
+    municipalities: int
+    committed: int
+    own_status: str
+    own_status_label: str
+    x: int
+    y: int
+    fill: str
+    text: str
+
+    @property
+    def share(self) -> float:
+        return self.committed / self.municipalities if self.municipalities else 0.0
+
+    @property
+    def percent(self) -> int:
+        return round(self.share * 100)
+
+
+@dataclass(frozen=True)
+class AdoptionPanel:
+    candidate_id: int
+    statuses: list[StatusCount]
+    total: int
+    committed: int
+    covered_population: int
+    japan_population: int
+    kinds: list[Split]
+    bands: list[Split]
+    waves: list[Wave]
+    prefectures: list[PrefectureShare]
+
+    @property
+    def population_share(self) -> float:
+        return self.covered_population / self.japan_population if self.japan_population else 0.0
+
+    @property
+    def population_percent(self) -> str:
+        return f"{self.population_share * 100:.1f}"
+
+
+WAVE_BAR = 240
+
+
+def _body_groups() -> list[dict]:
+    """Adopters grouped by kind, population band and prefecture number, with their
+    populations: one query over the master data (about 400 groups)."""
+    return list(
+        LocalGovernment.objects.of_kinds(ADOPTER_KINDS)
+        .annotate(band=_band(), number=_prefecture_number())
+        .values("kind", "band", "number")
+        .annotate(n=Count("pk"), population=Sum(Coalesce("population", 0)))
+        .order_by()
+    )
+
+
+def _answer_groups(candidate_id: int) -> list[dict]:
+    """One candidate's answered rows grouped by status, planned start year and the body's kind,
+    band and prefecture number, with populations: one query (the (candidate, status) index
+    finds the rows)."""
+    return list(
+        Adoption.objects.filter(candidate_id=candidate_id)
+        .annotate(
+            kind=F("local_government__kind"),
+            band=_band("local_government__"),
+            number=_prefecture_number("local_government__"),
+        )
+        .values("status", "planned_start_fiscal_year", "kind", "band", "number")
+        .annotate(n=Count("pk"), population=Sum(Coalesce("local_government__population", 0)))
+        .order_by()
+    )
+
+
+def _prefectures() -> dict[str, LocalGovernment]:
+    return {
+        p.code[:2]: p
+        for p in LocalGovernment.objects.prefectures().only("code", "name", "population")
+    }
+
+
+def adoption_panel(*, candidate_id: int) -> AdoptionPanel:
+    """Every figure of a candidate's adoption panel in three grouped queries, whatever the
+    number of rows: bodies per status, the number in use or planned, the population they
+    cover, the split by kind and by population band, the waves by planned start and the map.
+
+    Population covered: a resident counts once, when the prefecture is in use or planned
+    (all its residents) or else when the municipality they live in is; Japan's population is
+    the sum of the 47 prefectures'. The map's share is of the prefecture's municipalities (the
+    prefecture itself is shown as its own answer); bands are of municipalities only, since
+    every prefecture would sit in the top band."""
+    bodies = _body_groups()
+    answers = _answer_groups(candidate_id)
+    prefectures = _prefectures()
+    committed_statuses = set(COMMITTED)
+
+    total = sum(g["n"] for g in bodies)
+    by_status: dict[str, int] = {}
+    kind_bodies: dict[str, int] = {}
+    kind_committed: dict[str, int] = {}
+    band_bodies: dict[int, int] = {}
+    band_committed: dict[int, int] = {}
+    municipalities: dict[str, int] = {}
+    municipalities_committed: dict[str, int] = {}
+    municipal_population_committed: dict[str, int] = {}
+    own_status: dict[str, str] = {}
+    waves: dict[int | None, int] = {}
+    for g in bodies:
+        kind_bodies[g["kind"]] = kind_bodies.get(g["kind"], 0) + g["n"]
+        if g["kind"] != Kind.PREFECTURE:
+            band_bodies[g["band"]] = band_bodies.get(g["band"], 0) + g["n"]
+            municipalities[g["number"]] = municipalities.get(g["number"], 0) + g["n"]
+    for g in answers:
+        by_status[g["status"]] = by_status.get(g["status"], 0) + g["n"]
+        if g["kind"] == Kind.PREFECTURE:
+            own_status[g["number"]] = g["status"]
+        if g["status"] not in committed_statuses:
+            continue
+        year = g["planned_start_fiscal_year"]
+        waves[year] = waves.get(year, 0) + g["n"]
+        kind_committed[g["kind"]] = kind_committed.get(g["kind"], 0) + g["n"]
+        if g["kind"] != Kind.PREFECTURE:
+            band_committed[g["band"]] = band_committed.get(g["band"], 0) + g["n"]
+            number = g["number"]
+            municipalities_committed[number] = municipalities_committed.get(number, 0) + g["n"]
+            municipal_population_committed[number] = (
+                municipal_population_committed.get(number, 0) + g["population"]
+            )
+
+    counts = _with_no_answer(by_status, total)
+    covered = 0
+    for number, prefecture in prefectures.items():
+        if own_status.get(number) in committed_statuses:
+            covered += prefecture.population or 0
+        else:
+            covered += municipal_population_committed.get(number, 0)
+    return AdoptionPanel(
+        candidate_id=candidate_id,
+        statuses=[StatusCount(s.value, str(s.label), counts[s.value]) for s in Status],
+        total=total,
+        committed=committed_count(counts),
+        covered_population=covered,
+        japan_population=sum(p.population or 0 for p in prefectures.values()),
+        kinds=[
+            Split(kind.value, str(kind.label), kind_bodies[kind], kind_committed.get(kind, 0))
+            for kind in ADOPTER_KINDS
+            if kind_bodies.get(kind)
+        ],
+        bands=[
+            Split(str(index), str(label), band_bodies[index], band_committed.get(index, 0))
+            for index, (_lower, label) in enumerate(POPULATION_BANDS)
+            if band_bodies.get(index)
+        ],
+        waves=_waves(waves),
+        prefectures=_prefecture_shares(
+            prefectures, municipalities, municipalities_committed, own_status
+        ),
+    )
+
+
+def _waves(waves: dict[int | None, int]) -> list[Wave]:
+    largest = max(waves.values(), default=0)
+    ordered = sorted(waves.items(), key=lambda item: (item[0] is None, item[0] or 0))
+    return [
+        Wave(
+            year,
+            fiscal_year_display(year) if year is not None else gettext("開始時期未定"),
+            n,
+            round(WAVE_BAR * n / largest) if largest else 0,
+        )
+        for year, n in ordered
+    ]
+
+
+def _prefecture_shares(
+    prefectures: dict[str, LocalGovernment],
+    municipalities: dict[str, int],
+    committed: dict[str, int],
+    own_status: dict[str, str],
+) -> list[PrefectureShare]:
+    english = not japanese_active()
+    shares = []
+    for number, prefecture in sorted(prefectures.items()):
+        tile = tilemap.TILES[number]
+        n, c = municipalities.get(number, 0), committed.get(number, 0)
+        step = tilemap.SHARE_STEPS[tilemap.share_step(c / n if n else 0.0)]
+        status = own_status.get(number, Status.NO_ANSWER)
+        shares.append(
+            PrefectureShare(
+                number=number,
+                code=prefecture.code,
+                name=prefecture.name,
+                english=tile.english,
+                label=tile.abbreviation if english else tilemap.short_name(prefecture.name),
+                municipalities=n,
+                committed=c,
+                own_status=status,
+                own_status_label=choice_label(Status, status),
+                x=tile.x,
+                y=tile.y,
+                fill=step.fill,
+                text=step.text,
+            )
+        )
+    return shares
