@@ -32,6 +32,11 @@ def adopters() -> QuerySet[LocalGovernment]:
     )
 
 
+def is_adopter(local_government: LocalGovernment) -> bool:
+    """Prefectures and municipalities answer; a designated-city ward's city answers for it."""
+    return local_government.kind in ADOPTER_KINDS
+
+
 def adopter_count() -> int:
     return LocalGovernment.objects.of_kinds(ADOPTER_KINDS).count()
 
@@ -181,17 +186,27 @@ def _prefecture_number(prefix: str = ""):
     return Substr(f"{prefix}code", 1, 2)
 
 
+def prefecture_choices() -> list[tuple[str, str]]:
+    """(prefecture number, name) for the 47 prefectures, in code order (filters' choices)."""
+    english = not japanese_active()
+    return [
+        (p.code[:2], tilemap.TILES[p.code[:2]].english if english else p.name)
+        for p in LocalGovernment.objects.prefectures().only("code", "name").order_by("code")
+    ]
+
+
 def bodies_filtered(
     *, prefecture_code: str = "", kind: str = "", band: int | None = None
 ) -> QuerySet[LocalGovernment]:
-    """Adopters narrowed by prefecture number (its municipalities and itself), kind and band."""
+    """Adopters narrowed by prefecture number (its municipalities and itself), kind and
+    population band; bands are of municipalities, as on the panel."""
     bodies = LocalGovernment.objects.of_kinds(ADOPTER_KINDS)
     if prefecture_code:
         bodies = bodies.filter(code__startswith=prefecture_code)
     if kind:
         bodies = bodies.filter(kind=kind)
     if band is not None:
-        bodies = bodies.annotate(band=_band()).filter(band=band)
+        bodies = bodies.municipalities().annotate(band=_band()).filter(band=band)
     return bodies
 
 
@@ -215,6 +230,10 @@ class Split:
     def share(self) -> float:
         return self.committed / self.bodies if self.bodies else 0.0
 
+    @property
+    def percent(self) -> int:
+        return round(self.share * 100)
+
 
 @dataclass(frozen=True)
 class Wave:
@@ -233,8 +252,7 @@ class PrefectureShare:
 
     number: str
     code: str
-    name: str
-    english: str
+    name: str  # in the active language (the English name in English)
     label: str  # the short label inside the square, in the active language
     municipalities: int
     committed: int
@@ -274,6 +292,20 @@ class AdoptionPanel:
     @property
     def population_percent(self) -> str:
         return f"{self.population_share * 100:.1f}"
+
+    # The drawing's constants, for the templates (page and PDF) that draw the map and bars.
+    tile = tilemap.TILE
+    half_tile = tilemap.TILE // 2
+    map_width = tilemap.WIDTH
+    map_height = tilemap.HEIGHT
+
+    @property
+    def wave_bar(self) -> int:
+        return WAVE_BAR
+
+    @property
+    def legend(self) -> list[LegendStep]:
+        return map_legend()
 
 
 WAVE_BAR = 240
@@ -425,8 +457,7 @@ def _prefecture_shares(
             PrefectureShare(
                 number=number,
                 code=prefecture.code,
-                name=prefecture.name,
-                english=tile.english,
+                name=tile.english if english else prefecture.name,
                 label=tile.abbreviation if english else tilemap.short_name(prefecture.name),
                 municipalities=n,
                 committed=c,
@@ -439,3 +470,137 @@ def _prefecture_shares(
             )
         )
     return shares
+
+
+@dataclass(frozen=True)
+class LegendStep:
+    fill: str
+    label: str
+
+
+def map_legend() -> list[LegendStep]:
+    """The map's colour steps with the range of shares each stands for."""
+    steps = tilemap.SHARE_STEPS
+    legend = [LegendStep(steps[0].fill, "0%")]
+    for index in range(1, len(steps)):
+        lower = round(steps[index].lower * 100)
+        if index + 1 < len(steps):
+            upper = round(steps[index + 1].lower * 100)
+            label = gettext("%(lower)s%%以上%(upper)s%%未満") % {
+                "lower": max(lower, 0),
+                "upper": upper,
+            }
+            if index == 1:
+                label = gettext("0%%超%(upper)s%%未満") % {"upper": upper}
+        else:
+            label = gettext("%(lower)s%%以上") % {"lower": lower}
+        legend.append(LegendStep(steps[index].fill, label))
+    return legend
+
+
+@dataclass(frozen=True)
+class OverviewRow:
+    candidate: Candidate
+    statuses: list[StatusCount]
+    committed: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(self.committed / self.total * 100) if self.total else 0
+
+
+def adoption_overview(
+    *, candidates: Iterable[Candidate], bodies: QuerySet[LocalGovernment] | None = None
+) -> list[OverviewRow]:
+    """Bodies per status for each of the given candidates (a page of them, or all for an
+    export), counted among `bodies`: two queries whatever the number of rows."""
+    candidates = list(candidates)
+    counts = status_counts_by_candidate(candidate_ids=[c.pk for c in candidates], bodies=bodies)
+    rows = []
+    for candidate in candidates:
+        by_status = counts[candidate.pk]
+        rows.append(
+            OverviewRow(
+                candidate,
+                [StatusCount(s.value, str(s.label), by_status[s.value]) for s in Status],
+                committed_count(by_status),
+                sum(by_status.values()),
+            )
+        )
+    return rows
+
+
+def overview_table(rows: list[OverviewRow]) -> tuple[list[str], list[list]]:
+    """The overview as a spreadsheet: one row per candidate, one column per status."""
+    headers = [
+        gettext("候補"),
+        gettext("主担当府省庁"),
+        *(str(s.label) for s in Status),
+        gettext("利用中・利用予定"),
+        gettext("団体数"),
+    ]
+    table = [
+        [
+            row.candidate.name,
+            str(row.candidate.lead_ministry),
+            *(s.bodies for s in row.statuses),
+            row.committed,
+            row.total,
+        ]
+        for row in rows
+    ]
+    return headers, table
+
+
+def prefecture_bodies(
+    *, candidate: Candidate, prefecture_code: str
+) -> tuple[LocalGovernment, list[BodyAnswer]]:
+    """A prefecture (by its 6-digit code) and every adopter in it with its answer about the
+    candidate, the prefecture first: the map's click-through. Raises DoesNotExist."""
+    prefecture = LocalGovernment.objects.prefectures().get(code=prefecture_code)
+    return prefecture, answers_for_candidate(candidate=candidate, prefecture=prefecture)
+
+
+def status_labels() -> list[str]:
+    """The statuses' labels in the active language, in their order (table headings)."""
+    return [str(s.label) for s in Status]
+
+
+@dataclass(frozen=True)
+class CandidateAnswer:
+    """A candidate and one body's answer about it (an unsaved 未回答 row when it has none)."""
+
+    candidate: Candidate
+    adoption: Adoption
+
+
+def candidate_answers_of_body(
+    *, local_government: LocalGovernment, candidates: Iterable[Candidate]
+) -> list[CandidateAnswer]:
+    """The body's answer for each of the given candidates (a page of them): one query for the
+    answers, found through the (local government, candidate) index."""
+    candidates = list(candidates)
+    found = {
+        row.candidate_id: row
+        for row in Adoption.objects.filter(
+            local_government=local_government, candidate_id__in=[c.pk for c in candidates]
+        )
+    }
+    return [
+        CandidateAnswer(
+            candidate,
+            found.get(candidate.pk)
+            or Adoption(candidate=candidate, local_government=local_government, version=0),
+        )
+        for candidate in candidates
+    ]
+
+
+def candidates_for_body_page() -> QuerySet[Candidate]:
+    """Every candidate, as the local-government page lists them (newest selection first)."""
+    return (
+        Candidate.objects.select_related("lead_ministry")
+        .only("pk", "name", "selected_fiscal_year", "lead_ministry__name", "lead_ministry__bureau")
+        .order_by("-selected_fiscal_year", "lead_ministry__display_order", "name")
+    )

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 TILE = 44  # px: room for a three-character name and a percentage
 GAP = 3
 COLUMNS = 14
-ROWS = 11
+ROWS = 10
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ TILES: dict[str, Tile] = {
     "44": Tile(2, 7, "Oita", "OIT"),
     "45": Tile(2, 8, "Miyazaki", "MYZ"),
     "46": Tile(1, 8, "Kagoshima", "KGS"),
-    "47": Tile(0, 10, "Okinawa", "OKN"),
+    "47": Tile(0, 9, "Okinawa", "OKN"),
 }
 
 WIDTH = COLUMNS * (TILE + GAP) - GAP

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from adoption import selectors as adoption_selectors
 from candidates import cache, permissions, selectors, services
 from candidates.exports import candidate_table, slip_table
 from candidates.filters import CandidateFilter
@@ -165,6 +166,7 @@ def _detail_context(request: HttpRequest, candidate: Candidate, **extra) -> dict
         "progress_updates": list(candidate.progress_updates.all()),
         "history": selectors.candidate_history(candidate=candidate),
         "remarks": list(remarks_for_candidate(candidate=candidate)),
+        "adoption": adoption_selectors.adoption_panel(candidate_id=candidate.pk),
         "can_manage": permissions.can_manage(user),
         "can_edit_schedule": permissions.can_edit_schedule(user, candidate),
         "responsible": permissions.responsible_ministries(candidate),

@@ -3,6 +3,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from adoption import selectors as adoption_selectors
+from candidates import permissions as candidate_permissions
+from hearings.selectors import meetings_of_local_government
 from municipalities.codes import is_valid_code
 from municipalities.filters import LocalGovernmentFilter
 from municipalities.models import Association, LocalGovernment
@@ -13,6 +16,7 @@ from municipalities.selectors import (
 )
 
 PAGE_SIZE = 50
+ANSWERS_PAGE_SIZE = 100
 
 
 @require_GET
@@ -37,12 +41,31 @@ def local_government_show(request: HttpRequest, code: str) -> HttpResponse:
         local_government = local_government_detail(code=code)
     except LocalGovernment.DoesNotExist as exc:
         raise Http404 from exc
-    wards = local_government.wards.order_by("code")
-    return render(
-        request,
-        "municipalities/detail.html",
-        {"lg": local_government, "wards": wards},
-    )
+    context = {"lg": local_government, "wards": local_government.wards.order_by("code")}
+    # Candidates and meetings are for the product's roles; a bare login sees master data only.
+    if candidate_permissions.can_view(request.user):
+        context.update(_participation(request, local_government))
+    return render(request, "municipalities/detail.html", context)
+
+
+def _participation(request: HttpRequest, local_government: LocalGovernment) -> dict:
+    """Its answer about every candidate (a page of them), and the meetings it took part in."""
+    meetings = meetings_of_local_government(local_government=local_government)
+    context = {
+        "meetings": meetings,
+        "wt_meetings": [m for m in meetings if m.as_wt_member],
+        "adopts": adoption_selectors.is_adopter(local_government),
+    }
+    if context["adopts"]:
+        page = Paginator(adoption_selectors.candidates_for_body_page(), ANSWERS_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        context["page"] = page
+        context["answers"] = adoption_selectors.candidate_answers_of_body(
+            local_government=local_government, candidates=page
+        )
+        context["query"] = ""
+    return context
 
 
 @require_GET

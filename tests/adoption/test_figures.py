@@ -128,7 +128,7 @@ def test_the_map_labels_are_english_in_english(answered):
     with translation.override("en"):
         panel = selectors.adoption_panel(candidate_id=answered.pk)
     hiroshima = next(p for p in panel.prefectures if p.number == "34")
-    assert (hiroshima.label, hiroshima.english, hiroshima.own_status_label) == (
+    assert (hiroshima.label, hiroshima.name, hiroshima.own_status_label) == (
         "HRS",
         "Hiroshima",
         "considering",
@@ -160,3 +160,16 @@ def test_the_panel_reads_in_a_fixed_number_of_queries(candidate, django_assert_n
     with django_assert_num_queries(3):
         panel = selectors.adoption_panel(candidate_id=candidate.pk)
     assert panel.committed == 300
+
+
+def test_the_legend_names_each_colour_step():
+    legend = selectors.map_legend()
+    assert [step.label for step in legend] == [
+        "0%",
+        "0%超20%未満",
+        "20%以上40%未満",
+        "40%以上60%未満",
+        "60%以上80%未満",
+        "80%以上",
+    ]
+    assert [step.fill for step in legend] == [step.fill for step in tilemap.SHARE_STEPS]
