@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -14,29 +11,15 @@ from django.views.decorators.http import require_GET
 
 from adoption import selectors
 from adoption.filters import OverviewFilterForm
-from candidates import permissions
 from candidates import selectors as candidate_selectors
 from candidates.models import Candidate
+from core.permissions import viewer_required
 from core.spreadsheets import csv_bytes, xlsx_bytes
 from municipalities.codes import is_valid_code
 from municipalities.models import LocalGovernment
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def viewer_required(view):
-    """Every role that may read candidates may read their adoption."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not permissions.can_view(request.user):
-            raise PermissionDenied(
-                _("この画面を見る権限がありません。事務局にお問い合わせください。")
-            )
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:

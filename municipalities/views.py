@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from adoption import selectors as adoption_selectors
-from candidates import permissions as candidate_permissions
+from core.permissions import can_view
 from hearings.selectors import meetings_of_local_government
 from municipalities.codes import is_valid_code
 from municipalities.filters import LocalGovernmentFilter
@@ -43,7 +43,7 @@ def local_government_show(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404 from exc
     context = {"lg": local_government, "wards": local_government.wards.order_by("code")}
     # Candidates and meetings are for the product's roles; a bare login sees master data only.
-    if candidate_permissions.can_view(request.user):
+    if can_view(request.user):
         context.update(_participation(request, local_government))
     return render(request, "municipalities/detail.html", context)
 
