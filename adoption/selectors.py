@@ -323,21 +323,25 @@ def _body_groups() -> list[dict]:
     )
 
 
-def _answer_groups(candidate_id: int) -> list[dict]:
-    """One candidate's answered rows grouped by status, planned start year and the body's kind,
-    band and prefecture number, with populations: one query (the (candidate, status) index
-    finds the rows)."""
-    return list(
-        Adoption.objects.filter(candidate_id=candidate_id)
+def _answer_groups(candidate_ids: list[int]) -> dict[int, list[dict]]:
+    """The candidates' answered rows grouped by candidate, status, planned start year and the
+    body's kind, band and prefecture number, with populations: one query (the (candidate,
+    status) index finds the rows)."""
+    groups: dict[int, list[dict]] = {pk: [] for pk in candidate_ids}
+    rows = (
+        Adoption.objects.filter(candidate_id__in=candidate_ids)
         .annotate(
             kind=F("local_government__kind"),
             band=_band("local_government__"),
             number=_prefecture_number("local_government__"),
         )
-        .values("status", "planned_start_fiscal_year", "kind", "band", "number")
+        .values("candidate_id", "status", "planned_start_fiscal_year", "kind", "band", "number")
         .annotate(n=Count("pk"), population=Sum(Coalesce("local_government__population", 0)))
         .order_by()
     )
+    for row in rows:
+        groups[row["candidate_id"]].append(row)
+    return groups
 
 
 def _prefectures() -> dict[str, LocalGovernment]:
@@ -348,6 +352,11 @@ def _prefectures() -> dict[str, LocalGovernment]:
 
 
 def adoption_panel(*, candidate_id: int) -> AdoptionPanel:
+    """One candidate's panel (see adoption_panels): three queries."""
+    return adoption_panels(candidate_ids=[candidate_id])[candidate_id]
+
+
+def adoption_panels(*, candidate_ids: Iterable[int]) -> dict[int, AdoptionPanel]:
     """Every figure of a candidate's adoption panel in three grouped queries, whatever the
     number of rows: bodies per status, the number in use or planned, the population they
     cover, the split by kind and by population band, the waves by planned start and the map.
@@ -356,10 +365,22 @@ def adoption_panel(*, candidate_id: int) -> AdoptionPanel:
     (all its residents) or else when the municipality they live in is; Japan's population is
     the sum of the 47 prefectures'. The map's share is of the prefecture's municipalities (the
     prefecture itself is shown as its own answer); bands are of municipalities only, since
-    every prefecture would sit in the top band."""
+    every prefecture would sit in the top band. Three queries for any number of candidates."""
+    candidate_ids = list(candidate_ids)
     bodies = _body_groups()
-    answers = _answer_groups(candidate_id)
     prefectures = _prefectures()
+    return {
+        candidate_id: _panel(candidate_id, bodies, answers, prefectures)
+        for candidate_id, answers in _answer_groups(candidate_ids).items()
+    }
+
+
+def _panel(
+    candidate_id: int,
+    bodies: list[dict],
+    answers: list[dict],
+    prefectures: dict[str, LocalGovernment],
+) -> AdoptionPanel:
     committed_statuses = set(COMMITTED)
 
     total = sum(g["n"] for g in bodies)
@@ -603,4 +624,24 @@ def candidates_for_body_page() -> QuerySet[Candidate]:
         Candidate.objects.select_related("lead_ministry")
         .only("pk", "name", "selected_fiscal_year", "lead_ministry__name", "lead_ministry__bureau")
         .order_by("-selected_fiscal_year", "lead_ministry__display_order", "name")
+    )
+
+
+@dataclass(frozen=True)
+class AdoptionSummary:
+    """Adoption over several candidates (the council report's first page)."""
+
+    candidates: int
+    with_committed: int  # candidates with at least one body in use or planned
+    committed: int  # bodies in use or planned, summed over candidates
+    in_use: int
+
+
+def adoption_summary(panels: Iterable[AdoptionPanel]) -> AdoptionSummary:
+    panels = list(panels)
+    return AdoptionSummary(
+        candidates=len(panels),
+        with_committed=sum(1 for p in panels if p.committed),
+        committed=sum(p.committed for p in panels),
+        in_use=sum(s.bodies for p in panels for s in p.statuses if s.status == Status.IN_USE),
     )

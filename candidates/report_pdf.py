@@ -20,6 +20,8 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from adoption import selectors as adoption_selectors
+from adoption.selectors import AdoptionPanel, AdoptionSummary
 from candidates import selectors
 from candidates.lifecycle import Stage
 from candidates.models import Candidate, CouncilReport, LifecycleTransition, ProgressUpdate
@@ -48,6 +50,7 @@ class ReportCandidate:
     transitions: list
     progress: ProgressUpdate | None
     remarks: list
+    adoption: AdoptionPanel | None = None
 
 
 @dataclass
@@ -58,6 +61,7 @@ class ReportData:
     ministry_counts: list[tuple[str, int, int]]
     slips: list
     scope_labels: dict = field(default_factory=dict)
+    adoption_summary: AdoptionSummary | None = None
 
 
 def scoped_candidates(report: CouncilReport) -> QuerySet[Candidate]:
@@ -114,7 +118,17 @@ def report_data(report: CouncilReport) -> ReportData:
         counts[1] += 1 if c.slipped_count else 0
     ministry_counts = [(name, total, slipped) for name, (total, slipped) in by_ministry.items()]
     slips = selectors.slip_rows(candidates=scoped_candidates(report)) if candidates else []
-    return ReportData(report, rows, stage_counts, ministry_counts, slips)
+    panels = adoption_selectors.adoption_panels(candidate_ids=[c.pk for c in candidates])
+    for row in rows:
+        row.adoption = panels[row.candidate.pk]
+    return ReportData(
+        report,
+        rows,
+        stage_counts,
+        ministry_counts,
+        slips,
+        adoption_summary=adoption_selectors.adoption_summary(panels.values()),
+    )
 
 
 def report_html(report: CouncilReport) -> str:
