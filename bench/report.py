@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 NOTES = Path(__file__).resolve().parent / "optimisations.md"
+# Written by bench/adoption_pages.py (its own 1.8-million-row database), kept in the report.
+ADOPTION_PAGES = Path(__file__).resolve().parent / "adoption_pages.md"
 # Pages measured today under a key the baseline run did not have: the baseline's page to compare.
 BEFORE_KEY = {"dashboard_fresh": "dashboard"}
 
@@ -600,5 +602,7 @@ def write_report(target: Path, run: dict, baseline: dict | None) -> None:
     ]
     if NOTES.exists():
         lines += [NOTES.read_text().rstrip(), ""]
+    if ADOPTION_PAGES.exists():
+        lines += [ADOPTION_PAGES.read_text().rstrip(), ""]
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text("\n".join(lines))
