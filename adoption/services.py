@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from adoption import rules
+from adoption import permissions
 from adoption.models import (
     EARLIEST_FISCAL_YEAR,
     LATEST_FISCAL_YEAR,
@@ -185,7 +185,7 @@ def adoption_update(
     added_value: str = "",
 ) -> Adoption:
     """Save one body's answer about one candidate, keeping each changed field as a change."""
-    if not rules.can_edit_adoption(user, candidate, local_government):
+    if not permissions.can_edit_adoption(user, candidate, local_government):
         raise PermissionDenied(_("この団体の利用状況を編集する権限がありません。"))
     current = (
         Adoption.objects.select_for_update()
@@ -238,7 +238,7 @@ def adoptions_apply(
 ) -> int:
     """Save many bodies' answers about one candidate in a few bulk queries; returns how many
     rows changed. All or nothing: any refused or invalid answer raises and writes nothing."""
-    may_edit = rules.adoption_editor(user, candidate)
+    may_edit = permissions.adoption_editor(user, candidate)
     refused = [
         a.local_government.qualified_name for a in answers if not may_edit(a.local_government)
     ]

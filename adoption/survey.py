@@ -25,7 +25,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from adoption import rules, selectors, services, survey_cells
+from adoption import permissions, selectors, services, survey_cells
 from adoption.models import (
     Adoption,
     ChangeField,
@@ -259,7 +259,7 @@ def survey_read(*, user: User, candidate: Candidate, data: bytes) -> SurveyResul
         candidate=candidate,
         bodies=selectors.adopters_by_code(),
         current={row.local_government_id: row for row in candidate.adoptions.all()},
-        may_edit=rules.adoption_editor(user, candidate),
+        may_edit=permissions.adoption_editor(user, candidate),
         status_words=survey_cells.choice_words(Status),
         procurement_words=survey_cells.choice_words(Procurement),
     )
