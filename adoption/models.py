@@ -249,20 +249,21 @@ class AdoptionChange(models.Model):
         return choice_label(ChangeField, self.field)
 
 
-def encode_value(adoption: Adoption, field: str) -> str:
-    """The stored form of one tracked field: status and procurement by value (procurement
-    with its group after a colon), a planned start as 2027 or 2027-10, years as numbers."""
+def encode_value(answer, field: str) -> str:
+    """The stored form of one tracked field of an Adoption or AdoptionValues: status and
+    procurement by value (procurement with its group after a colon), a planned start as 2027
+    or 2027-10, years as numbers."""
     if field == ChangeField.PLANNED_START:
-        start = adoption.planned_start
-        if start is None:
+        year, month = answer.planned_start_fiscal_year, answer.planned_start_month
+        if year is None:
             return ""
-        return str(start[0]) if start[1] is None else f"{start[0]}-{start[1]:02d}"
+        return str(year) if month is None else f"{year}-{month:02d}"
     if field == ChangeField.RENEWAL:
-        return "" if adoption.renewal_fiscal_year is None else str(adoption.renewal_fiscal_year)
+        return "" if answer.renewal_fiscal_year is None else str(answer.renewal_fiscal_year)
     if field == ChangeField.PROCUREMENT:
-        group = adoption.procurement_group
-        return f"{adoption.procurement}:{group}" if group else adoption.procurement
-    return str(getattr(adoption, field))
+        group = answer.procurement_group
+        return f"{answer.procurement}:{group}" if group else answer.procurement
+    return str(getattr(answer, field))
 
 
 def decode_value(field: str, value: str) -> str:

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from adoption import rules
+from adoption import permissions
 from adoption.models import (
     EARLIEST_FISCAL_YEAR,
     LATEST_FISCAL_YEAR,
@@ -26,6 +26,7 @@ from adoption.models import (
     Procurement,
     Status,
     encode_value,
+    planned_start_of,
     start_key,
 )
 from candidates.models import Candidate
@@ -48,6 +49,10 @@ class AdoptionValues:
     procurement_group: str = ""
     reason: str = ""
     note: str = ""
+
+    @property
+    def start_key(self) -> tuple[int, int] | None:
+        return start_key(planned_start_of(self.planned_start_fiscal_year, self.planned_start_month))
 
     @classmethod
     def of(cls, adoption: Adoption) -> AdoptionValues:
@@ -101,18 +106,23 @@ def year_errors(year: int | None) -> list[str]:
     return []
 
 
+STATUS_VALUES = frozenset(Status.values)
+PROCUREMENT_VALUES = frozenset(Procurement.values)
+
+
 def adoption_errors(
     *,
     local_government: LocalGovernment,
-    current: Adoption,
+    current: AdoptionValues | None,
     values: AdoptionValues,
     change_reason: str = "",
 ) -> dict[str, list[str]]:
-    """Every rule an answer must meet, by field; empty when it may be saved."""
+    """Every rule an answer must meet, by field; empty when it may be saved. `current` is
+    the saved answer (None when the body has no row yet)."""
     errors: dict[str, list[str]] = {}
     if local_government.kind == Kind.WARD:
         errors["local_government"] = [ward_error(local_government)]
-    if values.status not in Status.values:
+    if values.status not in STATUS_VALUES:
         errors["status"] = [_("利用意向の値が正しくありません。")]
     if values.status == Status.DECLINED and not values.reason:
         errors["reason"] = [_("「利用しない」とする場合は理由を入力してください。")]
@@ -122,17 +132,10 @@ def adoption_errors(
     month = values.planned_start_month
     if month is not None and not 1 <= month <= 12:
         errors["planned_start_month"] = [_("月は1から12までで入力してください。")]
-    if values.procurement and values.procurement not in Procurement.values:
+    if values.procurement and values.procurement not in PROCUREMENT_VALUES:
         errors["procurement"] = [_("調達方法の値が正しくありません。")]
-    old_start = start_key(current.planned_start) if current.pk else None
-    new_start = start_key(
-        (values.planned_start_fiscal_year, values.planned_start_month)
-        if values.planned_start_fiscal_year is not None
-        else None
-    )
-    if messages := slips.slip_reason_errors(
-        later=slips.is_later(old_start, new_start), reason=change_reason
-    ):
+    later = current is not None and slips.is_later(current.start_key, values.start_key)
+    if messages := slips.slip_reason_errors(later=later, reason=change_reason):
         errors["change_reason"] = messages
     return errors
 
@@ -182,7 +185,7 @@ def adoption_update(
     added_value: str = "",
 ) -> Adoption:
     """Save one body's answer about one candidate, keeping each changed field as a change."""
-    if not rules.can_edit_adoption(user, candidate, local_government):
+    if not permissions.can_edit_adoption(user, candidate, local_government):
         raise PermissionDenied(_("この団体の利用状況を編集する権限がありません。"))
     current = (
         Adoption.objects.select_for_update()
@@ -194,7 +197,7 @@ def adoption_update(
     values = values.cleaned()
     if errors := adoption_errors(
         local_government=local_government,
-        current=current,
+        current=AdoptionValues.of(current) if current.pk else None,
         values=values,
         change_reason=change_reason or (values.reason if values.reason != current.reason else ""),
     ):
@@ -235,7 +238,7 @@ def adoptions_apply(
 ) -> int:
     """Save many bodies' answers about one candidate in a few bulk queries; returns how many
     rows changed. All or nothing: any refused or invalid answer raises and writes nothing."""
-    may_edit = rules.adoption_editor(user, candidate)
+    may_edit = permissions.adoption_editor(user, candidate)
     refused = [
         a.local_government.qualified_name for a in answers if not may_edit(a.local_government)
     ]
@@ -259,7 +262,10 @@ def adoptions_apply(
         )
         values = answer.values.cleaned()
         if row_errors := adoption_errors(
-            local_government=body, current=row, values=values, change_reason=answer.change_reason
+            local_government=body,
+            current=AdoptionValues.of(row) if row.pk else None,
+            values=values,
+            change_reason=answer.change_reason,
         ):
             errors[body.code] = [m for messages in row_errors.values() for m in messages]
             continue

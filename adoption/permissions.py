@@ -1,4 +1,5 @@
-"""Who may change adoption rows (moves to core/permissions.py with the other role rules)."""
+"""Per-object rules for adoption rows: whose answers a user may change (role rules are in
+core/permissions.py)."""
 
 from collections.abc import Callable
 
