@@ -53,7 +53,35 @@ def report_index(request: HttpRequest) -> HttpResponse:
 def report_status(request: HttpRequest, pk: int) -> HttpResponse:
     """One row of the report list, polled by htmx while the report is being made."""
     report = get_object_or_404(CouncilReport.objects.select_related("requested_by"), pk=pk)
-    return render(request, "candidates/_report_row.html", {"report": report})
+    return render(
+        request,
+        "candidates/_report_row.html",
+        {"report": report, "can_request": reports.can_request(request.user)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@viewer_required
+def report_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """A confirmation page; POST deletes the report and its file (the secretariat only)."""
+    if not reports.can_request(request.user):
+        raise PermissionDenied(_("報告書を削除できるのは事務局のみです。"))
+    report = get_object_or_404(CouncilReport.objects.select_related("requested_by"), pk=pk)
+    refused = ""
+    if request.method == "POST":
+        try:
+            reports.report_delete(user=request.user, report=report)
+        except ValidationError as exc:
+            refused = exc.messages[0]
+        else:
+            messages.success(request, _("報告書を削除しました。"))
+            return redirect("candidates:reports")
+    return render(
+        request,
+        "candidates/report_delete.html",
+        {"report": report, "refused": refused},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @require_GET

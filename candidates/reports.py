@@ -179,3 +179,29 @@ def reports_sweep() -> list[int]:
 def monthly_report_request(today: dt.date | None = None) -> CouncilReport:
     """The scheduled monthly report: everything, as of today (requested by nobody)."""
     return report_request(user=None, as_of=today or timezone.localdate())
+
+
+class ReportBeingMadeError(ValidationError):
+    def __init__(self):
+        super().__init__(
+            _("この報告書は作成中のため削除できません。作成が終わってから削除してください。"),
+            code="running",
+        )
+
+
+@transaction.atomic
+def report_delete(*, user: User, report: CouncilReport) -> None:
+    """Delete a report and, after commit, its PDF file. Refused while a worker is making it
+    (it would write the file after the row is gone); a worker that vanished does not block."""
+    if not can_request(user):
+        raise PermissionDenied(_("報告書を削除できるのは事務局のみです。"))
+    report = CouncilReport.objects.select_for_update().get(pk=report.pk)
+    started = report.started_at
+    if report.status == ReportStatus.RUNNING and (
+        started is None or started > timezone.now() - RUNNING_STALE_AFTER
+    ):
+        raise ReportBeingMadeError()
+    path = report_path(report) if report.file_name else None
+    report.delete()
+    if path is not None:
+        transaction.on_commit(lambda: path.unlink(missing_ok=True), robust=True)

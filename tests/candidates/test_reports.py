@@ -225,3 +225,43 @@ def test_the_reports_page_and_a_queued_message_read_in_english(client, secretari
     assert "Council progress reports (PDF)" in body
     assert "Your report request has been queued." in body
     assert "Queued" in body and "協議会" not in body
+
+
+def test_the_secretariat_deletes_a_report_and_its_file_after_a_confirmation(
+    client, secretariat, reported, fixed_today, django_capture_on_commit_callbacks
+):
+    report = reports.report_generate(
+        reports.report_request(user=secretariat, as_of=fixed_today, queue=False).pk
+    )
+    path = reports.report_path(report)
+    assert path.is_file()
+    client.force_login(secretariat)
+    listing = client.get(reverse("candidates:reports")).content.decode()
+    url = reverse("candidates:report_delete", args=[report.pk])
+    assert url in listing
+    confirm = client.get(url).content.decode()
+    assert report.file_name in confirm and CouncilReport.objects.filter(pk=report.pk).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, follow=True)
+    assert "報告書を削除しました" in response.content.decode()
+    assert not CouncilReport.objects.filter(pk=report.pk).exists()
+    assert not path.exists()
+
+
+def test_a_report_being_made_is_not_deleted(client, secretariat, fixed_today):
+    report = reports.report_request(user=secretariat, as_of=fixed_today, queue=False)
+    assert reports.report_claim(report.pk) is not None  # a worker is making it
+    client.force_login(secretariat)
+    response = client.post(reverse("candidates:report_delete", args=[report.pk]))
+    assert response.status_code == 400
+    assert "作成中のため削除できません" in response.content.decode()
+    assert CouncilReport.objects.filter(pk=report.pk).exists()
+
+
+def test_readers_are_not_offered_report_deletion(client, wt_member, reported, fixed_today):
+    report = reports.report_request(user=None, as_of=fixed_today, queue=False)
+    client.force_login(wt_member)
+    url = reverse("candidates:report_delete", args=[report.pk])
+    assert url not in client.get(reverse("candidates:reports")).content.decode()
+    assert client.post(url).status_code == 403
+    assert CouncilReport.objects.filter(pk=report.pk).exists()
