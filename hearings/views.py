@@ -201,6 +201,10 @@ def minutes_import(request: HttpRequest) -> HttpResponse:
                 _("議事要旨を取り込み、会議「%(title)s」を登録しました。") % {"title": saved.title},
             )
             return redirect(saved)
+        if not hasattr(editor, "duplicates") and editor.form.is_valid():
+            editor.duplicates = selectors.likely_duplicates(
+                header=editor.form.header(), digest=text_digest(raw_text)
+            )
         return _import_preview(request, editor)
     paste = PasteForm(request.POST or None)
     if request.method == "POST" and paste.is_valid():

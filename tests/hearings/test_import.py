@@ -295,3 +295,15 @@ def test_the_preview_carries_no_state_in_hidden_fields_but_the_version(client, s
         ),
     }
     assert "資料1-1" in body and "議事要旨の原文" in body
+
+
+def test_a_ticked_duplicate_box_survives_an_error_elsewhere_in_the_form(client, secretariat):
+    client.force_login(secretariat)
+    text = (SAMPLES / "wt09_2026-02-04.txt").read_text(encoding="utf-8")
+    client.post(reverse("hearings:import"), _preview(client, text)[1])
+    _body, data = _preview(client, text)
+    data["allow_duplicate"] = "on"
+    data["agenda-0-title"] = ""  # an error the secretariat has to fix first
+    body = client.post(reverse("hearings:import"), data).content.decode()
+    assert "同じ会議が既に登録されている可能性があります" in body
+    assert re.search(r'<input type="checkbox" name="allow_duplicate"[^>]*checked', body)
