@@ -174,12 +174,14 @@ REFUSAL = {
     "candidates:progress_create": OWN_MINISTRY_ONLY,
     "candidates:milestone_update": OWN_MINISTRY_ONLY,
     "candidates:reports": "報告書の作成を依頼できるのは事務局のみです。",
+    "candidates:report_delete": "報告書を削除できるのは事務局のみです。",
     **{
         name: MEETINGS_SECRETARIAT_ONLY
         for name in (
             "hearings:create",
             "hearings:import",
             "hearings:edit",
+            "hearings:delete",
             "hearings:material_create",
             "hearings:entry_link",
             "hearings:agenda_link",
