@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from candidates.models import Candidate
+from core.concurrency import check_version
 from core.models import User
 from core.permissions import is_secretariat, require
 from hearings import selectors
@@ -35,16 +36,9 @@ from hearings.records import (
     MinutesText,
 )
 
-
-class ConcurrentMeetingEditError(ValidationError):
-    def __init__(self, current: Meeting):
-        super().__init__(
-            _(
-                "この会議は読み込んだ後に他の人が更新しました。最新の内容を確認してから、もう一度保存してください。"
-            ),
-            code="stale",
-        )
-        self.current = current
+STALE_MEETING = _lazy(
+    "この会議は読み込んだ後に他の人が更新しました。最新の内容を確認してから、もう一度保存してください。"
+)
 
 
 class DuplicateMeetingError(ValidationError):
@@ -122,8 +116,7 @@ def meeting_header_save(
         meeting = Meeting()
     else:
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        if version is not None and meeting.version != version:
-            raise ConcurrentMeetingEditError(meeting)
+        check_version(meeting, version, STALE_MEETING)
         meeting.version += 1
     meeting.kind = header.kind
     meeting.number = header.number

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from candidates.models import Candidate
 from core import wareki
+from core.concurrency import ConcurrentEditError
 from core.permissions import is_secretariat, secretariat_required, viewer_required
 from core.query_params import query_int, query_text
 from hearings import search as search_module
@@ -97,7 +98,7 @@ def _save(request: HttpRequest, editor: MeetingEditor, meeting: Meeting | None, 
             record=editor.record(warnings=kwargs.pop("warnings", None)),
             **kwargs,
         )
-    except services.ConcurrentMeetingEditError as exc:
+    except ConcurrentEditError as exc:
         editor.form.add_error(None, exc)
         editor.stale_current = exc.current  # shown beside the refused edit by _editor
     except services.DuplicateMeetingError as exc:

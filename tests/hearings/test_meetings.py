@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from core.concurrency import ConcurrentEditError
 from hearings import selectors, services
 from hearings.models import Attendee, Meeting, MinutesEntry
 from tests.meetings import meeting_record, save_meeting
@@ -51,7 +52,7 @@ def test_editing_keeps_links_from_remarks_to_candidates(hearing, secretariat, ca
 def test_a_stale_meeting_edit_is_refused(hearing, secretariat):
     record = selectors.meeting_record(meeting=selectors.meeting_detail(pk=hearing.pk))
     services.meeting_save(user=secretariat, meeting=hearing, version=hearing.version, record=record)
-    with pytest.raises(services.ConcurrentMeetingEditError):
+    with pytest.raises(ConcurrentEditError):
         services.meeting_save(
             user=secretariat, meeting=hearing, version=hearing.version, record=record
         )
