@@ -29,14 +29,17 @@ from core.permissions import is_secretariat, require
 
 logger = logging.getLogger(__name__)
 
-# A running report whose worker has not finished by then is taken to be lost (worker killed).
-RUNNING_STALE_AFTER = dt.timedelta(
-    seconds=int(os.environ.get("KYOTSUKA_REPORT_STALE_SECONDS", "600"))
-)
-# A queued report not picked up by then is enqueued again (the broker was down, say).
-QUEUED_STALE_AFTER = dt.timedelta(
-    seconds=int(os.environ.get("KYOTSUKA_REPORT_REQUEUE_SECONDS", "120"))
-)
+
+def running_stale_after() -> dt.timedelta:
+    """A running report whose worker has not finished by then is taken to be lost (killed)."""
+    return dt.timedelta(seconds=settings.KYOTSUKA_REPORT_STALE_SECONDS)
+
+
+def queued_stale_after() -> dt.timedelta:
+    """A queued report not picked up by then is enqueued again (the broker was down, say)."""
+    return dt.timedelta(seconds=settings.KYOTSUKA_REPORT_REQUEUE_SECONDS)
+
+
 MAX_ATTEMPTS = 5
 
 
@@ -96,7 +99,7 @@ def report_claim(report_id: int) -> CouncilReport | None:
     """Take the report for this worker: queued, or running but abandoned. None if not ours."""
     now = timezone.now()
     claimable = Q(status=ReportStatus.QUEUED) | Q(
-        status=ReportStatus.RUNNING, started_at__lt=now - RUNNING_STALE_AFTER
+        status=ReportStatus.RUNNING, started_at__lt=now - running_stale_after()
     )
     claimed = CouncilReport.objects.filter(
         claimable, pk=report_id, attempts__lt=MAX_ATTEMPTS
@@ -159,8 +162,8 @@ def reports_sweep() -> list[int]:
     """Enqueue again every report stuck queued or running past its limit; returns their ids."""
     now = timezone.now()
     stuck = CouncilReport.objects.filter(
-        Q(status=ReportStatus.QUEUED, created_at__lt=now - QUEUED_STALE_AFTER)
-        | Q(status=ReportStatus.RUNNING, started_at__lt=now - RUNNING_STALE_AFTER),
+        Q(status=ReportStatus.QUEUED, created_at__lt=now - queued_stale_after())
+        | Q(status=ReportStatus.RUNNING, started_at__lt=now - running_stale_after()),
         attempts__lt=MAX_ATTEMPTS,
     ).values_list("pk", flat=True)
     ids = list(stuck)

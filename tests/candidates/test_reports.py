@@ -136,7 +136,7 @@ def test_a_running_report_is_taken_over_only_once_its_worker_is_presumed_lost(
     assert reports.report_claim(report.pk) is not None
     assert reports.report_claim(report.pk) is None  # another worker still has it
     CouncilReport.objects.filter(pk=report.pk).update(
-        started_at=report.created_at - reports.RUNNING_STALE_AFTER - dt.timedelta(seconds=1)
+        started_at=report.created_at - reports.running_stale_after() - dt.timedelta(seconds=1)
     )
     taken = reports.report_claim(report.pk)
     assert taken is not None and taken.attempts == 2
@@ -174,11 +174,31 @@ def test_when_the_broker_is_down_the_request_is_kept_queued_and_the_sweep_finish
     report.refresh_from_db()
     assert report.status == ReportStatus.QUEUED
     CouncilReport.objects.filter(pk=report.pk).update(
-        created_at=report.created_at - reports.QUEUED_STALE_AFTER - dt.timedelta(seconds=1)
+        created_at=report.created_at - reports.queued_stale_after() - dt.timedelta(seconds=1)
     )
     assert reports.reports_sweep() == [report.pk]  # broker back: enqueued, done in process
     report.refresh_from_db()
     assert report.status == ReportStatus.DONE
+
+
+def test_the_sweep_waits_as_long_as_the_settings_say(reported, fixed_today, settings):
+    report = reports.report_request(user=None, as_of=fixed_today, queue=False)
+    CouncilReport.objects.filter(pk=report.pk).update(
+        created_at=report.created_at - dt.timedelta(seconds=60)
+    )
+    settings.KYOTSUKA_REPORT_REQUEUE_SECONDS = 120
+    assert reports.reports_sweep() == []  # queued for a minute: not yet
+    settings.KYOTSUKA_REPORT_REQUEUE_SECONDS = 30
+    assert reports.reports_sweep() == [report.pk]
+
+
+def test_the_report_task_takes_its_time_limits_from_the_settings(settings):
+    from candidates.tasks import generate_council_report
+
+    task = generate_council_report._get_current_object()
+    assert task.time_limit == settings.KYOTSUKA_REPORT_TIME_LIMIT
+    assert task.soft_time_limit == settings.KYOTSUKA_REPORT_TIME_LIMIT - 30
+    assert task.time_limit * 2 <= settings.KYOTSUKA_REPORT_STALE_SECONDS  # killed, then taken over
 
 
 def test_future_as_of_dates_are_refused(client, secretariat):
