@@ -196,7 +196,7 @@ def report_delete(*, user: User, report: CouncilReport) -> None:
     report = CouncilReport.objects.select_for_update().get(pk=report.pk)
     started = report.started_at
     if report.status == ReportStatus.RUNNING and (
-        started is None or started > timezone.now() - RUNNING_STALE_AFTER
+        started is None or started > timezone.now() - running_stale_after()
     ):
         raise ReportBeingMadeError()
     path = report_path(report) if report.file_name else None
