@@ -77,8 +77,9 @@ def generate() -> dict:
                 kind=MeetingKind.WT if n % 2 else MeetingKind.HEARING,
                 title=f"第{n + 1}回会議",
                 date=dt.date(2024, 4, 1) + dt.timedelta(days=20 * n),
-                speaking_municipality=bodies[n * 37 % len(bodies)] if n % 2 == 0 else None,
             )
+            if n % 2 == 0:
+                meeting.speaking_municipalities.set([bodies[n * 37 % len(bodies)]])
             Attendee.objects.bulk_create(
                 Attendee(
                     meeting=meeting,

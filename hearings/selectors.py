@@ -167,15 +167,20 @@ def meetings_of_local_government(*, local_government: LocalGovernment) -> list[B
         Meeting.objects.annotate(
             attended=Exists(attendees),
             as_wt_member=Exists(attendees.filter(group=AttendeeGroup.WT_MEMBER)),
+            spoke=Exists(
+                Meeting.speaking_municipalities.through.objects.filter(
+                    meeting=OuterRef("pk"), localgovernment=local_government
+                )
+            ),
         )
-        .filter(Q(speaking_municipality=local_government) | Q(attended=True))
+        .filter(Q(spoke=True) | Q(attended=True))
         .select_related("association")
         .order_by("-date", "-pk")
     )
     return [
         BodyMeeting(
             meeting=m,
-            spoke=m.speaking_municipality_id == local_government.pk,
+            spoke=m.spoke,
             attended=m.attended,
             as_wt_member=m.as_wt_member,
         )

@@ -11,8 +11,7 @@ from openpyxl import load_workbook
 
 from adoption import selectors
 from adoption.models import Adoption, Status
-from hearings import services as hearing_services
-from hearings.models import MeetingKind
+from hearings.models import Attendee, Meeting, MeetingKind
 from tests.adoption.conftest import body
 
 pytestmark = pytest.mark.django_db
@@ -170,24 +169,21 @@ def test_the_overview_query_count_does_not_grow_with_rows(
 
 
 @pytest.fixture
-def wt_meeting(secretariat):
-    return hearing_services.meeting_save(
-        user=secretariat,
-        meeting=None,
-        version=None,
-        data={
-            "kind": MeetingKind.WT,
-            "title": "第9回ワーキングチーム",
-            "date": dt.date(2026, 2, 4),
-        },
-        attendees=[
-            {"name": "池田 博之", "title": "山口県総合企画部長", "group": "wt_member"},
-            {"name": "伊藤 正樹", "title": "愛知県一宮市総務部長", "group": "wt_member"},
-            {"name": "下関 花子", "title": "山口県下関市情報政策課長", "group": "other"},
-        ],
-        agenda_items=[],
-        entries=[],
+def wt_meeting(db):
+    meeting = Meeting.objects.create(
+        kind=MeetingKind.WT, title="第9回ワーキングチーム", date=dt.date(2026, 2, 4)
     )
+    for position, (name, title, group) in enumerate(
+        [
+            ("池田 博之", "山口県総合企画部長", "wt_member"),
+            ("伊藤 正樹", "愛知県一宮市総務部長", "wt_member"),
+            ("下関 花子", "山口県下関市情報政策課長", "other"),
+        ]
+    ):
+        Attendee.objects.create(
+            meeting=meeting, position=position, name=name, title=title, group=group
+        )
+    return meeting
 
 
 def test_a_local_government_page_lists_every_candidate_with_its_answer(
@@ -217,22 +213,12 @@ def test_a_local_government_page_lists_the_meetings_it_attended(wt_client, wt_me
     )
 
 
-def test_a_hearing_a_body_spoke_at_is_listed(wt_client, secretariat):
+def test_a_hearing_a_body_spoke_at_is_listed(wt_client):
     kure = body("342025")
-    meeting = hearing_services.meeting_save(
-        user=secretariat,
-        meeting=None,
-        version=None,
-        data={
-            "kind": MeetingKind.HEARING,
-            "title": "中核市市長会ヒアリング",
-            "date": dt.date(2026, 3, 1),
-            "speaking_municipality": kure,
-        },
-        attendees=[],
-        agenda_items=[],
-        entries=[],
+    meeting = Meeting.objects.create(
+        kind=MeetingKind.HEARING, title="中核市市長会ヒアリング", date=dt.date(2026, 3, 1)
     )
+    meeting.speaking_municipalities.set([kure])
     listed = wt_client.get(kure.get_absolute_url()).context["meetings"]
     assert [(m.meeting, m.spoke) for m in listed] == [(meeting, True)]
 
