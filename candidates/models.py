@@ -3,6 +3,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -76,6 +77,13 @@ class Candidate(models.Model):
 
     history = HistoricalRecords(m2m_fields=[co_ministries], excluded_fields=["updated_at"])
     objects = CandidateQuerySet.as_manager()
+
+    # Annotations that exist only on rows read through the selectors that add them:
+    # with_next_milestone() (see next_milestone) and candidate_list() (slipped_count).
+    next_milestone_planned_date: dt.date | None
+    next_milestone_kind: str
+    next_milestone_name: str
+    slipped_count: int
 
     class Meta:
         verbose_name = _("共通化候補")
@@ -182,9 +190,7 @@ class MilestoneKind(models.TextChoices):
 class MilestoneQuerySet(models.QuerySet):
     def with_slip(self):
         """Annotate the effective date (actual, else planned); slip is derived from it."""
-        return self.annotate(
-            effective_date=models.functions.Coalesce("actual_date", "planned_date")
-        )
+        return self.annotate(effective_date=Coalesce("actual_date", "planned_date"))
 
     def slipped(self):
         return self.with_slip().filter(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import mimetypes
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -16,6 +17,7 @@ from urllib.parse import unquote, urlparse
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.template.loader import render_to_string
+from django.utils.functional import Promise
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -54,7 +56,7 @@ class ReportCandidate:
 class ReportData:
     report: CouncilReport
     candidates: list[ReportCandidate]
-    stage_counts: list[tuple[str, int]]
+    stage_counts: Sequence[tuple[str | Promise, int]]
     ministry_counts: list[tuple[str, int, int]]
     slips: list
     scope_labels: dict = field(default_factory=dict)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,11 +14,12 @@ from candidates import reports
 from candidates.forms import ReportRequestForm
 from candidates.models import CouncilReport, ReportStatus
 from candidates.views import viewer_required
+from core.http import AuthenticatedHttpRequest
 
 
 @require_http_methods(["GET", "POST"])
 @viewer_required
-def report_index(request: HttpRequest) -> HttpResponse:
+def report_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     can_request = reports.can_request(request.user)
     form = ReportRequestForm(request.POST or None, initial={"as_of": timezone.localdate()})
     if request.method == "POST":
@@ -50,7 +51,7 @@ def report_index(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @viewer_required
-def report_status(request: HttpRequest, pk: int) -> HttpResponse:
+def report_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One row of the report list, polled by htmx while the report is being made."""
     report = get_object_or_404(CouncilReport.objects.select_related("requested_by"), pk=pk)
     return render(request, "candidates/_report_row.html", {"report": report})
@@ -58,7 +59,7 @@ def report_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @viewer_required
-def report_download(request: HttpRequest, pk: int) -> FileResponse:
+def report_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     report = get_object_or_404(CouncilReport, pk=pk, status=ReportStatus.DONE)
     path = reports.report_path(report)
     if not report.file_name or not path.is_file():

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection, models
 from django.db.models import (
@@ -269,7 +270,7 @@ def worst_slips(*, limit: int) -> list[SlipRow]:
     order (as Python compares strings), then position; it ranks the ids alone (narrow rows sort
     faster), then the rows of those ids are loaded.
     """
-    name = F("candidate__name")
+    name: F | Collate = F("candidate__name")
     if connection.vendor == "postgresql":
         name = Collate(name, "C")
     ranked = (
@@ -361,7 +362,7 @@ def dashboard(*, today: dt.date) -> Dashboard:
         counts["total"] += row["n"]
         counts["decided"] += row["n"] if row["stage"] in DECIDED_STAGES else 0
         counts["active"] += row["n"] if row["stage"] in ACTIVE_STAGES else 0
-    stage_rows = [
+    stage_rows: list[dict[str, Any]] = [
         {
             "stage": stage,
             "label": stage.label,

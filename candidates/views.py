@@ -8,7 +8,8 @@ from functools import wraps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +29,7 @@ from candidates.forms import (
 from candidates.models import Candidate, Milestone
 from candidates.timeline import timeline_layout
 from core.display import date_display
+from core.http import AuthenticatedHttpRequest
 from core.spreadsheets import csv_bytes, xlsx_bytes
 from hearings.selectors import remarks_for_candidate
 
@@ -73,7 +75,9 @@ def secretariat_required(view):
     return wrapper
 
 
-def _filtered(request: HttpRequest, candidates=None) -> tuple[CandidateFilter, object]:
+def _filtered(
+    request: AuthenticatedHttpRequest, candidates: QuerySet[Candidate] | None = None
+) -> tuple[CandidateFilter, QuerySet[Candidate]]:
     if candidates is None:
         candidates = selectors.candidate_rows()
     filterset = CandidateFilter(request.GET, queryset=candidates, request=request)
@@ -83,7 +87,7 @@ def _filtered(request: HttpRequest, candidates=None) -> tuple[CandidateFilter, o
 
 @require_GET
 @viewer_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     data = cache.dashboard(today=today)
     return render(request, "candidates/dashboard.html", {"dashboard": data, "today": today})
@@ -91,7 +95,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @viewer_required
-def candidate_index(request: HttpRequest) -> HttpResponse:
+def candidate_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     filterset, queryset = _filtered(
         request, selectors.with_next_milestone(selectors.candidate_rows())
     )
@@ -120,7 +124,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @require_GET
 @viewer_required
-def candidate_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def candidate_export(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404
     _filterset, queryset = _filtered(request)
@@ -135,7 +139,7 @@ def candidate_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @require_GET
 @viewer_required
-def slip_index(request: HttpRequest) -> HttpResponse:
+def slip_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     _filterset, queryset = _filtered(request)
     rows = selectors.slip_rows(candidates=queryset)
     fmt = request.GET.get("format")
@@ -154,7 +158,7 @@ def slip_index(request: HttpRequest) -> HttpResponse:
     return render(request, "candidates/slips.html", {"rows": rows, "query": query.urlencode()})
 
 
-def _detail_context(request: HttpRequest, candidate: Candidate, **extra) -> dict:
+def _detail_context(request: AuthenticatedHttpRequest, candidate: Candidate, **extra) -> dict:
     user = request.user
     milestones = list(candidate.milestones.all())
     context = {
@@ -184,14 +188,14 @@ def _load_candidate(pk: int) -> Candidate:
 
 @require_GET
 @viewer_required
-def candidate_show(request: HttpRequest, pk: int) -> HttpResponse:
+def candidate_show(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     candidate = _load_candidate(pk)
     return render(request, "candidates/detail.html", _detail_context(request, candidate))
 
 
 @require_http_methods(["GET", "POST"])
 @secretariat_required
-def candidate_new(request: HttpRequest) -> HttpResponse:
+def candidate_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CandidateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
@@ -209,7 +213,7 @@ def candidate_new(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @secretariat_required
-def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def candidate_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     candidate = get_object_or_404(Candidate, pk=pk)
     form = CandidateForm(request.POST or None, initial=CandidateForm.initial_for(candidate))
     current = None
@@ -241,7 +245,7 @@ def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @secretariat_required
-def transition_new(request: HttpRequest, pk: int) -> HttpResponse:
+def transition_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     candidate = _load_candidate(pk)
     form = TransitionForm(request.POST, candidate=candidate)
     if form.is_valid():
@@ -263,7 +267,7 @@ def transition_new(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "candidates/detail.html", context, status=400)
 
 
-def _schedule_guard(request: HttpRequest, candidate: Candidate) -> None:
+def _schedule_guard(request: AuthenticatedHttpRequest, candidate: Candidate) -> None:
     if not permissions.can_edit_schedule(request.user, candidate):
         raise PermissionDenied(
             _("この候補のスケジュールを編集する権限がありません（担当府省庁のみ）。")
@@ -272,7 +276,7 @@ def _schedule_guard(request: HttpRequest, candidate: Candidate) -> None:
 
 @require_http_methods(["GET", "POST"])
 @viewer_required
-def milestone_new(request: HttpRequest, pk: int) -> HttpResponse:
+def milestone_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     candidate = get_object_or_404(Candidate.objects.select_related("lead_ministry"), pk=pk)
     _schedule_guard(request, candidate)
     form = MilestoneCreateForm(
@@ -293,7 +297,7 @@ def milestone_new(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _load_milestone(request: HttpRequest, pk: int) -> Milestone:
+def _load_milestone(request: AuthenticatedHttpRequest, pk: int) -> Milestone:
     milestone = get_object_or_404(
         Milestone.objects.select_related("candidate__lead_ministry").prefetch_related(
             "changes__changed_by"
@@ -305,7 +309,7 @@ def _load_milestone(request: HttpRequest, pk: int) -> Milestone:
 
 @require_http_methods(["GET", "POST"])
 @viewer_required
-def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def milestone_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     milestone = _load_milestone(request, pk)
     _schedule_guard(request, milestone.candidate)
     initial = {
@@ -343,7 +347,7 @@ def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @secretariat_required
-def milestone_rebaseline(request: HttpRequest, pk: int) -> HttpResponse:
+def milestone_rebaseline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     milestone = _load_milestone(request, pk)
     form = RebaselineForm(
         request.POST or None,
@@ -379,7 +383,7 @@ def milestone_rebaseline(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @viewer_required
-def progress_new(request: HttpRequest, pk: int) -> HttpResponse:
+def progress_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     candidate = get_object_or_404(Candidate.objects.select_related("lead_ministry"), pk=pk)
     _schedule_guard(request, candidate)
     form = ProgressUpdateForm(request.POST or None, initial={"as_of": timezone.localdate()})

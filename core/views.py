@@ -13,13 +13,14 @@ from django.views.decorators.http import require_GET
 from candidates import permissions as candidate_permissions
 from core import health
 from core.audit import audit_events
+from core.http import AuthenticatedHttpRequest
 from core.models import AuditOutcome
 from core.query_params import query_text
 from municipalities.selectors import master_data_counts
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The dashboard for anyone with a role; a plain welcome (and whom to ask) otherwise."""
     if candidate_permissions.can_view(request.user):
         return redirect("candidates:dashboard")
@@ -42,7 +43,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 @require_GET
-def audit_index(request: HttpRequest) -> HttpResponse:
+def audit_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The audit trail for the secretariat: every write attempt, newest first, filterable."""
     if not request.user.is_secretariat:
         raise PermissionDenied(_("操作記録を見られるのは事務局のみです。"))

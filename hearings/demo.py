@@ -34,6 +34,8 @@ def demo_meetings_load(*, secretariat: User) -> int:
     for path in sorted(MINUTES_DIR.glob("*.txt")):
         text = path.read_text(encoding="utf-8")
         parsed = parse_minutes(text)
+        if parsed.date is None:
+            raise ValueError(f"demo minutes {path.name} have no date")
         if Meeting.objects.filter(date=parsed.date, title=parsed.title).exists():
             continue
         meeting_data, attendees, agenda, entries, warnings = preview_initial(parsed, text)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -18,6 +20,8 @@ from hearings.models import (
     MinutesEntry,
     MinutesFormat,
 )
+
+SyncedRow = TypeVar("SyncedRow", Attendee, AgendaItem, MinutesEntry)
 
 MEETING_FIELDS = (
     "kind",
@@ -52,7 +56,9 @@ def _require_secretariat(user: User) -> None:
         raise PermissionDenied(_("会議と議事要旨を編集できるのは事務局のみです。"))
 
 
-def _sync(model, meeting: Meeting, rows: list[dict], fields: tuple[str, ...]) -> dict[int, object]:
+def _sync(
+    model: type[SyncedRow], meeting: Meeting, rows: list[dict], fields: tuple[str, ...]
+) -> dict[int, SyncedRow]:
     """Make the meeting's rows of `model` match `rows` (kept ids updated, others created,
     missing ones deleted), in the given order. Returns the saved objects by position."""
     existing = {obj.pk: obj for obj in model.objects.filter(meeting=meeting)}
@@ -124,7 +130,7 @@ def meeting_save(
         agenda_items,
         ("number", "title", "explanation", "materials_text", "outcome"),
     )
-    by_number = {item.number: item for item in items.values()}
+    by_number: dict[int | None, AgendaItem] = {item.number: item for item in items.values()}
     for row in entries:
         row["question_number"] = row.get("question_number")
     saved_entries = _sync(MinutesEntry, meeting, entries, ("kind", "speaker", "text"))

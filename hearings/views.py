@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.html import format_html_join
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from candidates.models import Candidate
 from candidates.views import viewer_required
 from core import wareki
+from core.http import AuthenticatedHttpRequest
 from core.query_params import query_int, query_text
 from hearings import search as search_module
 from hearings import selectors, services
@@ -50,7 +51,7 @@ def secretariat_only(view):
 
 @require_GET
 @viewer_required
-def meeting_index(request: HttpRequest) -> HttpResponse:
+def meeting_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     meetings = selectors.meeting_list()
     kind = request.GET.get("kind", "")
     if kind in MeetingKind.values:
@@ -78,12 +79,12 @@ def _load(pk: int) -> Meeting:
 
 @require_GET
 @viewer_required
-def meeting_show(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_show(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = _load(pk)
     entries = list(meeting.entries.all())
     items = list(meeting.agenda_items.all())
     for item in items:
-        item.entry_list = [e for e in entries if e.agenda_item_id == item.pk]
+        item.entry_list = [e for e in entries if e.agenda_item_id == item.pk]  # type: ignore[attr-defined]
     loose = [e for e in entries if e.agenda_item_id is None]
     minutes = getattr(meeting, "minutes", None)
     return render(
@@ -142,7 +143,7 @@ def _initial_from_meeting(meeting: Meeting) -> tuple[dict, list, list, list]:
         }
         for i in meeting.agenda_items.all()
     ]
-    numbers = {i.pk: i.number for i in meeting.agenda_items.all()}
+    numbers: dict[int | None, int] = {i.pk: i.number for i in meeting.agenda_items.all()}
     entries = [
         {
             "id": e.pk,
@@ -157,7 +158,7 @@ def _initial_from_meeting(meeting: Meeting) -> tuple[dict, list, list, list]:
     return data, attendees, items, entries
 
 
-def _bind(request: HttpRequest, initial=None):
+def _bind(request: AuthenticatedHttpRequest, initial=None):
     data = request.POST if request.method == "POST" else None
     meeting_initial, attendees, items, entries = initial or ({}, [], [], [])
     return (
@@ -168,7 +169,9 @@ def _bind(request: HttpRequest, initial=None):
     )
 
 
-def save_from_post(request: HttpRequest, meeting: Meeting | None, forms, *, warnings=None):
+def save_from_post(
+    request: AuthenticatedHttpRequest, meeting: Meeting | None, forms, *, warnings=None
+):
     """Validate the meeting page's forms and save; returns the meeting or None (errors shown)."""
     form, attendee_set, agenda_set, entry_set = forms
     if not all(f.is_valid() for f in forms):
@@ -239,7 +242,7 @@ def _editor(request, forms, *, title, meeting=None, extra=None):
 
 @require_http_methods(["GET", "POST"])
 @secretariat_only
-def meeting_new(request: HttpRequest) -> HttpResponse:
+def meeting_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     forms = _bind(request)
     if request.method == "POST" and (meeting := save_from_post(request, None, forms)):
         messages.success(request, _("会議「%(title)s」を登録しました。") % {"title": meeting.title})
@@ -249,7 +252,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @secretariat_only
-def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = _load(pk)
     forms = _bind(request, _initial_from_meeting(meeting))
     if request.method == "POST" and (saved := save_from_post(request, meeting, forms)):
@@ -260,7 +263,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @secretariat_only
-def minutes_import(request: HttpRequest) -> HttpResponse:
+def minutes_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Paste minutes text -> preview of the structure to correct -> confirm (only then saved)."""
     if request.method == "POST" and request.POST.get("confirm"):
         forms = _bind(request)
@@ -306,7 +309,7 @@ def minutes_import(request: HttpRequest) -> HttpResponse:
     return render(request, "hearings/import.html", {"form": paste}, status=status)
 
 
-def _candidate_ids(request: HttpRequest) -> list[int]:
+def _candidate_ids(request: AuthenticatedHttpRequest) -> list[int]:
     """The candidate ids a link form sent; anything that is not an id is ignored."""
     values = (query_int(v, low=1, high=MAX_ID) for v in request.POST.getlist("candidates"))
     return [value for value in values if value is not None]
@@ -314,7 +317,7 @@ def _candidate_ids(request: HttpRequest) -> list[int]:
 
 @require_POST
 @secretariat_only
-def entry_link(request: HttpRequest, pk: int) -> HttpResponse:
+def entry_link(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(MinutesEntry.objects.select_related("meeting"), pk=pk)
     ids = _candidate_ids(request)
     candidates = list(Candidate.objects.filter(pk__in=ids))
@@ -325,7 +328,7 @@ def entry_link(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @secretariat_only
-def agenda_link(request: HttpRequest, pk: int) -> HttpResponse:
+def agenda_link(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(AgendaItem.objects.select_related("meeting"), pk=pk)
     ids = _candidate_ids(request)
     services.agenda_item_link_candidates(
@@ -337,7 +340,7 @@ def agenda_link(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @secretariat_only
-def material_new(request: HttpRequest, pk: int) -> HttpResponse:
+def material_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
     form = MaterialForm(request.POST, request.FILES)
     if form.is_valid():
@@ -351,7 +354,7 @@ def material_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @viewer_required
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     query = search_module.normalise_query(request.GET.get("q", ""))
     kind = request.GET.get("kind", "")
     kind = kind if kind in MeetingKind.values else ""
