@@ -139,59 +139,6 @@ def candidate_detail(*, pk: int) -> Candidate:
     )
 
 
-def candidate_history(*, candidate: Candidate, limit: int = 50) -> list[dict]:
-    """Every recorded change to the candidate and its milestones: who, when, field, old → new."""
-    entries: list[dict] = []
-    records = [
-        *candidate.history.select_related("history_user").order_by("-history_date")[:limit],
-        *Milestone.history.filter(candidate_id=candidate.pk)
-        .select_related("history_user")
-        .order_by("-history_date")[:limit],
-    ]
-    for record in records:
-        previous = record.prev_record
-        changes = []
-        if previous is not None:
-            delta = record.diff_against(previous)
-            for change in delta.changes:
-                field_obj = record.instance_type._meta.get_field(change.field)
-                changes.append(
-                    {
-                        "field": field_obj.verbose_name,
-                        "old": _display(record.instance_type, change.field, change.old),
-                        "new": _display(record.instance_type, change.field, change.new),
-                    }
-                )
-            if not changes:
-                continue
-        entries.append(
-            {
-                "when": record.history_date,
-                "who": record.history_user,
-                "object": str(record.instance),
-                "type": record.history_type,
-                "reason": record.history_change_reason or "",
-                "changes": changes,
-            }
-        )
-    entries.sort(key=lambda e: e["when"], reverse=True)
-    return entries[:limit]
-
-
-def _display(model, field_name: str, value) -> str:
-    if value is None or value == "":
-        return "—"
-    field_obj = model._meta.get_field(field_name)
-    if field_obj.choices:
-        return str(dict(field_obj.flatchoices).get(value, value))
-    if field_obj.is_relation and not field_obj.many_to_many:
-        related = field_obj.related_model.objects.filter(pk=value).first()
-        return str(related) if related else str(value)
-    if field_obj.many_to_many:
-        return "、".join(str(v) for v in value) if value else "—"
-    return str(value)
-
-
 @dataclass
 class SlipRow:
     milestone: Milestone

@@ -26,6 +26,7 @@ from candidates.forms import (
     RebaselineForm,
     TransitionForm,
 )
+from candidates.history import candidate_history
 from candidates.models import Candidate, Milestone
 from candidates.timeline import timeline_layout
 from core.display import date_display
@@ -167,7 +168,7 @@ def _detail_context(request: AuthenticatedHttpRequest, candidate: Candidate, **e
         "timeline": timeline_layout(milestones=milestones, today=timezone.localdate()),
         "transitions": list(candidate.transitions.all()),
         "progress_updates": list(candidate.progress_updates.all()),
-        "history": selectors.candidate_history(candidate=candidate),
+        "history": candidate_history(candidate=candidate),
         "remarks": list(remarks_for_candidate(candidate=candidate)),
         "can_manage": permissions.can_manage(user),
         "can_edit_schedule": permissions.can_edit_schedule(user, candidate),
