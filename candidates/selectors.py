@@ -295,6 +295,44 @@ def dashboard(*, today: dt.date) -> Dashboard:
     One grouped query per table (candidates, milestones, progress updates), each read once for
     every panel that counts it; the slips and the due milestones shown are read on their own.
     """
+    candidates = _candidate_counts()
+    # Milestones and progress updates are aggregated on their own: one query joining both
+    # multiplied each candidate's rows by its milestones × progress updates.
+    milestones = _milestone_counts(today=today)
+    progress = _progress_dates()
+    ministries = Ministry.objects.in_bulk(list(candidates.per_ministry))
+    return Dashboard(
+        fiscal_years=candidates.fiscal_years,
+        stage_rows=candidates.stage_rows,
+        ministry_rows=_ministry_rows(candidates.per_ministry, milestones, progress, ministries),
+        slips=worst_slips(limit=DASHBOARD_SLIPS),
+        # Every milestone's candidate has one lead ministry: the per-ministry counts add up.
+        slip_count=sum(row["slipped"] for row in milestones.values()),
+        due=DueSummary(
+            total=sum(row["due"] for row in milestones.values()),
+            overdue=sum(row["overdue"] for row in milestones.values()),
+            rows=due_list(today=today, limit=DUE_PANEL_ROWS),
+        ),
+        stale=_stale_ministries(candidates.per_ministry, progress, ministries, today=today),
+        totals={"candidates": sum(r["total"] for r in candidates.stage_rows)},
+    )
+
+
+# Per lead ministry (its id): counts of milestones, dates of progress updates.
+ByMinistry = dict[int, dict[str, Any]]
+NO_MILESTONES = {"slipped": 0, "due": 0, "overdue": 0}
+NO_PROGRESS = {"last": None, "last_active": None}
+
+
+@dataclass
+class CandidateCounts:
+    fiscal_years: list[int]
+    stage_rows: list[dict[str, Any]]  # stage × fiscal year, stages with candidates only
+    per_ministry: ByMinistry  # total, decided, active candidates
+
+
+def _candidate_counts() -> CandidateCounts:
+    """The stage × fiscal year table and each lead ministry's candidates, from one query."""
     groups = list(
         Candidate.objects.values("stage", "selected_fiscal_year", "lead_ministry")
         .annotate(n=Count("pk"))
@@ -302,14 +340,14 @@ def dashboard(*, today: dt.date) -> Dashboard:
     )
     fiscal_years = sorted({row["selected_fiscal_year"] for row in groups})
     by_stage: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    per_ministry: dict[int, dict] = defaultdict(lambda: {"total": 0, "decided": 0, "active": 0})
+    per_ministry: ByMinistry = defaultdict(lambda: {"total": 0, "decided": 0, "active": 0})
     for row in groups:
         by_stage[row["stage"]][row["selected_fiscal_year"]] += row["n"]
         counts = per_ministry[row["lead_ministry"]]
         counts["total"] += row["n"]
         counts["decided"] += row["n"] if row["stage"] in DECIDED_STAGES else 0
         counts["active"] += row["n"] if row["stage"] in ACTIVE_STAGES else 0
-    stage_rows: list[dict[str, Any]] = [
+    stage_rows = [
         {
             "stage": stage,
             "label": stage.label,
@@ -319,11 +357,13 @@ def dashboard(*, today: dt.date) -> Dashboard:
         for stage in Stage
         if by_stage.get(stage)
     ]
+    return CandidateCounts(fiscal_years, stage_rows, per_ministry)
 
-    # Milestones and progress updates are aggregated on their own: one query joining both
-    # multiplied each candidate's rows by its milestones × progress updates.
+
+def _milestone_counts(*, today: dt.date) -> ByMinistry:
+    """Slipped, due (within DUE_WINDOW_DAYS) and overdue milestones per lead ministry."""
     due_end = today + dt.timedelta(days=DUE_WINDOW_DAYS)
-    milestones = {
+    return {
         row.pop("candidate__lead_ministry"): row
         for row in Milestone.objects.values("candidate__lead_ministry")
         .annotate(
@@ -333,7 +373,11 @@ def dashboard(*, today: dt.date) -> Dashboard:
         )
         .order_by()
     }
-    progress = {
+
+
+def _progress_dates() -> ByMinistry:
+    """The latest progress update per lead ministry, of all its candidates and of the active."""
+    return {
         row.pop("candidate__lead_ministry"): row
         for row in ProgressUpdate.objects.values("candidate__lead_ministry")
         .annotate(
@@ -342,41 +386,41 @@ def dashboard(*, today: dt.date) -> Dashboard:
         )
         .order_by()
     }
-    ministries = Ministry.objects.in_bulk(list(per_ministry))
-    none = {"slipped": 0, "due": 0, "overdue": 0, "last": None, "last_active": None}
-    ministry_rows = sorted(
-        (
-            {
-                "ministry": ministries[pk],
-                **counts,
-                "slipped": milestones.get(pk, none)["slipped"],
-                "last_progress": progress.get(pk, none)["last"],
-            }
-            for pk, counts in per_ministry.items()
-        ),
-        key=lambda r: (r["ministry"].display_order, r["ministry"].name),
-    )
 
+
+def _ministry_rows(
+    per_ministry: ByMinistry,
+    milestones: ByMinistry,
+    progress: ByMinistry,
+    ministries: dict[int, Ministry],
+) -> list[dict[str, Any]]:
+    """One row per lead ministry, in the ministries' display order."""
+    rows = [
+        {
+            "ministry": ministries[pk],
+            **counts,
+            "slipped": milestones.get(pk, NO_MILESTONES)["slipped"],
+            "last_progress": progress.get(pk, NO_PROGRESS)["last"],
+        }
+        for pk, counts in per_ministry.items()
+    ]
+    return sorted(rows, key=lambda r: (r["ministry"].display_order, r["ministry"].name))
+
+
+def _stale_ministries(
+    per_ministry: ByMinistry,
+    progress: ByMinistry,
+    ministries: dict[int, Ministry],
+    *,
+    today: dt.date,
+) -> list[StaleMinistry]:
+    """Ministries with active candidates and no progress update on them for STALE_AFTER_DAYS,
+    the longest silent first."""
     stale_before = today - dt.timedelta(days=STALE_AFTER_DAYS)
     stale = []
     for pk, counts in per_ministry.items():
-        last = progress.get(pk, none)["last_active"]
+        last = progress.get(pk, NO_PROGRESS)["last_active"]
         if counts["active"] and (last is None or last < stale_before):
             stale.append(StaleMinistry(ministries[pk], counts["active"], last))
     stale.sort(key=lambda s: (s.last_update or dt.date.min, s.ministry.display_order))
-
-    return Dashboard(
-        fiscal_years=fiscal_years,
-        stage_rows=stage_rows,
-        ministry_rows=ministry_rows,
-        slips=worst_slips(limit=DASHBOARD_SLIPS),
-        # Every milestone's candidate has one lead ministry: the per-ministry counts add up.
-        slip_count=sum(row["slipped"] for row in milestones.values()),
-        due=DueSummary(
-            total=sum(row["due"] for row in milestones.values()),
-            overdue=sum(row["overdue"] for row in milestones.values()),
-            rows=due_list(today=today, limit=DUE_PANEL_ROWS),
-        ),
-        stale=stale,
-        totals={"candidates": sum(r["total"] for r in stage_rows)},
-    )
+    return stale
