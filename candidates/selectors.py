@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, models
 from django.db.models import (
@@ -36,6 +36,10 @@ from candidates.models import (
     Ministry,
     ProgressUpdate,
 )
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models.sql.compiler import SQLCompiler
 
 DUE_WINDOW_DAYS = 90
 STALE_AFTER_DAYS = 90
@@ -81,7 +85,8 @@ def candidate_rows() -> QuerySet[Candidate]:
         .order_by("-as_of")
         .values("as_of")[:1]
     )
-    return (
+    # Typed here: CandidateQuerySet's manager reads as Any.
+    rows: QuerySet[Candidate] = (
         Candidate.objects.select_related("lead_ministry")
         .prefetch_related("co_ministries")
         .annotate(
@@ -90,6 +95,7 @@ def candidate_rows() -> QuerySet[Candidate]:
         )
         .order_by("-selected_fiscal_year", "lead_ministry__display_order", "name")
     )
+    return rows
 
 
 def with_next_milestone(candidates: QuerySet[Candidate]) -> QuerySet[Candidate]:
@@ -116,7 +122,7 @@ def candidate_list() -> QuerySet[Candidate]:
 
 def candidate_detail(*, pk: int) -> Candidate:
     changes = MilestoneChange.objects.select_related("changed_by").order_by("-changed_at", "-pk")
-    return (
+    candidate: Candidate = (
         Candidate.objects.select_related("lead_ministry")
         .prefetch_related(
             "co_ministries",
@@ -137,6 +143,7 @@ def candidate_detail(*, pk: int) -> Candidate:
         )
         .get(pk=pk)
     )
+    return candidate
 
 
 @dataclass
@@ -198,7 +205,9 @@ class DaysBetween(Func):
     arg_joiner = " - "
     template = "(%(expressions)s)"
 
-    def as_sqlite(self, compiler, connection, **extra):
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, Any]:
         return super().as_sql(
             compiler,
             connection,
@@ -277,8 +286,8 @@ class StaleMinistry:
 @dataclass
 class Dashboard:
     fiscal_years: list[int]
-    stage_rows: list[dict]
-    ministry_rows: list[dict]
+    stage_rows: list[dict[str, Any]]
+    ministry_rows: list[dict[str, Any]]
     slips: list[SlipRow]  # the worst DASHBOARD_SLIPS
     slip_count: int
     due: DueSummary
