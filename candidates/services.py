@@ -26,7 +26,7 @@ from candidates.models import (
     ProgressUpdate,
 )
 from candidates.permissions import can_edit_schedule
-from core import wareki
+from core import slips, wareki
 from core.display import date_display
 from core.models import User
 from core.permissions import is_secretariat
@@ -300,14 +300,9 @@ def milestone_update(
         if messages := _date_range_errors(current.candidate, field, value):
             errors[field.value] = messages
     changed = {f: v for f, v in new_values.items() if getattr(current, f.value) != v}
-    later = [f for f, v in changed.items() if _is_later(getattr(current, f.value), v)]
-    if later and not reason.strip():
-        errors["reason"] = [
-            _(
-                "予定を後ろ倒しにする場合は理由が必要です（スケジュールの後ろ倒しには理由の説明"
-                "又は見合った付加価値が求められます）。"
-            )
-        ]
+    later = any(slips.is_later(getattr(current, f.value), v) for f, v in changed.items())
+    if messages := slips.slip_reason_errors(later=later, reason=reason):
+        errors["reason"] = messages
     if errors:
         raise ValidationError(errors)
     for field, value in changed.items():
@@ -327,11 +322,6 @@ def milestone_update(
     current.version += 1
     _save(current, user, reason=reason)
     return current
-
-
-def _is_later(old: dt.date | None, new: dt.date | None) -> bool:
-    """Moving a date later, or clearing a date that was set, is a slip that needs a reason."""
-    return old is not None and (new is None or new > old)
 
 
 @transaction.atomic

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "municipalities",
     "candidates",
     "hearings",
+    "adoption",
 ]
 
 MIDDLEWARE = [
