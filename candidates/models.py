@@ -3,7 +3,6 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -31,15 +30,6 @@ class Ministry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}{self.bureau}" if self.bureau else self.name
-
-
-class CandidateQuerySet(models.QuerySet):
-    def decided(self):
-        return self.filter(stage__in=[s.value for s in Stage if is_decided(s)])
-
-    def for_ministry(self, ministry):
-        """Candidates the ministry is responsible for, as lead or co-responsible."""
-        return self.filter(Q(lead_ministry=ministry) | Q(co_ministries=ministry)).distinct()
 
 
 class Candidate(models.Model):
@@ -76,14 +66,12 @@ class Candidate(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords(m2m_fields=[co_ministries], excluded_fields=["updated_at"])
-    objects = CandidateQuerySet.as_manager()
 
-    # Annotations that exist only on rows read through the selectors that add them:
-    # with_next_milestone() (see next_milestone) and candidate_list() (slipped_count).
+    # Annotations that exist only on rows read through selectors.with_next_milestone() (see
+    # next_milestone).
     next_milestone_planned_date: dt.date | None
     next_milestone_kind: str
     next_milestone_name: str
-    slipped_count: int
 
     class Meta:
         verbose_name = _("共通化候補")
@@ -121,8 +109,12 @@ class Candidate(models.Model):
                 name=self.next_milestone_name,
                 planned_date=self.next_milestone_planned_date,
             )
-        pending = [m for m in self.milestones.all() if m.actual_date is None and m.planned_date]
-        return min(pending, key=lambda m: m.planned_date, default=None)
+        pending = [
+            (m.planned_date, m)
+            for m in self.milestones.all()
+            if m.actual_date is None and m.planned_date
+        ]
+        return min(pending, key=lambda dated: dated[0], default=(None, None))[1]
 
     @property
     def stage_label(self) -> str:
@@ -187,20 +179,6 @@ class MilestoneKind(models.TextChoices):
     OTHER = "other", _("その他")
 
 
-class MilestoneQuerySet(models.QuerySet):
-    def with_slip(self):
-        """Annotate the effective date (actual, else planned); slip is derived from it."""
-        return self.annotate(effective_date=Coalesce("actual_date", "planned_date"))
-
-    def slipped(self):
-        return self.with_slip().filter(
-            baseline_date__isnull=False, effective_date__gt=F("baseline_date")
-        )
-
-    def due_between(self, start: dt.date, end: dt.date):
-        return self.filter(actual_date__isnull=True, planned_date__range=(start, end))
-
-
 class Milestone(models.Model):
     """A dated step of a candidate's schedule: baseline (adopted policy), planned, actual."""
 
@@ -223,7 +201,6 @@ class Milestone(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
-    objects = MilestoneQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("マイルストーン")
@@ -268,6 +245,8 @@ class Milestone(models.Model):
 
     @property
     def is_slipped(self) -> bool:
+        """Slipped: the actual date (else the planned date) is after the baseline. The same
+        rule as `selectors.slipped_q`, read on one loaded row (tests hold the two equal)."""
         return (self.slip_days or 0) > 0
 
 
@@ -307,12 +286,6 @@ class MilestoneChange(models.Model):
     @property
     def is_later(self) -> bool:
         return bool(self.old_date and self.new_date and self.new_date > self.old_date)
-
-    @property
-    def delta_days(self) -> int | None:
-        if self.old_date and self.new_date:
-            return (self.new_date - self.old_date).days
-        return None
 
 
 class ProgressStatus(models.TextChoices):

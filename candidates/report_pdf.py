@@ -113,7 +113,7 @@ def report_data(report: CouncilReport) -> ReportData:
     for c in candidates:
         counts = by_ministry.setdefault(str(c.lead_ministry), [0, 0])
         counts[0] += 1
-        counts[1] += 1 if c.slipped_count else 0
+        counts[1] += 1 if getattr(c, "slipped_count", 0) else 0  # candidate_list() annotates it
     ministry_counts = [(name, total, slipped) for name, (total, slipped) in by_ministry.items()]
     slips = selectors.slip_rows(candidates=scoped_candidates(report)) if candidates else []
     return ReportData(report, rows, stage_counts, ministry_counts, slips)
