@@ -30,8 +30,8 @@ from adoption.models import (
     start_key,
 )
 from candidates.models import Candidate
-from candidates.services import ConcurrentEditError
 from core import slips
+from core.concurrency import ConcurrentEditError
 from core.display import fiscal_year_display
 from core.models import User
 from municipalities.models import Kind, LocalGovernment
