@@ -434,3 +434,12 @@ def _stale_ministries(
             stale.append(StaleMinistry(ministries[pk], counts["active"], last))
     stale.sort(key=lambda s: (s.last_update or dt.date.min, s.ministry.display_order))
     return stale
+
+
+def decisions_at_meeting(*, meeting_id: int) -> list[LifecycleTransition]:
+    """The decisions (stage changes) recorded as made at a meeting, oldest first."""
+    return list(
+        LifecycleTransition.objects.filter(meeting_id=meeting_id)
+        .select_related("candidate")
+        .order_by("decided_on", "pk")
+    )
