@@ -165,8 +165,8 @@ PAGES = {
     "slips": Page(lambda s: reverse("candidates:slips"), candidate_rows, 5),
     "candidate detail": Page(lambda s: s.candidate.get_absolute_url(), candidate_page_rows, 18),
     "reports": Page(lambda s: reverse("candidates:reports"), report_rows, 5),
-    "meeting list": Page(lambda s: reverse("hearings:list"), meeting_rows, 5),
-    "meeting detail": Page(lambda s: s.meeting.get_absolute_url(), meeting_page_rows, 11),
+    "meeting list": Page(lambda s: reverse("hearings:list"), meeting_rows, 6),
+    "meeting detail": Page(lambda s: s.meeting.get_absolute_url(), meeting_page_rows, 12),
     "search": Page(lambda s: reverse("hearings:search") + "?q=理由", search_rows, 10),
     "audit": Page(lambda s: reverse("audit"), audit_rows, 5),
 }
