@@ -35,12 +35,12 @@ def main() -> None:
     from hearings.models import MinutesEntry
     from hearings.search import search
 
-    trigram = importlib.import_module("hearings.migrations.0002_trigram_indexes")
+    search_indexes = importlib.import_module("hearings.migrations.0003_search_text")
 
     def without_indexes(fn):
         with transaction.atomic():
             with connection.cursor() as cursor:
-                for name, _table, _column in trigram.INDEXES:
+                for name, _table in search_indexes.INDEXES:
                     cursor.execute(f"DROP INDEX {name}")
             result = fn()
             transaction.set_rollback(True)
@@ -56,7 +56,7 @@ def main() -> None:
 
     def entry_plan(query: str) -> str:
         """The scan PostgreSQL chooses for the entries query (first scan node of EXPLAIN)."""
-        qs = MinutesEntry.objects.filter(text__icontains=query).order_by(
+        qs = MinutesEntry.objects.filter(search_text__contains=query).order_by(
             "-meeting__date", "position"
         )[:200]
         plan = qs.explain()

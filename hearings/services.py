@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from candidates.models import Candidate
+from core import planner_stats
 from core.models import User
 from hearings.material_files import material_file_name
 from hearings.models import (
@@ -156,6 +157,8 @@ def meeting_save(
     minutes.version += 1
     minutes.full_clean()
     minutes.save()
+    if len(entries) >= planner_stats.BULK_ROWS:  # an import: keep the search's plans right
+        planner_stats.analyze_on_commit(MinutesEntry)
     return meeting
 
 

@@ -231,3 +231,24 @@ def test_the_secretariat_links_an_agenda_item_to_a_candidate(client, secretariat
         reverse("hearings:agenda_link", args=[item.pk]), {"candidates": [care_candidate.pk]}
     )
     assert list(item.candidates.all()) == [care_candidate]
+
+
+def test_saving_minutes_with_many_entries_analyses_the_entries_table(
+    secretariat, analyze_statements
+):
+    import datetime as dt
+
+    def save(count):
+        services.meeting_save(
+            user=secretariat,
+            meeting=None,
+            version=None,
+            data={"kind": "wt", "title": "第9回", "date": dt.date(2026, 2, 4)},
+            attendees=[],
+            agenda_items=[],
+            entries=[{"kind": "remark", "text": f"発言{n}"} for n in range(count)],
+        )
+
+    assert analyze_statements(lambda: save(5)) == []
+    (analysed,) = analyze_statements(lambda: save(150))
+    assert "hearings_minutesentry" in analysed

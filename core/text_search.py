@@ -1,0 +1,150 @@
+"""Folding text for search, the same way on the stored side and the query side.
+
+`fold()` is the one definition of "the same word" for search: Unicode NFKC (full-width ＡＢＣ and
+half-width ｽｹｼﾞｭｰﾙ become ABC and スケジュール, the ideographic space a space), katakana as
+hiragana (スケジュール and すけじゅーる are one word; サッポロ finds the kana さっぽろし), and lower
+case. Searchable models keep a folded copy of their text in a `SearchTextField`, computed by
+this function in Python when a row is saved or bulk-created; the query is folded by the same
+function. One implementation on both sides is what makes a match exact: an index expression
+in SQL (PostgreSQL's normalize() and lower()) would follow the server's Unicode tables and
+C library, which differ from Python's in corner cases and between versions, and SQLite has no
+NFKC at all. The copy also leaves the database indexes (hearings migrations) plain columns.
+
+A query is a list of words separated by spaces (ASCII or full-width): a row matches when its
+folded copy contains every word, in any order (`contains_all`).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+from django.db import migrations, models
+from django.db.models import Q
+
+MAX_WORDS = 10
+
+# ァ (U+30A1) … ヶ (U+30F6) to ぁ (U+3041) … ゖ (U+3096); ヷ-ヺ and ー have no hiragana twin and
+# stay as they are (ー is the long-vowel mark of both scripts).
+_KATAKANA_TO_HIRAGANA = {code: code - 0x60 for code in range(0x30A1, 0x30F7)}
+_KATAKANA_TO_HIRAGANA.update({0x30FD: 0x309D, 0x30FE: 0x309E})  # ヽヾ → ゝゞ
+
+
+def fold(text: str) -> str:
+    """The text as search compares it: NFKC, katakana as hiragana, lower case."""
+    return unicodedata.normalize("NFKC", text).translate(_KATAKANA_TO_HIRAGANA).lower()
+
+
+def words(query: str) -> list[str]:
+    """The folded words of a query: split at whitespace after folding, each once, in order."""
+    unique = dict.fromkeys(fold(query).split())
+    return list(unique)[:MAX_WORDS]
+
+
+def contains_all(field: str, query_words: Sequence[str]) -> Q:
+    """Rows whose folded copy `field` contains every word (the words are folded already)."""
+    condition = Q()
+    for word in query_words:
+        condition &= Q(**{f"{field}__contains": word})
+    return condition
+
+
+def locate(text: str, query_words: Iterable[str]) -> tuple[int, int] | None:
+    """Where in `text` (not in its folded copy) the earliest of the words is, or None.
+
+    Folding may change lengths (ｶﾞ is one character once folded, ㍻ two), so the position found
+    in the folded text is carried back by folding prefixes of the original: the shortest prefix
+    whose folded form reaches the match's start and its end.
+    """
+    folded = fold(text)
+    found = [(at, at + len(word)) for word in query_words if (at := folded.find(word)) >= 0]
+    if not found:
+        return None
+    start, end = (_original_offset(text, at) for at in min(found))
+    return start, max(end, start + 1)
+
+
+def _original_offset(text: str, folded_offset: int) -> int:
+    """The longest prefix of `text` whose folded form is at most `folded_offset` long."""
+    low, high = 0, len(text)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if len(fold(text[:middle])) <= folded_offset:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def all_text(*parts: str | None) -> str:
+    """Several fields as one searchable text: a line each, so no word spans two of them."""
+    return "\n".join(part for part in parts if part)
+
+
+class SearchTextField(models.TextField):
+    """A folded copy of other fields of the row (`sources`), for search; never edited.
+
+    Kept in `pre_save`, which Django calls on save() and on bulk_create(), so every write
+    through the ORM that can change the sources refreshes it. bulk_update() calls
+    `search_text_set` first; a QuerySet.update() of a source field, or save(update_fields=[...])
+    naming one, would not refresh it: nothing does that.
+    """
+
+    def __init__(self, *args, sources: Sequence[str] = (), **kwargs):
+        self.sources = tuple(sources)
+        kwargs.setdefault("editable", False)
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("default", "")
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["sources"] = list(self.sources)
+        for key, default in (("editable", False), ("blank", True), ("default", "")):
+            if kwargs.get(key, default) == default:
+                kwargs.pop(key, None)
+        return name, path, args, kwargs
+
+    def value_for(self, instance) -> str:
+        return fold(all_text(*(str(getattr(instance, source) or "") for source in self.sources)))
+
+    def pre_save(self, model_instance, add):
+        value = self.value_for(model_instance)
+        setattr(model_instance, self.attname, value)
+        return value
+
+
+def search_text_set(instance) -> list[str]:
+    """Recompute the instance's folded copies in place; their field names, for bulk_update()
+    (which, unlike save() and bulk_create(), writes only the fields named, as they are)."""
+    fields = [f for f in instance._meta.concrete_fields if isinstance(f, SearchTextField)]
+    for field in fields:
+        setattr(instance, field.attname, field.value_for(instance))
+    return [field.name for field in fields]
+
+
+def refresh_search_text(model) -> int:
+    """Recompute every row's folded copies of `model` (a migration or a repair); rows changed."""
+    fields = [f for f in model._meta.get_fields() if isinstance(f, SearchTextField)]
+    changed = []
+    for row in model._default_manager.all().iterator(chunk_size=2000):
+        stale = False
+        for field in fields:
+            value = field.value_for(row)
+            if getattr(row, field.attname) != value:
+                setattr(row, field.attname, value)
+                stale = True
+        if stale:
+            changed.append(row)
+    model._default_manager.bulk_update(changed, [f.name for f in fields], batch_size=1000)
+    return len(changed)
+
+
+def refresh_operation(app_label: str, *model_names: str) -> migrations.RunPython:
+    """A migration step filling the folded copies of existing rows (no-op when reversed)."""
+
+    def forwards(apps, schema_editor):
+        for name in model_names:
+            refresh_search_text(apps.get_model(app_label, name))
+
+    return migrations.RunPython(forwards, migrations.RunPython.noop, elidable=True)
