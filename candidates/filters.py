@@ -86,7 +86,7 @@ class CandidateFilter(django_filters.FilterSet):
         co_owned = Candidate.co_ministries.through.objects
         for word in text_search.words(value[:100]):
             queryset = queryset.filter(
-                Q(search_text__contains=word)
+                Q(search_text__contains_words=[word])
                 | Q(lead_ministry__search_text__contains=word)
                 | Q(
                     pk__in=co_owned.filter(ministry__search_text__contains=word).values("candidate")

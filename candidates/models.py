@@ -75,7 +75,7 @@ class Candidate(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    search_text = SearchTextField(sources=["name", "summary", "business_area"])
+    search_text = SearchTextField(sources=["name", "summary", "business_area"], indexed=True)
 
     history = HistoricalRecords(
         m2m_fields=[co_ministries], excluded_fields=["updated_at", "search_text"]

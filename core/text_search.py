@@ -11,7 +11,12 @@ C library, which differ from Python's in corner cases and between versions, and 
 NFKC at all. The copy also leaves the database indexes (hearings migrations) plain columns.
 
 A query is a list of words separated by spaces (ASCII or full-width): a row matches when its
-folded copy contains every word, in any order (`contains_all`).
+folded copy contains every word, in any order (`contains_all`, the `contains_words` lookup).
+On PostgreSQL an indexed copy (`indexed=True`) is looked up first in a GIN index over
+search_grams(copy) — its characters and character pairs (core migration 0005), which serve a
+word of any length, one and two characters included, where pg_trgm needs three — and each
+found row is then checked with LIKE against the word itself, so the index can only narrow,
+never add a hit. SQLite scans with LIKE.
 """
 
 from __future__ import annotations
@@ -20,7 +25,8 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 
 from django.db import migrations, models
-from django.db.models import Q
+from django.db.models import Lookup, Q
+from django.db.models.lookups import Contains
 
 MAX_WORDS = 10
 
@@ -43,10 +49,18 @@ def words(query: str) -> list[str]:
 
 def contains_all(field: str, query_words: Sequence[str]) -> Q:
     """Rows whose folded copy `field` contains every word (the words are folded already)."""
-    condition = Q()
-    for word in query_words:
-        condition &= Q(**{f"{field}__contains": word})
-    return condition
+    return Q(**{f"{field}__contains_words": list(query_words)}) if query_words else Q()
+
+
+def grams(query_words: Iterable[str]) -> list[str]:
+    """What search_grams() of a row must hold for it to contain every word: each word's
+    character pairs, or the word itself when it is one character."""
+    found = {
+        piece
+        for word in query_words
+        for piece in ([word] if len(word) == 1 else (word[i : i + 2] for i in range(len(word) - 1)))
+    }
+    return sorted(found)
 
 
 def locate(text: str, query_words: Iterable[str]) -> tuple[int, int] | None:
@@ -60,7 +74,12 @@ def locate(text: str, query_words: Iterable[str]) -> tuple[int, int] | None:
     found = [(at, at + len(word)) for word in query_words if (at := folded.find(word)) >= 0]
     if not found:
         return None
-    start, end = (_original_offset(text, at) for at in min(found))
+    start, end = min(found)
+    if len(folded) == len(text) and unicodedata.is_normalized("NFKC", text):
+        # Folding changed characters one for one (translate and lower() never shorten): the
+        # positions are the same. The common case, and a hundred times cheaper.
+        return start, end
+    start, end = _original_offset(text, start), _original_offset(text, end)
     return start, max(end, start + 1)
 
 
@@ -90,8 +109,9 @@ class SearchTextField(models.TextField):
     naming one, would not refresh it: nothing does that.
     """
 
-    def __init__(self, *args, sources: Sequence[str] = (), **kwargs):
+    def __init__(self, *args, sources: Sequence[str] = (), indexed: bool = False, **kwargs):
         self.sources = tuple(sources)
+        self.indexed = indexed  # a search_grams() GIN index on PostgreSQL (hearings 0004)
         kwargs.setdefault("editable", False)
         kwargs.setdefault("blank", True)
         kwargs.setdefault("default", "")
@@ -100,6 +120,8 @@ class SearchTextField(models.TextField):
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
         kwargs["sources"] = list(self.sources)
+        if self.indexed:
+            kwargs["indexed"] = True
         for key, default in (("editable", False), ("blank", True), ("default", "")):
             if kwargs.get(key, default) == default:
                 kwargs.pop(key, None)
@@ -112,6 +134,36 @@ class SearchTextField(models.TextField):
         value = self.value_for(model_instance)
         setattr(model_instance, self.attname, value)
         return value
+
+
+@SearchTextField.register_lookup
+class ContainsWords(Lookup):
+    """`search_text__contains_words=[...]`: the folded copy contains every (folded) word."""
+
+    lookup_name = "contains_words"
+    prepare_rhs = False
+
+    def get_prep_lookup(self):
+        return [str(word) for word in self.rhs]
+
+    def as_sql(self, compiler, connection):
+        parts, params = [], []
+        for word in self.rhs:
+            sql, word_params = Contains(self.lhs, word).as_sql(compiler, connection)
+            parts.append(sql)
+            params.extend(word_params)
+        return "(" + " AND ".join(parts) + ")", params
+
+    def as_postgresql(self, compiler, connection):
+        sql, params = self.as_sql(compiler, connection)
+        if not getattr(self.lhs.target, "indexed", False):
+            return sql, params
+        column, column_params = compiler.compile(self.lhs)
+        # The same expression as the index (hearings 0004), or PostgreSQL cannot use it.
+        return (
+            f"(search_grams({column}) @> %s::text[] AND {sql})",
+            (*column_params, grams(self.rhs), *params),
+        )
 
 
 def search_text_set(instance) -> list[str]:

@@ -43,7 +43,7 @@ class Meeting(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    search_text = SearchTextField(sources=["title"])
+    search_text = SearchTextField(sources=["title"], indexed=True)
 
     class Meta:
         verbose_name = _("会議")
@@ -117,7 +117,8 @@ class Attendee(models.Model):
     proxy_unit = models.CharField(_("代理出席者の所属"), max_length=200, blank=True)
     proxy_title = models.CharField(_("代理出席者の役職"), max_length=200, blank=True)
     search_text = SearchTextField(
-        sources=["organisation", "title", "name", "proxy_unit", "proxy_title", "proxy_name"]
+        sources=["organisation", "title", "name", "proxy_unit", "proxy_title", "proxy_name"],
+        indexed=True,
     )
 
     class Meta:
@@ -148,7 +149,7 @@ class AgendaItem(models.Model):
         related_name="agenda_items",
         blank=True,
     )
-    search_text = SearchTextField(sources=["title", "explanation", "outcome"])
+    search_text = SearchTextField(sources=["title", "explanation", "outcome"], indexed=True)
 
     class Meta:
         verbose_name = _("議題")
@@ -190,7 +191,7 @@ class MinutesEntry(models.Model):
     candidates = models.ManyToManyField(
         "candidates.Candidate", verbose_name=_("関連する候補"), related_name="remarks", blank=True
     )
-    search_text = SearchTextField(sources=["text"])
+    search_text = SearchTextField(sources=["text"], indexed=True)
 
     class Meta:
         verbose_name = _("議事の記載")

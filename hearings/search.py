@@ -5,9 +5,11 @@ A query is words separated by spaces (ASCII or full-width); a row is found when 
 every word, in any order. Japanese has no spaces between words, so each word is matched as a
 substring, which finds two-character words such as 介護 and whole phrases alike. Both sides are
 folded by `core.text_search.fold` (full/half width, katakana/hiragana, case): rows keep a
-folded copy (`search_text`), the query is folded the same way. On PostgreSQL the copies have
-trigram GIN indexes (migration hearings 0003; a UTF-8 database locale is needed for pg_trgm to
-index Japanese characters); SQLite scans, correct but slower.
+folded copy (`search_text`), the query is folded the same way. On PostgreSQL each word is
+looked up in GIN indexes over the copies' characters and character pairs (migration hearings
+0004), so words of one and two characters are served too, and the queries are planned through
+those indexes whatever the statistics say (`planner_stats.index_plans`); SQLite scans, correct
+but slower.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 
 from candidates.models import Candidate
-from core import text_search, wareki
+from core import planner_stats, text_search, wareki
 from core.query_params import query_text
 from hearings.models import AgendaItem, Attendee, EntryKind, Meeting, MinutesEntry
 from municipalities.models import Association
@@ -110,12 +112,13 @@ def search(
     if not words:
         return []
     filters = SearchFilters(kind, fiscal_year, association, candidate)
-    hits = [
-        *_entry_hits(words, filters),
-        *_agenda_hits(words, filters),
-        *_meeting_hits(words, filters),
-        *_candidate_hits(words, filters),
-    ]
+    with planner_stats.index_plans():
+        hits = [
+            *_entry_hits(words, filters),
+            *_agenda_hits(words, filters),
+            *_meeting_hits(words, filters),
+            *_candidate_hits(words, filters),
+        ]
     hits.sort(key=lambda h: (h.kind == "candidate", -(h.date.toordinal() if h.date else 0)))
     return hits[:MAX_RESULTS]
 
@@ -173,11 +176,11 @@ def _meeting_hits(words: Sequence[str], filters: SearchFilters) -> Iterator[Sear
         return
     condition = Q()
     for word in words:
-        attended = Attendee.objects.filter(search_text__contains=word).values("meeting")
-        condition &= Q(search_text__contains=word) | Q(pk__in=attended)
+        attended = Attendee.objects.filter(search_text__contains_words=[word]).values("meeting")
+        condition &= Q(search_text__contains_words=[word]) | Q(pk__in=attended)
     any_word = Q()
     for word in words:
-        any_word |= Q(search_text__contains=word)
+        any_word |= Q(search_text__contains_words=[word])
     meetings = (
         Meeting.objects.filter(condition)
         .filter(filters.meeting_q())

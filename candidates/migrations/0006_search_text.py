@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="candidate",
             name="search_text",
-            field=core.text_search.SearchTextField(sources=["name", "summary", "business_area"]),
+            field=core.text_search.SearchTextField(sources=["name", "summary", "business_area"], indexed=True),
         ),
         migrations.AddField(
             model_name="ministry",

@@ -51,24 +51,25 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="agendaitem",
             name="search_text",
-            field=core.text_search.SearchTextField(sources=["title", "explanation", "outcome"]),
+            field=core.text_search.SearchTextField(sources=["title", "explanation", "outcome"], indexed=True),
         ),
         migrations.AddField(
             model_name="attendee",
             name="search_text",
             field=core.text_search.SearchTextField(
-                sources=["organisation", "title", "name", "proxy_unit", "proxy_title", "proxy_name"]
+                sources=["organisation", "title", "name", "proxy_unit", "proxy_title", "proxy_name"],
+                indexed=True,
             ),
         ),
         migrations.AddField(
             model_name="meeting",
             name="search_text",
-            field=core.text_search.SearchTextField(sources=["title"]),
+            field=core.text_search.SearchTextField(sources=["title"], indexed=True),
         ),
         migrations.AddField(
             model_name="minutesentry",
             name="search_text",
-            field=core.text_search.SearchTextField(sources=["text"]),
+            field=core.text_search.SearchTextField(sources=["text"], indexed=True),
         ),
         core.text_search.refresh_operation(
             "hearings", "meeting", "attendee", "agendaitem", "minutesentry"

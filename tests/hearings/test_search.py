@@ -1,5 +1,4 @@
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from core.text_search import words
@@ -75,25 +74,6 @@ def test_odd_search_input_gives_a_page_not_an_error(client, wt_member):
         {"fiscal_year": "abc", "candidate": "x"},
     ]:
         assert client.get(reverse("hearings:search"), params).status_code == 200
-
-
-@pytest.mark.postgres
-def test_the_trigram_index_serves_a_three_character_query(hearing):
-    from hearings.models import MinutesEntry
-
-    # A few test rows make any plan cheap; forbid the alternatives (sequential and b-tree scans)
-    # to show the trigram GIN index can serve the query (GIN is read through bitmap scans).
-    with connection.cursor() as cursor:
-        cursor.execute("SET enable_seqscan = off")
-        cursor.execute("SET enable_indexscan = off")
-        queryset = MinutesEntry.objects.filter(search_text__contains="標準化").order_by()
-        sql, params = queryset.query.sql_with_params()
-        cursor.execute("EXPLAIN " + sql, params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-        cursor.execute("RESET enable_seqscan")
-        cursor.execute("RESET enable_indexscan")
-    assert "hearings_entry_search_trgm" in plan, plan
-    assert [e.text for e in queryset] == ["介護保険事務の標準化の影響は。"]
 
 
 def test_every_word_must_match_in_any_order(hearing):
