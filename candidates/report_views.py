@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,17 +13,16 @@ from django.views.decorators.http import require_GET, require_http_methods
 from candidates import reports
 from candidates.forms import ReportRequestForm
 from candidates.models import CouncilReport, ReportStatus
-from candidates.views import viewer_required
+from core.permissions import is_secretariat, require, viewer_required
 
 
 @require_http_methods(["GET", "POST"])
 @viewer_required
 def report_index(request: HttpRequest) -> HttpResponse:
-    can_request = reports.can_request(request.user)
+    can_request = is_secretariat(request.user)
     form = ReportRequestForm(request.POST or None, initial={"as_of": timezone.localdate()})
     if request.method == "POST":
-        if not can_request:
-            raise PermissionDenied(_("報告書の作成を依頼できるのは事務局のみです。"))
+        require(can_request, _("報告書の作成を依頼できるのは事務局のみです。"))
         if form.is_valid():
             try:
                 report = reports.report_request(user=request.user, **form.cleaned_data)

@@ -22,10 +22,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from candidates import permissions
 from candidates.lifecycle import Stage
 from candidates.models import CouncilReport, Ministry, ReportStatus
 from core.models import User
+from core.permissions import is_secretariat
 
 logger = logging.getLogger(__name__)
 
@@ -50,10 +50,6 @@ def report_path(report: CouncilReport) -> Path:
     return reports_dir() / report.file_name
 
 
-def can_request(user: User) -> bool:
-    return permissions.can_manage(user)
-
-
 def enqueue(report_id: int) -> bool:
     """Send the report to the queue; False (and the row stays queued) if the broker is away."""
     from candidates.tasks import generate_council_report
@@ -76,7 +72,7 @@ def report_request(
     queue: bool = True,
 ) -> CouncilReport:
     """Save a report request and (unless queue=False) enqueue it once the request is committed."""
-    if user is not None and not can_request(user):
+    if user is not None and not is_secretariat(user):
         raise PermissionDenied(_("報告書の作成を依頼できるのは事務局のみです。"))
     if as_of > timezone.localdate():
         raise ValidationError({"as_of": [_("基準日に未来の日付は指定できません。")]})

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import datetime
-from functools import wraps
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,6 +27,7 @@ from candidates.forms import (
 from candidates.models import Candidate, Milestone
 from candidates.timeline import timeline_layout
 from core.display import date_display
+from core.permissions import is_secretariat, require, secretariat_required, viewer_required
 from core.spreadsheets import csv_bytes, xlsx_bytes
 from hearings.selectors import remarks_for_candidate
 
@@ -47,30 +47,6 @@ def _current_values(form, current) -> list[tuple[str, str]]:
             value = date_display(value)
         values.append((str(field.label), str(value) if value not in (None, "") else "—"))
     return values
-
-
-def viewer_required(view):
-    """Any product role may read; a login without a role gets 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not permissions.can_view(request.user):
-            raise PermissionDenied(
-                _("この画面を見る権限がありません。事務局にお問い合わせください。")
-            )
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def secretariat_required(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not permissions.can_manage(request.user):
-            raise PermissionDenied(_("この操作は事務局のみが行えます。"))
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _filtered(request: HttpRequest, candidates=None) -> tuple[CandidateFilter, object]:
@@ -102,7 +78,7 @@ def candidate_index(request: HttpRequest) -> HttpResponse:
         "filter": filterset,
         "page": page,
         "query": query.urlencode(),
-        "can_manage": permissions.can_manage(request.user),
+        "can_manage": is_secretariat(request.user),
         # Ministry staff see which rows are theirs to update (co_ministries are prefetched).
         "editable_ids": {c.pk for c in page if permissions.is_responsible(request.user, c)},
     }
@@ -165,7 +141,7 @@ def _detail_context(request: HttpRequest, candidate: Candidate, **extra) -> dict
         "progress_updates": list(candidate.progress_updates.all()),
         "history": selectors.candidate_history(candidate=candidate),
         "remarks": list(remarks_for_candidate(candidate=candidate)),
-        "can_manage": permissions.can_manage(user),
+        "can_manage": is_secretariat(user),
         "can_edit_schedule": permissions.can_edit_schedule(user, candidate),
         "responsible": permissions.responsible_ministries(candidate),
     }
@@ -264,10 +240,10 @@ def transition_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _schedule_guard(request: HttpRequest, candidate: Candidate) -> None:
-    if not permissions.can_edit_schedule(request.user, candidate):
-        raise PermissionDenied(
-            _("この候補のスケジュールを編集する権限がありません（担当府省庁のみ）。")
-        )
+    require(
+        permissions.can_edit_schedule(request.user, candidate),
+        _("この候補のスケジュールを編集する権限がありません（担当府省庁のみ）。"),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -275,9 +251,7 @@ def _schedule_guard(request: HttpRequest, candidate: Candidate) -> None:
 def milestone_new(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = get_object_or_404(Candidate.objects.select_related("lead_ministry"), pk=pk)
     _schedule_guard(request, candidate)
-    form = MilestoneCreateForm(
-        request.POST or None, can_set_baseline=permissions.can_manage(request.user)
-    )
+    form = MilestoneCreateForm(request.POST or None, can_set_baseline=is_secretariat(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             services.milestone_create(user=request.user, candidate=candidate, **form.cleaned_data)

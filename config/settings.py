@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "municipalities",
     "candidates",
     "hearings",
+    "adoption",
 ]
 
 MIDDLEWARE = [
@@ -111,6 +112,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "core.context_processors.rules",
             ],
             "builtins": ["core.templatetags.wareki"],
         },

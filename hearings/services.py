@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from candidates.models import Candidate
 from core import planner_stats
 from core.models import User
+from core.permissions import is_secretariat, require
 from hearings.material_files import material_file_name
 from hearings.models import (
     AgendaItem,
@@ -44,13 +46,11 @@ class ConcurrentMeetingEditError(ValidationError):
         self.current = current
 
 
-def can_edit(user: User) -> bool:
-    return user.is_authenticated and user.is_secretariat
+SECRETARIAT_ONLY = _lazy("会議と議事要旨を編集できるのは事務局のみです。")
 
 
 def _require_secretariat(user: User) -> None:
-    if not can_edit(user):
-        raise PermissionDenied(_("会議と議事要旨を編集できるのは事務局のみです。"))
+    require(is_secretariat(user), SECRETARIAT_ONLY)
 
 
 def _sync(model, meeting: Meeting, rows: list[dict], fields: tuple[str, ...]) -> dict[int, object]:

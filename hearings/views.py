@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from candidates.models import Candidate
-from candidates.views import viewer_required
 from core import wareki
+from core.permissions import is_secretariat, secretariat_required, viewer_required
 from core.query_params import query_int, query_text
 from hearings import search as search_module
 from hearings import selectors, services
@@ -37,15 +37,7 @@ PAGE_SIZE = 30
 MAX_ID = 2**63 - 1  # the largest primary key (BigAutoField)
 
 
-def secretariat_only(view):
-    def wrapper(request, *args, **kwargs):
-        if not services.can_edit(request.user):
-            raise PermissionDenied(_("会議と議事要旨を編集できるのは事務局のみです。"))
-        return view(request, *args, **kwargs)
-
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
-    return wrapper
+secretariat_only = secretariat_required(message=services.SECRETARIAT_ONLY)
 
 
 @require_GET
@@ -64,7 +56,7 @@ def meeting_index(request: HttpRequest) -> HttpResponse:
             "query": f"kind={kind}" if kind else "",
             "kinds": MeetingKind.choices,
             "kind": kind,
-            "can_edit": services.can_edit(request.user),
+            "can_edit": is_secretariat(request.user),
         },
     )
 
@@ -94,7 +86,7 @@ def meeting_show(request: HttpRequest, pk: int) -> HttpResponse:
             "minutes": minutes,
             "agenda_items": items,
             "loose_entries": loose,
-            "can_edit": services.can_edit(request.user),
+            "can_edit": is_secretariat(request.user),
             "candidates": Candidate.objects.order_by("name").only("pk", "name"),
             "material_form": MaterialForm(),
         },

@@ -149,6 +149,46 @@ MATRIX = {
 }
 
 
+# What a refused user is told (the 403 page shows it): who may do this.
+SECRETARIAT_ONLY = "この操作は事務局のみが行えます。"
+MEETINGS_SECRETARIAT_ONLY = "会議と議事要旨を編集できるのは事務局のみです。"
+OWN_MINISTRY_ONLY = "この候補のスケジュールを編集する権限がありません（担当府省庁のみ）。"
+NO_ROLE = "この画面を見る権限がありません。事務局にお問い合わせください。"
+REFUSAL = {
+    "audit": "操作記録を見られるのは事務局のみです。",
+    "candidates:create": SECRETARIAT_ONLY,
+    "candidates:edit": SECRETARIAT_ONLY,
+    "candidates:transition_create": SECRETARIAT_ONLY,
+    "candidates:milestone_rebaseline": SECRETARIAT_ONLY,
+    "candidates:milestone_create": OWN_MINISTRY_ONLY,
+    "candidates:progress_create": OWN_MINISTRY_ONLY,
+    "candidates:milestone_update": OWN_MINISTRY_ONLY,
+    "candidates:reports": "報告書の作成を依頼できるのは事務局のみです。",
+    **{
+        name: MEETINGS_SECRETARIAT_ONLY
+        for name in (
+            "hearings:create",
+            "hearings:import",
+            "hearings:edit",
+            "hearings:material_create",
+            "hearings:entry_link",
+            "hearings:agenda_link",
+        )
+    },
+}
+# Pages that first ask whether the user reads the product at all (a login with no role).
+SCHEDULE_PAGES = {name for name, message in REFUSAL.items() if message == OWN_MINISTRY_ONLY}
+FOR_READERS = SCHEDULE_PAGES | {
+    name
+    for name, (_kind, expected, _payload) in MATRIX.items()
+    if expected["GET"]["outsider"] == FORBIDDEN and expected["GET"]["wt_member"] != FORBIDDEN
+}
+
+
+def refusal(name: str, role: str) -> str:
+    return NO_ROLE if role == "outsider" and name in FOR_READERS else REFUSAL[name]
+
+
 def all_url_names() -> set[str]:
     names = set()
 
@@ -336,6 +376,8 @@ def test_the_matrix_holds(client, world, name, method, role):
         response = client.post(url, payload(payload_kind, objects))
     want = expected[method][role]
     assert classify(response) == want, f"{method} {url} as {role}: {response.status_code}"
+    if want == FORBIDDEN:
+        assert response.context["exception"] == refusal(name, role)
     if method == "POST" and want != OK:
         assert fingerprint() == before, f"refused {method} {url} as {role} changed data"
     if method == "POST" and name != "set_language":

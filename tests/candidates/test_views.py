@@ -346,6 +346,12 @@ def test_ministry_staff_filter_to_their_own_candidates_and_see_which_they_may_up
     names = {c.name for c in page.context["page"]}
     assert names == {"道路台帳", "公金収納"}
     assert page.content.decode().count("担当・更新可") == 2
+    assert 'name="mine"' in page.content.decode()  # the filter is offered to ministry staff
+
+
+def test_the_own_ministry_filter_is_not_offered_to_other_roles(client, wt_member):
+    client.force_login(wt_member)
+    assert 'name="mine"' not in client.get(reverse("candidates:list")).content.decode()
 
 
 def test_a_decision_can_name_the_meeting_where_it_was_taken(client, secretariat, make_candidate):
