@@ -174,15 +174,22 @@ def _meeting_hits(words: Sequence[str], filters: SearchFilters) -> Iterator[Sear
     「知事会」 finds the meetings 全国知事会 attended."""
     if filters.candidate:
         return
-    condition = Q()
+    # The meetings holding each word in their title or among their attendees, as two plain
+    # index look-ups per word: as one condition (title OR attendee subquery) PostgreSQL
+    # tested every meeting against the attendees, 2 s at 2,000 meetings.
+    found: set[int] | None = None
     for word in words:
-        attended = Attendee.objects.filter(search_text__contains_words=[word]).values("meeting")
-        condition &= Q(search_text__contains_words=[word]) | Q(pk__in=attended)
+        by_title = Meeting.objects.filter(search_text__contains_words=[word])
+        attended = Attendee.objects.filter(search_text__contains_words=[word])
+        ids = {*by_title.values_list("pk", flat=True), *attended.values_list("meeting", flat=True)}
+        found = ids if found is None else found & ids
+    if not found:
+        return
     any_word = Q()
     for word in words:
         any_word |= Q(search_text__contains_words=[word])
     meetings = (
-        Meeting.objects.filter(condition)
+        Meeting.objects.filter(pk__in=found)
         .filter(filters.meeting_q())
         .prefetch_related(
             Prefetch(
