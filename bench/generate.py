@@ -26,7 +26,7 @@ def main() -> None:
 
     from bench import datagen
 
-    indexes = importlib.import_module("hearings.migrations.0004_search_grams")
+    indexes = importlib.import_module("hearings.migrations.0005_search_grams")
     postgres = connection.vendor == "postgresql"
     started = time.perf_counter()
     with connection.cursor() as cursor:

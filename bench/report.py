@@ -252,7 +252,7 @@ def search_section(run: dict, base: dict | None) -> list[str]:
         f"`hearings.search.search()` — all four queries of the search page (entries, agenda "
         f"items, meetings, candidates) — {data['repeat']} times per query and way, interleaved. "
         "*Index*: as migrated (GIN indexes over search_grams(search_text), migration hearings "
-        "0004), statistics fresh. *No statistics*: the same, in a transaction that first "
+        "0005), statistics fresh. *No statistics*: the same, in a transaction that first "
         "deletes the search tables' statistics (as after a restore, before autovacuum) and is "
         "rolled back. *No index*: in a transaction that drops the five search indexes first "
         "and is rolled back (a sequential scan). *SQLite*: a SQLite copy of the same data set "
@@ -417,7 +417,7 @@ def import_section(run: dict, base: dict | None) -> list[str]:
         f"Two 200 KB (UTF-8) texts: a transcript (the real 準備会合 header, then ○speaker "
         "speeches) and WT minutes (agenda items with bullet remarks), sentences from "
         f"bench/datagen.py; {data['repeat']} times each, interleaved. *Parse* is "
-        "`parse_minutes()`, *initial* is `preview_initial()` (the editor's initial values and "
+        "`parse_minutes()`, *initial* is `record_from_parse()` (the editor's initial values and "
         "master-data look-ups), *request* is the whole preview: POST to the import page, which "
         "renders the editor with one form per entry.",
         "",

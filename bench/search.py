@@ -7,7 +7,7 @@ Times hearings.search.search() — every query the search page makes (entries, a
 meetings, candidates) — for queries of 1, 2, 3 and 6 characters, a two-word query, and a
 two-character query found in no entry (nothing lets a scan stop early). Four ways, interleaved
 in one process:
-- index: PostgreSQL as migrated (GIN indexes over search_grams(search_text), hearings 0004),
+- index: PostgreSQL as migrated (GIN indexes over search_grams(search_text), hearings 0005),
   statistics fresh from ANALYZE;
 - no statistics: the same, in a transaction that first deletes the search tables' statistics
   (as after a restore or a bulk load, before autovacuum) and is rolled back afterwards;
@@ -54,7 +54,7 @@ def main() -> None:
     from hearings.models import Meeting, MinutesEntry
     from hearings.search import search
 
-    search_indexes = importlib.import_module("hearings.migrations.0004_search_grams")
+    search_indexes = importlib.import_module("hearings.migrations.0005_search_grams")
 
     def rolled_back(prepare_sql: list[str], fn):
         with transaction.atomic():

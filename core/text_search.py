@@ -111,7 +111,7 @@ class SearchTextField(models.TextField):
 
     def __init__(self, *args, sources: Sequence[str] = (), indexed: bool = False, **kwargs):
         self.sources = tuple(sources)
-        self.indexed = indexed  # a search_grams() GIN index on PostgreSQL (hearings 0004)
+        self.indexed = indexed  # a search_grams() GIN index on PostgreSQL (hearings 0005)
         kwargs.setdefault("editable", False)
         kwargs.setdefault("blank", True)
         kwargs.setdefault("default", "")
@@ -159,7 +159,7 @@ class ContainsWords(Lookup):
         if not getattr(self.lhs.target, "indexed", False):
             return sql, params
         column, column_params = compiler.compile(self.lhs)
-        # The same expression as the index (hearings 0004), or PostgreSQL cannot use it.
+        # The same expression as the index (hearings 0005), or PostgreSQL cannot use it.
         return (
             f"(search_grams({column}) @> %s::text[] AND {sql})",
             (*column_params, grams(self.rhs), *params),

@@ -7,7 +7,7 @@ substring, which finds two-character words such as 介護 and whole phrases alik
 folded by `core.text_search.fold` (full/half width, katakana/hiragana, case): rows keep a
 folded copy (`search_text`), the query is folded the same way. On PostgreSQL each word is
 looked up in GIN indexes over the copies' characters and character pairs (migration hearings
-0004), so words of one and two characters are served too, and the queries are planned through
+0005), so words of one and two characters are served too, and the queries are planned through
 those indexes whatever the statistics say (`planner_stats.index_plans`); SQLite scans, correct
 but slower.
 """

@@ -19,8 +19,8 @@ from candidates.lifecycle import Stage
 from candidates.models import CouncilReport, MilestoneKind, Ministry
 from core.models import AuditEvent, AuditOutcome
 from core.roles import Role
-from hearings import services as hearing_services
 from hearings.models import EntryKind, MeetingKind
+from tests.meetings import save_meeting
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_today")]
 
@@ -112,6 +112,11 @@ MATRIX = {
     ),
     "candidates:report_status": ("report", get_only(viewers()), None),
     "candidates:report_download": ("report", get_only(viewers(NOT_FOUND)), None),
+    "candidates:report_delete": (
+        "report",
+        {"GET": secretariat_only(), "POST": secretariat_only()},
+        None,
+    ),
     "hearings:list": ("none", get_only(viewers()), None),
     "hearings:search": ("none", get_only(viewers()), None),
     "hearings:create": ("none", {"GET": secretariat_only(), "POST": secretariat_only()}, "meeting"),
@@ -121,6 +126,11 @@ MATRIX = {
         "meeting",
         {"GET": secretariat_only(), "POST": secretariat_only()},
         "meeting",
+    ),
+    "hearings:delete": (
+        "meeting",
+        {"GET": secretariat_only(), "POST": secretariat_only()},
+        None,
     ),
     "hearings:material_create": (
         "meeting",
@@ -164,12 +174,14 @@ REFUSAL = {
     "candidates:progress_create": OWN_MINISTRY_ONLY,
     "candidates:milestone_update": OWN_MINISTRY_ONLY,
     "candidates:reports": "報告書の作成を依頼できるのは事務局のみです。",
+    "candidates:report_delete": "報告書を削除できるのは事務局のみです。",
     **{
         name: MEETINGS_SECRETARIAT_ONLY
         for name in (
             "hearings:create",
             "hearings:import",
             "hearings:edit",
+            "hearings:delete",
             "hearings:material_create",
             "hearings:entry_link",
             "hearings:agenda_link",
@@ -238,15 +250,11 @@ def world(make_user, secretariat, wt_member, outsider, admin_user):
         kind=MilestoneKind.REQUIREMENTS,
         baseline_date=dt.date(2026, 6, 30),
     )
-    meeting = hearing_services.meeting_save(
-        user=secretariat,
-        meeting=None,
-        version=None,
-        data={
-            "kind": MeetingKind.WT,
-            "title": "第9回ワーキングチーム",
-            "date": dt.date(2026, 2, 4),
-        },
+    meeting = save_meeting(
+        secretariat,
+        kind=MeetingKind.WT,
+        title="第9回ワーキングチーム",
+        date=dt.date(2026, 2, 4),
         attendees=[{"name": "試験 太郎", "group": "wt_member"}],
         agenda_items=[{"number": 1, "title": "進捗報告について"}],
         entries=[{"kind": EntryKind.REMARK, "text": "後ろ倒しには理由が必要", "agenda_number": 1}],

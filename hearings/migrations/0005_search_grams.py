@@ -1,4 +1,4 @@
-"""GIN indexes over search_grams(search_text) replace the trigram indexes of migration 0003.
+"""GIN indexes over search_grams(search_text) replace the trigram indexes of migration 0004.
 
 pg_trgm cannot serve a word shorter than three characters (介護, 戸籍, the commonest length of
 a Japanese word), and read the whole table for them; the grams (characters and character
@@ -14,7 +14,7 @@ import importlib
 
 from django.db import migrations
 
-TRIGRAM = importlib.import_module("hearings.migrations.0003_search_text")
+TRIGRAM = importlib.import_module("hearings.migrations.0004_search_text")
 INDEXES = [
     ("hearings_entry_search_grams", "hearings_minutesentry"),
     ("hearings_agenda_search_grams", "hearings_agendaitem"),
@@ -50,5 +50,5 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("hearings", "0003_search_text"), ("core", "0005_search_grams")]
+    dependencies = [("hearings", "0004_search_text"), ("core", "0005_search_grams")]
     operations = [migrations.RunPython(forwards, backwards)]

@@ -43,7 +43,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("hearings", "0002_trigram_indexes"),
+        ("hearings", "0003_speaking_municipalities_text_digest"),
         ("candidates", "0006_search_text"),
     ]
 
