@@ -58,7 +58,7 @@ def enqueue(report_id: int) -> bool:
     from candidates.tasks import generate_council_report
 
     try:
-        generate_council_report.apply_async(args=[report_id], retry=False)
+        generate_council_report.apply_async(args=(report_id,), retry=False)
     except Exception:  # noqa: BLE001 - any broker failure: the sweep enqueues it later
         logger.warning("broker unavailable; report %s stays queued for the sweep", report_id)
         return False
@@ -196,7 +196,7 @@ def report_delete(*, user: User, report: CouncilReport) -> None:
     report = CouncilReport.objects.select_for_update().get(pk=report.pk)
     started = report.started_at
     if report.status == ReportStatus.RUNNING and (
-        started is None or started > timezone.now() - RUNNING_STALE_AFTER
+        started is None or started > timezone.now() - running_stale_after()
     ):
         raise ReportBeingMadeError()
     path = report_path(report) if report.file_name else None
