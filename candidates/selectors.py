@@ -43,7 +43,8 @@ STALE_AFTER_DAYS = 90
 def slipped_q(prefix: str = "") -> Q:
     """A milestone has slipped when its actual date (else its planned date) is after its baseline.
 
-    Written without Coalesce so the same condition can filter an aggregate over a relation
+    The one definition of "slipped" for queries; `Milestone.is_slipped` reads the same rule on a
+    loaded row (a test holds the two equal). Written without Coalesce so the same condition can filter an aggregate over a relation
     (prefix "milestones__").
     """
     p = prefix

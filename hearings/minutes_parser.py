@@ -451,7 +451,6 @@ class _Parser:
                 r.entries.append(current)
             elif re.match(r"^[（(][^）)]*[）)]$", stripped):
                 r.entries.append(ParsedEntry("note", stripped))
-                current = current if current is None else current
             elif current is not None:
                 joined = not ends_sentence(current.text)
                 current.text += stripped if joined else "\n" + stripped
