@@ -27,25 +27,12 @@ from candidates.models import (
 )
 from candidates.permissions import can_edit_schedule
 from core import slips, wareki
+from core.concurrency import check_version
 from core.display import date_display
 from core.models import User
 from core.permissions import is_secretariat
 
 LATEST_PLAUSIBLE_DATE = dt.date(2100, 12, 31)
-
-
-class ConcurrentEditError(ValidationError):
-    """Someone else saved this record since it was loaded; `current` is what they saved."""
-
-    def __init__(self, current):
-        super().__init__(
-            _(
-                "この項目は読み込んだ後に他の人が更新しました。最新の内容を確認してから、"
-                "もう一度保存してください。"
-            ),
-            code="stale",
-        )
-        self.current = current
 
 
 def _today() -> dt.date:
@@ -54,11 +41,6 @@ def _today() -> dt.date:
 
 def _refuse(message: str) -> PermissionDenied:
     return PermissionDenied(message)
-
-
-def _check_version(obj, version: int | None) -> None:
-    if version is not None and obj.version != version:
-        raise ConcurrentEditError(obj)
 
 
 def _save(obj, user: User, reason: str = "") -> None:
@@ -116,7 +98,7 @@ def candidate_update(
     if not is_secretariat(user):
         raise _refuse(_("候補を編集できるのは事務局のみです。"))
     current = Candidate.objects.select_for_update().get(pk=candidate.pk)
-    _check_version(current, version)
+    check_version(current, version)
     current.name = name.strip()
     current.summary = summary
     current.business_area = business_area
@@ -144,7 +126,7 @@ def candidate_transition(
     if not is_secretariat(user):
         raise _refuse(_("段階の変更を記録できるのは事務局のみです。"))
     current = Candidate.objects.select_for_update().get(pk=candidate.pk)
-    _check_version(current, version)
+    check_version(current, version)
     errors: dict[str, list[str]] = {}
     if not lifecycle.can_move(current.stage, to_stage):
         allowed = "、".join(
@@ -293,7 +275,7 @@ def milestone_update(
     current = Milestone.objects.select_for_update().select_related("candidate").get(pk=milestone.pk)
     if not can_edit_schedule(user, current.candidate):
         raise _refuse(_("この候補のスケジュールを編集する権限がありません。"))
-    _check_version(current, version)
+    check_version(current, version)
     new_values = {DateField.PLANNED: planned_date, DateField.ACTUAL: actual_date}
     errors: dict[str, list[str]] = {}
     for field, value in new_values.items():
@@ -337,7 +319,7 @@ def milestone_rebaseline(
     if not is_secretariat(user):
         raise _refuse(_("基準日を変更できるのは事務局のみです。"))
     current = Milestone.objects.select_for_update().select_related("candidate").get(pk=milestone.pk)
-    _check_version(current, version)
+    check_version(current, version)
     errors: dict[str, list[str]] = {}
     if messages := _date_range_errors(current.candidate, DateField.BASELINE, baseline_date):
         errors["baseline_date"] = messages

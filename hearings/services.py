@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from candidates.models import Candidate
+from core.concurrency import check_version
 from core.models import User
 from core.permissions import is_secretariat, require
 from hearings.material_files import material_file_name
@@ -34,15 +35,9 @@ MEETING_FIELDS = (
 )
 
 
-class ConcurrentMeetingEditError(ValidationError):
-    def __init__(self, current: Meeting):
-        super().__init__(
-            _(
-                "この会議は読み込んだ後に他の人が更新しました。最新の内容を確認してから、もう一度保存してください。"
-            ),
-            code="stale",
-        )
-        self.current = current
+STALE_MEETING = _lazy(
+    "この会議は読み込んだ後に他の人が更新しました。最新の内容を確認してから、もう一度保存してください。"
+)
 
 
 SECRETARIAT_ONLY = _lazy("会議と議事要旨を編集できるのは事務局のみです。")
@@ -98,8 +93,7 @@ def meeting_save(
         meeting = Meeting()
     else:
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        if version is not None and meeting.version != version:
-            raise ConcurrentMeetingEditError(meeting)
+        check_version(meeting, version, STALE_MEETING)
         meeting.version += 1
     for name in MEETING_FIELDS:
         value = data.get(name)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from candidates.models import Candidate
 from core import wareki
+from core.concurrency import ConcurrentEditError
 from core.permissions import is_secretariat, secretariat_required, viewer_required
 from core.query_params import query_int, query_text
 from hearings import search as search_module
@@ -181,7 +182,7 @@ def save_from_post(request: HttpRequest, meeting: Meeting | None, forms, *, warn
             warnings=warnings,
             materials=loads_list(data.get("materials_json", "")),
         )
-    except services.ConcurrentMeetingEditError as exc:
+    except ConcurrentEditError as exc:
         form.add_error(None, exc)
         form.stale_current = exc.current  # shown beside the refused edit by _editor
         return None

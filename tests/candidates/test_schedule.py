@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from candidates import services
 from candidates.lifecycle import Stage
 from candidates.models import DateField, MilestoneChange, MilestoneKind
+from core.concurrency import ConcurrentEditError
 
 pytestmark = pytest.mark.django_db
 
@@ -139,7 +140,7 @@ def test_the_second_of_two_concurrent_edits_is_refused(milestone, ministry_mlit,
         actual_date=None,
         progress_note="A",
     )
-    with pytest.raises(services.ConcurrentEditError) as excinfo:
+    with pytest.raises(ConcurrentEditError) as excinfo:
         services.milestone_update(
             user=ministry_mlit,
             milestone=milestone,

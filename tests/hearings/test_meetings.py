@@ -2,6 +2,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from core.concurrency import ConcurrentEditError
 from hearings import services
 from hearings.models import Attendee, Meeting, MinutesEntry
 
@@ -73,7 +74,7 @@ def test_a_stale_meeting_edit_is_refused(hearing, secretariat):
         agenda_items=[],
         entries=[],
     )
-    with pytest.raises(services.ConcurrentMeetingEditError):
+    with pytest.raises(ConcurrentEditError):
         services.meeting_save(
             user=secretariat,
             meeting=hearing,
