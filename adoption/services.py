@@ -30,8 +30,8 @@ from adoption.models import (
     start_key,
 )
 from candidates.models import Candidate
-from candidates.services import ConcurrentEditError
 from core import slips
+from core.concurrency import check_version
 from core.display import fiscal_year_display
 from core.models import User
 from municipalities.models import Kind, LocalGovernment
@@ -192,8 +192,7 @@ def adoption_update(
         .filter(candidate=candidate, local_government=local_government)
         .first()
     ) or Adoption(candidate=candidate, local_government=local_government, version=0)
-    if version is not None and current.version != version:
-        raise ConcurrentEditError(current)
+    check_version(current, version)
     values = values.cleaned()
     if errors := adoption_errors(
         local_government=local_government,

@@ -17,7 +17,7 @@ from adoption import permissions, selectors, services, survey
 from adoption.forms import AdoptionForm, SurveyUploadForm
 from adoption.models import Status
 from candidates.models import Candidate
-from candidates.services import ConcurrentEditError
+from core.concurrency import ConcurrentEditError
 from core.permissions import require, viewer_required
 from municipalities.models import Kind, LocalGovernment
 

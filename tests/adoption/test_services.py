@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 
 from adoption import selectors, services
 from adoption.models import Adoption, AdoptionChange, ChangeField, Procurement, Status
-from candidates.services import ConcurrentEditError
+from core.concurrency import ConcurrentEditError
 
 V = services.AdoptionValues
 
