@@ -433,3 +433,12 @@ def dashboard(*, today: dt.date) -> Dashboard:
         stale=stale,
         totals={"candidates": sum(r["total"] for r in stage_rows)},
     )
+
+
+def decisions_at_meeting(*, meeting_id: int) -> list[LifecycleTransition]:
+    """The decisions (stage changes) recorded as made at a meeting, oldest first."""
+    return list(
+        LifecycleTransition.objects.filter(meeting_id=meeting_id)
+        .select_related("candidate")
+        .order_by("decided_on", "pk")
+    )

@@ -20,9 +20,9 @@ from candidates.lifecycle import Stage
 from candidates.models import CouncilReport, MilestoneKind, Ministry
 from core.models import AuditEvent, AuditOutcome
 from core.roles import Role
-from hearings import services as hearing_services
 from hearings.models import EntryKind, MeetingKind
 from municipalities.models import LocalGovernment
+from tests.meetings import save_meeting
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_today")]
 
@@ -137,6 +137,11 @@ MATRIX = {
     ),
     "candidates:report_status": ("report", get_only(viewers()), None),
     "candidates:report_download": ("report", get_only(viewers(NOT_FOUND)), None),
+    "candidates:report_delete": (
+        "report",
+        {"GET": secretariat_only(), "POST": secretariat_only()},
+        None,
+    ),
     "hearings:list": ("none", get_only(viewers()), None),
     "hearings:search": ("none", get_only(viewers()), None),
     "hearings:create": ("none", {"GET": secretariat_only(), "POST": secretariat_only()}, "meeting"),
@@ -146,6 +151,11 @@ MATRIX = {
         "meeting",
         {"GET": secretariat_only(), "POST": secretariat_only()},
         "meeting",
+    ),
+    "hearings:delete": (
+        "meeting",
+        {"GET": secretariat_only(), "POST": secretariat_only()},
+        None,
     ),
     "hearings:material_create": (
         "meeting",
@@ -202,12 +212,14 @@ REFUSAL = {
     "candidates:reports": "報告書の作成を依頼できるのは事務局のみです。",
     "adoption:edit": "この団体の利用状況を編集する権限がありません。",
     "adoption:survey": "この候補の利用意向調査を取り込む権限がありません。",
+    "candidates:report_delete": "報告書を削除できるのは事務局のみです。",
     **{
         name: MEETINGS_SECRETARIAT_ONLY
         for name in (
             "hearings:create",
             "hearings:import",
             "hearings:edit",
+            "hearings:delete",
             "hearings:material_create",
             "hearings:entry_link",
             "hearings:agenda_link",
@@ -291,15 +303,11 @@ def world(make_user, secretariat, wt_member, outsider, admin_user):
         kind=MilestoneKind.REQUIREMENTS,
         baseline_date=dt.date(2026, 6, 30),
     )
-    meeting = hearing_services.meeting_save(
-        user=secretariat,
-        meeting=None,
-        version=None,
-        data={
-            "kind": MeetingKind.WT,
-            "title": "第9回ワーキングチーム",
-            "date": dt.date(2026, 2, 4),
-        },
+    meeting = save_meeting(
+        secretariat,
+        kind=MeetingKind.WT,
+        title="第9回ワーキングチーム",
+        date=dt.date(2026, 2, 4),
         attendees=[{"name": "試験 太郎", "group": "wt_member"}],
         agenda_items=[{"number": 1, "title": "進捗報告について"}],
         entries=[{"kind": EntryKind.REMARK, "text": "後ろ倒しには理由が必要", "agenda_number": 1}],
