@@ -1,8 +1,10 @@
 """Reading generated PDFs in tests: extracted text and the fonts embedded in them."""
 
 import io
+from typing import cast
 
 from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
 
 
 def pdf_text(content: bytes) -> str:
@@ -16,7 +18,8 @@ def page_count(content: bytes) -> int:
 def embedded_fonts(content: bytes) -> set[str]:
     fonts = set()
     for page in PdfReader(io.BytesIO(content)).pages:
-        for font in (page["/Resources"].get("/Font") or {}).values():
+        resources = cast(DictionaryObject, page["/Resources"])
+        for font in (resources.get("/Font") or {}).values():
             font = font.get_object()
             for descendant in font.get("/DescendantFonts", []):
                 descriptor = descendant.get_object()["/FontDescriptor"].get_object()
