@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
         ("candidates", "0005_milestone_pending_index"),
-        ("core", "0004_audit_event"),
+        ("core", "0005_search_grams"),
         ("municipalities", "0001_initial"),
     ]
 
