@@ -645,3 +645,20 @@ def adoption_summary(panels: Iterable[AdoptionPanel]) -> AdoptionSummary:
         committed=sum(p.committed for p in panels),
         in_use=sum(s.bodies for p in panels for s in p.statuses if s.status == Status.IN_USE),
     )
+
+
+def candidate_for_adoption(*, pk: int) -> Candidate:
+    """A candidate with what the adoption rules read (its ministries)."""
+    return (
+        Candidate.objects.select_related("lead_ministry")
+        .prefetch_related("co_ministries")
+        .get(pk=pk)
+    )
+
+
+def local_government_by_code(*, code: str) -> LocalGovernment:
+    return LocalGovernment.objects.select_related("prefecture", "parent").get(code=code)
+
+
+def prefectures() -> QuerySet[LocalGovernment]:
+    return LocalGovernment.objects.prefectures().order_by("code")

@@ -1,252 +1,178 @@
-"""The adoption pages: the candidate page's panel and map, a prefecture's bodies, the overview
-across candidates, a local government's answers and meetings; query counts that stay flat."""
+"""The adoption pages as their users meet them: a body's own row, a prefecture's survey."""
 
-import csv
-import datetime as dt
+import base64
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from adoption import selectors
-from adoption.models import Adoption, Status
-from hearings.models import Attendee, Meeting, MeetingKind
+from adoption import services
+from adoption.models import Adoption, AdoptionChange, Status
+from core.roles import Role
 from tests.adoption.conftest import body
 
 pytestmark = pytest.mark.django_db
 
-
-def answer(candidate, code, status, start=None, **extra):
-    return Adoption.objects.create(
-        candidate=candidate,
-        local_government=body(code),
-        status=status,
-        planned_start_fiscal_year=start,
-        reason="理由" if status == Status.DECLINED else "",
-        **extra,
-    )
-
-
-def answer_many(candidate, n, status=Status.PLANNED, start=2027):
-    Adoption.objects.bulk_create(
-        Adoption(
-            candidate=candidate, local_government=b, status=status, planned_start_fiscal_year=start
-        )
-        for b in selectors.adopters().exclude(kind="prefecture")[:n]
-    )
-
-
-def test_the_candidate_page_shows_the_panel_map_and_table(wt_client, candidate):
-    answer(candidate, "342025", Status.IN_USE, 2025)  # 呉市
-    answer(candidate, "340006", Status.CONSIDERING)  # 広島県
-    body_html = wt_client.get(candidate.get_absolute_url()).content.decode()
-    assert "地方公共団体の利用状況" in body_html
-    assert '1 <span class="stat__of">/ 1,788</span>' in body_html
-    prefecture_url = reverse("adoption:prefecture", args=[candidate.pk, "340006"])
-    assert f'href="{prefecture_url}"' in body_html  # the Hiroshima square links to its bodies
-    assert "広島県：23市区町村のうち1団体（4%）" in body_html
-    assert "令和7年度" in body_html  # the wave of 呉市's start
-    assert "都道府県別の利用状況（表）" in body_html
-
-
-def test_the_panel_renders_in_english(wt_client, candidate):
-    answer(candidate, "342025", Status.IN_USE, 2025)
-    wt_client.cookies["django_language"] = "en"
-    body_html = wt_client.get(candidate.get_absolute_url()).content.decode()
-    assert "HRS" in body_html and "Hiroshima" in body_html and "FY2025" in body_html
-    assert "Adoption by local governments" in body_html
-
-
-def test_the_candidate_page_query_count_does_not_grow_with_answers(
-    wt_client, candidate, django_assert_max_num_queries
-):
-    url = candidate.get_absolute_url()
-    wt_client.get(url)
-    with django_assert_max_num_queries(40) as few:
-        wt_client.get(url)
-    answer_many(candidate, 600)
-    with django_assert_max_num_queries(len(few.captured_queries)):
-        wt_client.get(url)
-
-
-def test_a_prefecture_lists_its_bodies_with_their_answers(wt_client, candidate):
-    answer(candidate, "342025", Status.PLANNED, 2027, note="次期更新に合わせて")
-    url = reverse("adoption:prefecture", args=[candidate.pk, "340006"])
-    response = wt_client.get(url)
-    rows = response.context["answers"]
-    assert len(rows) == 24 and rows[0].local_government.code == "340006"  # 広島県 first
-    text = response.content.decode()
-    assert (
-        "呉市" in text
-        and "利用予定" in text
-        and "令和9年度" in text
-        and "次期更新に合わせて" in text
-    )
-    assert text.count("未回答") >= 23
-
-
-@pytest.mark.parametrize("code", ["342025", "999999", "abc", "011011"])
-def test_a_prefecture_page_for_something_not_a_prefecture_is_not_found(wt_client, candidate, code):
-    # 呉市 is a city, 999999 no body, abc no code, 011011 a ward: none has a prefecture page.
-    assert (
-        wt_client.get(f"/adoption/candidates/{candidate.pk}/prefectures/{code}/").status_code == 404
-    )
-
-
-def test_a_prefecture_page_of_an_unknown_candidate_is_not_found(wt_client):
-    assert wt_client.get(reverse("adoption:prefecture", args=[99999, "340006"])).status_code == 404
-
-
-def test_the_overview_counts_each_candidate_per_status(wt_client, make_candidate, candidate):
-    other = make_candidate(name="介護認定審査会支援システム")
-    answer(candidate, "342025", Status.IN_USE, 2025)
-    answer(candidate, "341002", Status.DECLINED)
-    answer(other, "011002", Status.PLANNED, 2027)
-    rows = {
-        r.candidate.name: r for r in wt_client.get(reverse("adoption:overview")).context["rows"]
-    }
-    counts = {s.status: s.bodies for s in rows[candidate.name].statuses}
-    assert counts[Status.IN_USE] == 1 and counts[Status.DECLINED] == 1
-    assert counts[Status.NO_ANSWER] == 1786 and rows[candidate.name].committed == 1
-    assert rows[other.name].committed == 1
-
-
-def test_the_overview_filters_by_prefecture_kind_and_band(wt_client, candidate):
-    answer(candidate, "342025", Status.IN_USE, 2025)  # 呉市: 広島県, 中核市, 20万〜50万人
-    answer(candidate, "011002", Status.PLANNED, 2027)  # 札幌市: 北海道, 指定都市, 50万人以上
-    url = reverse("adoption:overview")
-
-    def row(**params):
-        return wt_client.get(url, params).context["rows"][0]
-
-    hiroshima = row(prefecture="34")
-    assert (hiroshima.committed, hiroshima.total) == (1, 24)
-    core = row(kind="core_city")
-    assert (core.committed, core.total) == (1, 62)
-    large = row(band="4")
-    assert large.committed == 1 and large.total == 35
-    assert row(prefecture="34", kind="designated_city").committed == 0
-
-
-@pytest.mark.parametrize(
-    "params", [{"prefecture": "99"}, {"kind": "ward"}, {"band": "9"}, {"band": "x"}]
-)
-def test_a_bad_overview_filter_says_so_and_shows_nothing(wt_client, candidate, params):
-    response = wt_client.get(reverse("adoption:overview"), params)
-    assert response.status_code == 400
-    assert (
-        response.context["rows"] == []
-        and "絞り込み条件を確認してください" in response.content.decode()
-    )
-
-
-def test_the_overview_exports_csv_and_xlsx(wt_client, candidate):
-    answer(candidate, "342025", Status.IN_USE, 2025)
-    answer(candidate, "011002", Status.PLANNED, 2027)
-    url = reverse("adoption:overview")
-    response = wt_client.get(url, {"prefecture": "34", "format": "csv"})
-    assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["候補", "主担当府省庁", "未回答"]
-    assert rows[1][0] == candidate.name and rows[1][-2:] == ["1", "24"]
-    sheet = load_workbook(io.BytesIO(wt_client.get(url, {"format": "xlsx"}).content)).active
-    values = list(sheet.iter_rows(values_only=True))
-    assert values[1][0] == candidate.name and values[1][-2:] == (2, 1788)
-
-
-def test_the_overview_query_count_does_not_grow_with_rows(
-    wt_client, make_candidate, candidate, django_assert_max_num_queries
-):
-    url = reverse("adoption:overview")
-    wt_client.get(url)
-    with django_assert_max_num_queries(30) as few:
-        wt_client.get(url, {"prefecture": "34"})
-    for i in range(5):
-        answer_many(make_candidate(name=f"候補{i}"), 200)
-    with django_assert_max_num_queries(len(few.captured_queries)):
-        wt_client.get(url, {"prefecture": "34"})
+CSV = "団体コード,団体名,利用意向,利用開始予定,理由\r\n{lines}"
 
 
 @pytest.fixture
-def wt_meeting(db):
-    meeting = Meeting.objects.create(
-        kind=MeetingKind.WT, title="第9回ワーキングチーム", date=dt.date(2026, 2, 4)
-    )
-    for position, (name, title, group) in enumerate(
-        [
-            ("池田 博之", "山口県総合企画部長", "wt_member"),
-            ("伊藤 正樹", "愛知県一宮市総務部長", "wt_member"),
-            ("下関 花子", "山口県下関市情報政策課長", "other"),
-        ]
-    ):
-        Attendee.objects.create(
-            meeting=meeting, position=position, name=name, title=title, group=group
-        )
-    return meeting
+def kure_staff(make_user, kure):
+    return make_user("kure_staff", Role.LOCAL_GOVERNMENT_STAFF, local_government=kure)
 
 
-def test_a_local_government_page_lists_every_candidate_with_its_answer(
-    wt_client, make_candidate, candidate
-):
-    other = make_candidate(name="介護認定審査会支援システム")
-    answer(candidate, "342025", Status.PLANNED, 2027, renewal_fiscal_year=2027)
-    response = wt_client.get(reverse("municipalities:detail", args=["342025"]))
-    answers = {a.candidate.name: a.adoption for a in response.context["answers"]}
-    assert answers[candidate.name].status == Status.PLANNED
-    assert answers[other.name].status == Status.NO_ANSWER
-    text = response.content.decode()
-    assert "令和9年度" in text and "未回答" in text
-
-
-def test_a_local_government_page_lists_the_meetings_it_attended(wt_client, wt_meeting):
-    yamaguchi = wt_client.get(reverse("municipalities:detail", args=["350001"])).context
-    assert [m.meeting for m in yamaguchi["meetings"]] == [wt_meeting]
-    assert yamaguchi["wt_meetings"][0].as_wt_member
-    ichinomiya = wt_client.get(reverse("municipalities:detail", args=["232033"])).context
-    assert ichinomiya["wt_meetings"][0].meeting == wt_meeting
-    # 下関市's staff attended, not as a WT member; 山口県 is not credited with them.
-    shimonoseki = wt_client.get(reverse("municipalities:detail", args=["352012"])).context
-    assert shimonoseki["meetings"][0].attended and not shimonoseki["wt_meetings"]
-    assert (
-        wt_client.get(reverse("municipalities:detail", args=["342025"])).context["meetings"] == []
+@pytest.fixture
+def hiroshima_coordinator(make_user, hiroshima_pref):
+    return make_user(
+        "hiroshima_coordinator",
+        Role.LOCAL_GOVERNMENT_STAFF,
+        local_government=hiroshima_pref,
+        coordinates_municipalities=True,
     )
 
 
-def test_a_hearing_a_body_spoke_at_is_listed(wt_client):
-    kure = body("342025")
-    meeting = Meeting.objects.create(
-        kind=MeetingKind.HEARING, title="中核市市長会ヒアリング", date=dt.date(2026, 3, 1)
+@pytest.fixture
+def hiroshima_staff(make_user, hiroshima_pref):
+    """A prefecture's staff without the 取りまとめ right: only the prefecture's own row."""
+    return make_user(
+        "hiroshima_staff", Role.LOCAL_GOVERNMENT_STAFF, local_government=hiroshima_pref
     )
-    meeting.speaking_municipalities.set([kure])
-    listed = wt_client.get(kure.get_absolute_url()).context["meetings"]
-    assert [(m.meeting, m.spoke) for m in listed] == [(meeting, True)]
 
 
-def test_a_ward_page_points_to_its_city(wt_client):
-    response = wt_client.get(reverse("municipalities:detail", args=["011011"]))
-    assert "answers" not in response.context
-    assert "札幌市の利用状況をご覧ください" in response.content.decode()
+def edit_url(candidate, code):
+    return reverse("adoption:edit", args=[candidate.pk, code])
 
 
-def test_a_login_without_a_role_sees_no_candidates_on_a_local_government_page(
-    client, outsider, candidate
+def test_a_municipality_user_saves_its_own_row_and_sees_the_history(client, kure_staff, candidate):
+    client.force_login(kure_staff)
+    response = client.post(
+        edit_url(candidate, "342025"),
+        {"status": Status.PLANNED, "planned_start_fiscal_year": "2028", "version": "0"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    row = Adoption.objects.get()
+    assert (row.status, row.planned_start_fiscal_year, row.updated_by) == (
+        Status.PLANNED,
+        2028,
+        kure_staff,
+    )
+    page = response.content.decode()
+    assert "利用状況を保存しました" in page and "令和10年度" in page and "kure_staff" in page
+
+
+def test_a_municipality_user_is_refused_another_bodys_row(client, kure_staff, candidate):
+    client.force_login(kure_staff)
+    assert client.get(edit_url(candidate, "341002")).status_code == 403
+    response = client.post(edit_url(candidate, "341002"), {"status": Status.PLANNED})
+    assert response.status_code == 403
+    assert not Adoption.objects.exists()
+
+
+def test_a_prefecture_user_without_the_right_edits_only_its_own_row(
+    client, hiroshima_staff, candidate
 ):
-    client.force_login(outsider)
-    response = client.get(reverse("municipalities:detail", args=["342025"]))
-    assert response.status_code == 200 and "answers" not in response.context
-    assert candidate.name not in response.content.decode()
+    client.force_login(hiroshima_staff)
+    assert client.get(edit_url(candidate, "340006")).status_code == 200
+    assert client.get(edit_url(candidate, "342025")).status_code == 403
 
 
-def test_the_local_government_page_query_count_does_not_grow_with_rows(
-    wt_client, make_candidate, wt_meeting, django_assert_max_num_queries
+def test_a_prefecture_coordinator_edits_its_municipalities_but_not_another_prefectures(
+    client, hiroshima_coordinator, candidate
 ):
-    url = reverse("municipalities:detail", args=["350001"])
-    make_candidate(name="候補A")
-    wt_client.get(url)
-    with django_assert_max_num_queries(30) as few:
-        wt_client.get(url)
-    for i in range(8):
-        answer(make_candidate(name=f"候補{i}"), "350001", Status.PLANNED, 2027)
-    with django_assert_max_num_queries(len(few.captured_queries)):
-        wt_client.get(url)
+    client.force_login(hiroshima_coordinator)
+    assert client.get(edit_url(candidate, "342025")).status_code == 200
+    assert client.get(edit_url(candidate, "011002")).status_code == 403
+
+
+def test_a_later_start_without_a_reason_is_shown_on_the_form_and_nothing_changes(
+    client, secretariat, candidate, kure
+):
+    services.adoption_update(
+        user=secretariat,
+        candidate=candidate,
+        local_government=kure,
+        version=None,
+        values=services.AdoptionValues(status=Status.PLANNED, planned_start_fiscal_year=2027),
+    )
+    client.force_login(secretariat)
+    response = client.post(
+        edit_url(candidate, "342025"),
+        {"status": Status.PLANNED, "planned_start_fiscal_year": "2029", "version": "1"},
+    )
+    assert response.status_code == 200
+    assert "理由が必要です" in response.content.decode()
+    assert Adoption.objects.get().planned_start_fiscal_year == 2027
+
+
+def test_a_stale_form_is_refused_with_a_message(client, secretariat, candidate, kure):
+    client.force_login(secretariat)
+    client.post(edit_url(candidate, "342025"), {"status": Status.CONSIDERING, "version": "0"})
+    response = client.post(
+        edit_url(candidate, "342025"), {"status": Status.PLANNED, "version": "0"}
+    )
+    assert "他の人が更新しました" in response.content.decode()
+    assert Adoption.objects.get().status == Status.CONSIDERING
+
+
+def test_a_ward_page_names_the_city_that_answers(client, secretariat, candidate):
+    client.force_login(secretariat)
+    response = client.get(edit_url(candidate, "011011"))
+    page = response.content.decode()
+    assert "北海道札幌市として回答" in page and '<form method="post"' not in page
+
+
+def test_a_prefecture_coordinator_downloads_its_prefecture_by_default(
+    client, hiroshima_coordinator, candidate
+):
+    client.force_login(hiroshima_coordinator)
+    response = client.get(reverse("adoption:survey_download", args=[candidate.pk]))
+    sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
+    codes = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert len(codes) == 24 and all(code.startswith("34") for code in codes)
+
+
+def test_a_prefecture_coordinator_previews_then_applies_its_survey(
+    client, hiroshima_coordinator, candidate
+):
+    client.force_login(hiroshima_coordinator)
+    url = reverse("adoption:survey", args=[candidate.pk])
+    data = CSV.format(lines="342025,呉市,利用予定,R9,\r\n340006,広島県,検討中,,\r\n").encode(
+        "cp932"
+    )
+    preview = client.post(url, {"file": SimpleUploadedFile("survey.csv", data)})
+    page = preview.content.decode()
+    assert "利用予定：1" in page and "検討中：1" in page and "令和9年度" in page
+    assert not Adoption.objects.exists()
+    content = preview.context["content"]
+    done = client.post(url, {"content": content}, follow=True)
+    assert "2団体分の変更を保存しました" in done.content.decode()
+    assert Adoption.objects.count() == 2
+    assert set(AdoptionChange.objects.values_list("changed_by__username", flat=True)) == {
+        "hiroshima_coordinator"
+    }
+
+
+def test_a_survey_row_outside_the_users_bodies_is_an_error_and_nothing_is_saved(
+    client, kure_staff, candidate
+):
+    client.force_login(kure_staff)
+    url = reverse("adoption:survey", args=[candidate.pk])
+    data = CSV.format(lines="342025,呉市,利用予定,R9,\r\n341002,広島市,検討中,,\r\n").encode()
+    response = client.post(url, {"content": base64.b64encode(data).decode()})
+    assert "3行目" in response.content.decode()
+    assert "広島県広島市の利用状況を編集する権限がありません" in response.content.decode()
+    assert not Adoption.objects.exists()
+    assert body("342025").adoptions.count() == 0
+
+
+def test_a_broken_upload_is_answered_with_a_message_not_a_500(client, secretariat, candidate):
+    client.force_login(secretariat)
+    url = reverse("adoption:survey", args=[candidate.pk])
+    response = client.post(url, {"content": "%%%not base64"})
+    assert response.status_code == 200
+    assert "1行目" in response.content.decode()
+    response = client.post(url, {"file": SimpleUploadedFile("x.xlsx", b"PK\x03\x04broken")})
+    assert "Excelファイル（.xlsx）として読めません" in response.content.decode()
