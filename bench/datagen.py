@@ -339,12 +339,19 @@ def meetings(
                 end_time=dt.time(17, 0),
                 place="オンライン開催",
                 association=rng.choice(associations) if hearing and associations else None,
-                speaking_municipality_id=rng.choice(governments)
-                if hearing and governments
-                else None,
             )
         )
     made = Meeting.objects.bulk_create(made, batch_size=BATCH)
+    Meeting.speaking_municipalities.through.objects.bulk_create(
+        (
+            Meeting.speaking_municipalities.through(
+                meeting_id=m.pk, localgovernment_id=rng.choice(governments)
+            )
+            for m in made
+            if m.kind == "hearing" and governments
+        ),
+        batch_size=BATCH,
+    )
 
     Attendee.objects.bulk_create(
         (

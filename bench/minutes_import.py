@@ -5,7 +5,7 @@
 Two texts of 200 KB (UTF-8), in the two long formats: a transcript (the header of the real
 準備会合 minutes, then ○speaker speeches) and a WT minutes (agenda items with bullet remarks),
 their sentences from bench/datagen.py. Times, interleaved: parse_minutes() alone,
-preview_initial() (the form's initial values, with its master-data look-ups), and the whole
+record_from_parse() (the preview record's initial values, with its master-data look-ups), and the whole
 preview request (POST to the import page, which renders the editor with one form per entry).
 """
 
@@ -69,7 +69,7 @@ def main() -> None:
     setup()
     from django.test import Client
 
-    from hearings.minutes_import import preview_initial
+    from hearings.minutes_import import record_from_parse
     from hearings.minutes_parser import parse_minutes
 
     rng = random.Random(5)
@@ -100,7 +100,7 @@ def main() -> None:
         for name, text in texts.items():
             seconds, parsed = timed(parse_minutes, text)
             samples.setdefault((name, "parse"), []).append(seconds)
-            seconds, _ = timed(preview_initial, parsed, text)
+            seconds, _ = timed(record_from_parse, parsed, text)
             samples.setdefault((name, "initial"), []).append(seconds)
             seconds, _ = timed(preview, text)
             samples.setdefault((name, "request"), []).append(seconds)

@@ -397,7 +397,7 @@ def import_section(run: dict, base: dict | None) -> list[str]:
         f"Two 200 KB (UTF-8) texts: a transcript (the real 準備会合 header, then ○speaker "
         "speeches) and WT minutes (agenda items with bullet remarks), sentences from "
         f"bench/datagen.py; {data['repeat']} times each, interleaved. *Parse* is "
-        "`parse_minutes()`, *initial* is `preview_initial()` (the editor's initial values and "
+        "`parse_minutes()`, *initial* is `record_from_parse()` (the editor's initial values and "
         "master-data look-ups), *request* is the whole preview: POST to the import page, which "
         "renders the editor with one form per entry.",
         "",

@@ -54,17 +54,6 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 DECIDED_STAGES = (Stage.CONSENTED, Stage.CONSENT_OMITTED, Stage.IN_PROGRESS, Stage.IN_SERVICE)
 # Stages whose transition note is a required reason (consent may be omitted only with one).
 REASON_REQUIRED = (Stage.CONSENT_OMITTED,)
-# The main line of the lifecycle in display order, for progress steppers and summaries.
-MAIN_LINE = (
-    Stage.SELECTED,
-    Stage.FEASIBILITY,
-    Stage.INTERIM,
-    Stage.JUDGED_PROCEED,
-    Stage.POLICY_DRAFT,
-    Stage.CONSENTED,
-    Stage.IN_PROGRESS,
-    Stage.IN_SERVICE,
-)
 
 
 def allowed_next(stage: str) -> tuple[str, ...]:
@@ -77,8 +66,3 @@ def can_move(from_stage: str, to_stage: str) -> bool:
 
 def is_decided(stage: str) -> bool:
     return stage in DECIDED_STAGES
-
-
-def judgment_of(history: list[str]) -> str | None:
-    """The judgment a candidate received, read from the stages it has passed through."""
-    return next((stage for stage in reversed(history) if stage in JUDGMENTS), None)

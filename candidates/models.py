@@ -32,15 +32,6 @@ class Ministry(models.Model):
         return f"{self.name}{self.bureau}" if self.bureau else self.name
 
 
-class CandidateQuerySet(models.QuerySet):
-    def decided(self):
-        return self.filter(stage__in=[s.value for s in Stage if is_decided(s)])
-
-    def for_ministry(self, ministry):
-        """Candidates the ministry is responsible for, as lead or co-responsible."""
-        return self.filter(Q(lead_ministry=ministry) | Q(co_ministries=ministry)).distinct()
-
-
 class Candidate(models.Model):
     """A common-platform candidate (共通化対象候補) and where it stands in the lifecycle."""
 
@@ -75,7 +66,6 @@ class Candidate(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords(m2m_fields=[co_ministries], excluded_fields=["updated_at"])
-    objects = CandidateQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("共通化候補")
@@ -179,22 +169,6 @@ class MilestoneKind(models.TextChoices):
     OTHER = "other", _("その他")
 
 
-class MilestoneQuerySet(models.QuerySet):
-    def with_slip(self):
-        """Annotate the effective date (actual, else planned); slip is derived from it."""
-        return self.annotate(
-            effective_date=models.functions.Coalesce("actual_date", "planned_date")
-        )
-
-    def slipped(self):
-        return self.with_slip().filter(
-            baseline_date__isnull=False, effective_date__gt=F("baseline_date")
-        )
-
-    def due_between(self, start: dt.date, end: dt.date):
-        return self.filter(actual_date__isnull=True, planned_date__range=(start, end))
-
-
 class Milestone(models.Model):
     """A dated step of a candidate's schedule: baseline (adopted policy), planned, actual."""
 
@@ -217,7 +191,6 @@ class Milestone(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
-    objects = MilestoneQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("マイルストーン")
@@ -262,6 +235,8 @@ class Milestone(models.Model):
 
     @property
     def is_slipped(self) -> bool:
+        """Slipped: the actual date (else the planned date) is after the baseline. The same
+        rule as `selectors.slipped_q`, read on one loaded row (tests hold the two equal)."""
         return (self.slip_days or 0) > 0
 
 
@@ -301,12 +276,6 @@ class MilestoneChange(models.Model):
     @property
     def is_later(self) -> bool:
         return bool(self.old_date and self.new_date and self.new_date > self.old_date)
-
-    @property
-    def delta_days(self) -> int | None:
-        if self.old_date and self.new_date:
-            return (self.new_date - self.old_date).days
-        return None
 
 
 class ProgressStatus(models.TextChoices):

@@ -1,24 +1,14 @@
-"""Who may see and change candidates: by role, and for ministry staff by ministry, per object.
+"""Per-object rules for candidates: which ministry answers for which candidate.
 
-Views, forms and services all ask these functions; none of them re-implements a rule.
+The role rules (who reads, who is the secretariat) are in core/permissions.py; these build on
+them. Views, forms and services all ask these functions; none of them re-implements a rule.
 """
 
 from django.db.models import Q, QuerySet
 
 from candidates.models import Candidate, Ministry
 from core.models import User
-
-
-def can_view(user: User) -> bool:
-    """Any of the product's roles may read candidates; a login with no role may not."""
-    return user.is_authenticated and (
-        user.is_superuser or user.is_secretariat or user.is_wt_member or user.is_ministry_staff
-    )
-
-
-def can_manage(user: User) -> bool:
-    """Register candidates, record lifecycle decisions and change baselines: the secretariat."""
-    return user.is_authenticated and user.is_secretariat
+from core.permissions import is_ministry_staff, is_secretariat
 
 
 def responsible_ministries(candidate: Candidate) -> list[Ministry]:
@@ -28,7 +18,7 @@ def responsible_ministries(candidate: Candidate) -> list[Ministry]:
 def is_responsible(user: User, candidate: Candidate) -> bool:
     """Ministry staff of the lead or a co-responsible ministry; staff of a ministry without a
     bureau also answer for its bureaus (国土交通省 covers 国土交通省道路局)."""
-    if not (user.is_authenticated and user.is_ministry_staff and user.ministry_id):
+    if not (is_ministry_staff(user) and user.ministry_id):
         return False
     own = user.ministry
     for ministry in responsible_ministries(candidate):
@@ -39,7 +29,7 @@ def is_responsible(user: User, candidate: Candidate) -> bool:
 
 def responsible_for(user: User) -> QuerySet[Ministry]:
     """The ministries whose candidates the user answers for (is_responsible's rule)."""
-    if not (user.is_authenticated and user.is_ministry_staff and user.ministry_id):
+    if not (is_ministry_staff(user) and user.ministry_id):
         return Ministry.objects.none()
     own = user.ministry
     return Ministry.objects.filter(
@@ -49,4 +39,4 @@ def responsible_for(user: User) -> QuerySet[Ministry]:
 
 def can_edit_schedule(user: User, candidate: Candidate) -> bool:
     """Edit planned/actual dates, progress notes and progress updates of a candidate."""
-    return can_manage(user) or is_responsible(user, candidate)
+    return is_secretariat(user) or is_responsible(user, candidate)

@@ -3,27 +3,27 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from candidates import reports
 from candidates.forms import ReportRequestForm
 from candidates.models import CouncilReport, ReportStatus
-from candidates.views import viewer_required
+from core.permissions import is_secretariat, require, secretariat_required, viewer_required
 
 
 @require_http_methods(["GET", "POST"])
 @viewer_required
 def report_index(request: HttpRequest) -> HttpResponse:
-    can_request = reports.can_request(request.user)
+    can_request = is_secretariat(request.user)
     form = ReportRequestForm(request.POST or None, initial={"as_of": timezone.localdate()})
     if request.method == "POST":
-        if not can_request:
-            raise PermissionDenied(_("報告書の作成を依頼できるのは事務局のみです。"))
+        require(can_request, _("報告書の作成を依頼できるのは事務局のみです。"))
         if form.is_valid():
             try:
                 report = reports.report_request(user=request.user, **form.cleaned_data)
@@ -53,7 +53,33 @@ def report_index(request: HttpRequest) -> HttpResponse:
 def report_status(request: HttpRequest, pk: int) -> HttpResponse:
     """One row of the report list, polled by htmx while the report is being made."""
     report = get_object_or_404(CouncilReport.objects.select_related("requested_by"), pk=pk)
-    return render(request, "candidates/_report_row.html", {"report": report})
+    return render(
+        request,
+        "candidates/_report_row.html",
+        {"report": report, "can_request": is_secretariat(request.user)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@secretariat_required(message=_lazy("報告書を削除できるのは事務局のみです。"))
+def report_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """A confirmation page; POST deletes the report and its file."""
+    report = get_object_or_404(CouncilReport.objects.select_related("requested_by"), pk=pk)
+    refused = ""
+    if request.method == "POST":
+        try:
+            reports.report_delete(user=request.user, report=report)
+        except ValidationError as exc:
+            refused = exc.messages[0]
+        else:
+            messages.success(request, _("報告書を削除しました。"))
+            return redirect("candidates:reports")
+    return render(
+        request,
+        "candidates/report_delete.html",
+        {"report": report, "refused": refused},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @require_GET

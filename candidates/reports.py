@@ -22,21 +22,24 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from candidates import permissions
 from candidates.lifecycle import Stage
 from candidates.models import CouncilReport, Ministry, ReportStatus
 from core.models import User
+from core.permissions import is_secretariat, require
 
 logger = logging.getLogger(__name__)
 
-# A running report whose worker has not finished by then is taken to be lost (worker killed).
-RUNNING_STALE_AFTER = dt.timedelta(
-    seconds=int(os.environ.get("KYOTSUKA_REPORT_STALE_SECONDS", "600"))
-)
-# A queued report not picked up by then is enqueued again (the broker was down, say).
-QUEUED_STALE_AFTER = dt.timedelta(
-    seconds=int(os.environ.get("KYOTSUKA_REPORT_REQUEUE_SECONDS", "120"))
-)
+
+def running_stale_after() -> dt.timedelta:
+    """A running report whose worker has not finished by then is taken to be lost (killed)."""
+    return dt.timedelta(seconds=settings.KYOTSUKA_REPORT_STALE_SECONDS)
+
+
+def queued_stale_after() -> dt.timedelta:
+    """A queued report not picked up by then is enqueued again (the broker was down, say)."""
+    return dt.timedelta(seconds=settings.KYOTSUKA_REPORT_REQUEUE_SECONDS)
+
+
 MAX_ATTEMPTS = 5
 
 
@@ -48,10 +51,6 @@ def reports_dir() -> Path:
 
 def report_path(report: CouncilReport) -> Path:
     return reports_dir() / report.file_name
-
-
-def can_request(user: User) -> bool:
-    return permissions.can_manage(user)
 
 
 def enqueue(report_id: int) -> bool:
@@ -76,7 +75,7 @@ def report_request(
     queue: bool = True,
 ) -> CouncilReport:
     """Save a report request and (unless queue=False) enqueue it once the request is committed."""
-    if user is not None and not can_request(user):
+    if user is not None and not is_secretariat(user):
         raise PermissionDenied(_("報告書の作成を依頼できるのは事務局のみです。"))
     if as_of > timezone.localdate():
         raise ValidationError({"as_of": [_("基準日に未来の日付は指定できません。")]})
@@ -100,7 +99,7 @@ def report_claim(report_id: int) -> CouncilReport | None:
     """Take the report for this worker: queued, or running but abandoned. None if not ours."""
     now = timezone.now()
     claimable = Q(status=ReportStatus.QUEUED) | Q(
-        status=ReportStatus.RUNNING, started_at__lt=now - RUNNING_STALE_AFTER
+        status=ReportStatus.RUNNING, started_at__lt=now - running_stale_after()
     )
     claimed = CouncilReport.objects.filter(
         claimable, pk=report_id, attempts__lt=MAX_ATTEMPTS
@@ -163,8 +162,8 @@ def reports_sweep() -> list[int]:
     """Enqueue again every report stuck queued or running past its limit; returns their ids."""
     now = timezone.now()
     stuck = CouncilReport.objects.filter(
-        Q(status=ReportStatus.QUEUED, created_at__lt=now - QUEUED_STALE_AFTER)
-        | Q(status=ReportStatus.RUNNING, started_at__lt=now - RUNNING_STALE_AFTER),
+        Q(status=ReportStatus.QUEUED, created_at__lt=now - queued_stale_after())
+        | Q(status=ReportStatus.RUNNING, started_at__lt=now - running_stale_after()),
         attempts__lt=MAX_ATTEMPTS,
     ).values_list("pk", flat=True)
     ids = list(stuck)
@@ -179,3 +178,28 @@ def reports_sweep() -> list[int]:
 def monthly_report_request(today: dt.date | None = None) -> CouncilReport:
     """The scheduled monthly report: everything, as of today (requested by nobody)."""
     return report_request(user=None, as_of=today or timezone.localdate())
+
+
+class ReportBeingMadeError(ValidationError):
+    def __init__(self):
+        super().__init__(
+            _("この報告書は作成中のため削除できません。作成が終わってから削除してください。"),
+            code="running",
+        )
+
+
+@transaction.atomic
+def report_delete(*, user: User, report: CouncilReport) -> None:
+    """Delete a report and, after commit, its PDF file. Refused while a worker is making it
+    (it would write the file after the row is gone); a worker that vanished does not block."""
+    require(is_secretariat(user), _("報告書を削除できるのは事務局のみです。"))
+    report = CouncilReport.objects.select_for_update().get(pk=report.pk)
+    started = report.started_at
+    if report.status == ReportStatus.RUNNING and (
+        started is None or started > timezone.now() - running_stale_after()
+    ):
+        raise ReportBeingMadeError()
+    path = report_path(report) if report.file_name else None
+    report.delete()
+    if path is not None:
+        transaction.on_commit(lambda: path.unlink(missing_ok=True), robust=True)

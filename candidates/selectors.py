@@ -43,7 +43,8 @@ STALE_AFTER_DAYS = 90
 def slipped_q(prefix: str = "") -> Q:
     """A milestone has slipped when its actual date (else its planned date) is after its baseline.
 
-    Written without Coalesce so the same condition can filter an aggregate over a relation
+    The one definition of "slipped" for queries; `Milestone.is_slipped` reads the same rule on a
+    loaded row (a test holds the two equal). Written without Coalesce so the same condition can filter an aggregate over a relation
     (prefix "milestones__").
     """
     p = prefix
@@ -431,4 +432,13 @@ def dashboard(*, today: dt.date) -> Dashboard:
         ),
         stale=stale,
         totals={"candidates": sum(r["total"] for r in stage_rows)},
+    )
+
+
+def decisions_at_meeting(*, meeting_id: int) -> list[LifecycleTransition]:
+    """The decisions (stage changes) recorded as made at a meeting, oldest first."""
+    return list(
+        LifecycleTransition.objects.filter(meeting_id=meeting_id)
+        .select_related("candidate")
+        .order_by("decided_on", "pk")
     )

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from candidates import lifecycle, permissions
+from candidates import lifecycle
 from candidates.models import (
     Candidate,
     DateField,
@@ -25,25 +25,14 @@ from candidates.models import (
     Ministry,
     ProgressUpdate,
 )
-from core import wareki
+from candidates.permissions import can_edit_schedule
+from core import slips, wareki
+from core.concurrency import check_version
 from core.display import date_display
 from core.models import User
+from core.permissions import is_secretariat
 
 LATEST_PLAUSIBLE_DATE = dt.date(2100, 12, 31)
-
-
-class ConcurrentEditError(ValidationError):
-    """Someone else saved this record since it was loaded; `current` is what they saved."""
-
-    def __init__(self, current):
-        super().__init__(
-            _(
-                "この項目は読み込んだ後に他の人が更新しました。最新の内容を確認してから、"
-                "もう一度保存してください。"
-            ),
-            code="stale",
-        )
-        self.current = current
 
 
 def _today() -> dt.date:
@@ -52,11 +41,6 @@ def _today() -> dt.date:
 
 def _refuse(message: str) -> PermissionDenied:
     return PermissionDenied(message)
-
-
-def _check_version(obj, version: int | None) -> None:
-    if version is not None and obj.version != version:
-        raise ConcurrentEditError(obj)
 
 
 def _save(obj, user: User, reason: str = "") -> None:
@@ -83,7 +67,7 @@ def candidate_create(
     business_area: str = "",
 ) -> Candidate:
     """Register a candidate selected by the council (stage 候補選定)."""
-    if not permissions.can_manage(user):
+    if not is_secretariat(user):
         raise _refuse(_("候補を登録できるのは事務局のみです。"))
     candidate = Candidate(
         name=name.strip(),
@@ -111,10 +95,10 @@ def candidate_update(
     co_ministries: list[Ministry] | tuple = (),
 ) -> Candidate:
     """Change a candidate's descriptive fields (not its stage) with an optimistic version check."""
-    if not permissions.can_manage(user):
+    if not is_secretariat(user):
         raise _refuse(_("候補を編集できるのは事務局のみです。"))
     current = Candidate.objects.select_for_update().get(pk=candidate.pk)
-    _check_version(current, version)
+    check_version(current, version)
     current.name = name.strip()
     current.summary = summary
     current.business_area = business_area
@@ -139,10 +123,10 @@ def candidate_transition(
     note: str = "",
 ) -> LifecycleTransition:
     """Record a lifecycle decision and move the candidate to its new stage."""
-    if not permissions.can_manage(user):
+    if not is_secretariat(user):
         raise _refuse(_("段階の変更を記録できるのは事務局のみです。"))
     current = Candidate.objects.select_for_update().get(pk=candidate.pk)
-    _check_version(current, version)
+    check_version(current, version)
     errors: dict[str, list[str]] = {}
     if not lifecycle.can_move(current.stage, to_stage):
         allowed = "、".join(
@@ -243,9 +227,9 @@ def milestone_create(
     planned_date: dt.date | None = None,
 ) -> Milestone:
     """Add a milestone to a candidate's schedule; only the secretariat sets its baseline."""
-    if not permissions.can_edit_schedule(user, candidate):
+    if not can_edit_schedule(user, candidate):
         raise _refuse(_("この候補のスケジュールを編集する権限がありません。"))
-    if baseline_date is not None and not permissions.can_manage(user):
+    if baseline_date is not None and not is_secretariat(user):
         raise _refuse(_("基準日を設定できるのは事務局のみです。"))
     errors = {
         f: msgs
@@ -289,23 +273,18 @@ def milestone_update(
     Each date change is kept as a MilestoneChange (old, new, reason, added value, who, when).
     """
     current = Milestone.objects.select_for_update().select_related("candidate").get(pk=milestone.pk)
-    if not permissions.can_edit_schedule(user, current.candidate):
+    if not can_edit_schedule(user, current.candidate):
         raise _refuse(_("この候補のスケジュールを編集する権限がありません。"))
-    _check_version(current, version)
+    check_version(current, version)
     new_values = {DateField.PLANNED: planned_date, DateField.ACTUAL: actual_date}
     errors: dict[str, list[str]] = {}
     for field, value in new_values.items():
         if messages := _date_range_errors(current.candidate, field, value):
             errors[field.value] = messages
     changed = {f: v for f, v in new_values.items() if getattr(current, f.value) != v}
-    later = [f for f, v in changed.items() if _is_later(getattr(current, f.value), v)]
-    if later and not reason.strip():
-        errors["reason"] = [
-            _(
-                "予定を後ろ倒しにする場合は理由が必要です（スケジュールの後ろ倒しには理由の説明"
-                "又は見合った付加価値が求められます）。"
-            )
-        ]
+    later = any(slips.is_later(getattr(current, f.value), v) for f, v in changed.items())
+    if messages := slips.slip_reason_errors(later=later, reason=reason):
+        errors["reason"] = messages
     if errors:
         raise ValidationError(errors)
     for field, value in changed.items():
@@ -327,11 +306,6 @@ def milestone_update(
     return current
 
 
-def _is_later(old: dt.date | None, new: dt.date | None) -> bool:
-    """Moving a date later, or clearing a date that was set, is a slip that needs a reason."""
-    return old is not None and (new is None or new > old)
-
-
 @transaction.atomic
 def milestone_rebaseline(
     *,
@@ -342,10 +316,10 @@ def milestone_rebaseline(
     reason: str,
 ) -> Milestone:
     """Change the baseline (the date in the consented policy): secretariat only, always with a reason."""
-    if not permissions.can_manage(user):
+    if not is_secretariat(user):
         raise _refuse(_("基準日を変更できるのは事務局のみです。"))
     current = Milestone.objects.select_for_update().select_related("candidate").get(pk=milestone.pk)
-    _check_version(current, version)
+    check_version(current, version)
     errors: dict[str, list[str]] = {}
     if messages := _date_range_errors(current.candidate, DateField.BASELINE, baseline_date):
         errors["baseline_date"] = messages
@@ -385,7 +359,7 @@ def progress_update_create(
     next_steps: str = "",
 ) -> ProgressUpdate:
     """Record a periodic progress report (cost, function and schedule judged together)."""
-    if not permissions.can_edit_schedule(user, candidate):
+    if not can_edit_schedule(user, candidate):
         raise _refuse(_("この候補の進捗を報告する権限がありません。"))
     if as_of > _today():
         raise ValidationError({"as_of": [_("時点に未来の日付は指定できません。")]})

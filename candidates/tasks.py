@@ -13,9 +13,7 @@ TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
     acks_late=True,
     reject_on_worker_lost=True,
     max_retries=3,
-    time_limit=300,
-    soft_time_limit=270,
-)
+)  # time limits: settings.KYOTSUKA_REPORT_TIME_LIMIT (CELERY_TASK_ANNOTATIONS)
 def generate_council_report(self, report_id: int) -> None:
     """Render one council report; transient errors retry with backoff, others fail the row."""
     try:

@@ -76,9 +76,8 @@ def _summary(milestone) -> str:
     if milestone.actual_date:
         parts.append(_("実績 %(date)s") % {"date": date_display(milestone.actual_date)})
     text = " ".join(parts)
-    slip = milestone.slip_days
-    if slip and slip > 0:
-        text += _("（%(days)s日の遅れ）") % {"days": slip}
+    if milestone.is_slipped:
+        text += _("（%(days)s日の遅れ）") % {"days": milestone.slip_days}
     return text
 
 
@@ -106,8 +105,7 @@ def timeline_layout(*, milestones: Sequence, today: dt.date, width: int = 880) -
 
     rows = []
     for index, milestone in enumerate(milestones):
-        slip = milestone.slip_days
-        slipped = slip is not None and slip > 0
+        slipped = milestone.is_slipped
         label = milestone.label
         rows.append(
             Row(
@@ -119,7 +117,7 @@ def timeline_layout(*, milestones: Sequence, today: dt.date, width: int = 880) -
                 actual_x=x_of(milestone.actual_date),
                 slip_from_x=x_of(milestone.baseline_date) if slipped else None,
                 slip_to_x=x_of(milestone.effective) if slipped else None,
-                slip_text=_("+%(days)s日") % {"days": slip} if slipped else "",
+                slip_text=_("+%(days)s日") % {"days": milestone.slip_days} if slipped else "",
                 summary=_summary(milestone),
             )
         )

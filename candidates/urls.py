@@ -19,4 +19,5 @@ urlpatterns = [
     path("reports/", report_views.report_index, name="reports"),
     path("reports/<int:pk>/status/", report_views.report_status, name="report_status"),
     path("reports/<int:pk>/download/", report_views.report_download, name="report_download"),
+    path("reports/<int:pk>/delete/", report_views.report_delete, name="report_delete"),
 ]

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from functools import wraps
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,14 +26,19 @@ from candidates.forms import (
 from candidates.models import Candidate, Milestone
 from candidates.timeline import timeline_layout
 from core.display import date_display
+from core.forms import call_service
+from core.permissions import is_secretariat, require, secretariat_required, viewer_required
 from core.spreadsheets import csv_bytes, xlsx_bytes
 from hearings.selectors import remarks_for_candidate
 
 PAGE_SIZE = 50
 
 
-def _current_values(form, current) -> list[tuple[str, str]]:
+def _stale(form) -> dict:
     """What another user saved, field by field, to show beside a refused stale edit."""
+    current = form.stale_current
+    if current is None:
+        return {"current": None, "current_values": []}
     values = []
     for name, field in form.fields.items():
         if name == "version" or not hasattr(current, name):
@@ -46,31 +49,7 @@ def _current_values(form, current) -> list[tuple[str, str]]:
         elif isinstance(value, datetime.date):
             value = date_display(value)
         values.append((str(field.label), str(value) if value not in (None, "") else "—"))
-    return values
-
-
-def viewer_required(view):
-    """Any product role may read; a login without a role gets 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not permissions.can_view(request.user):
-            raise PermissionDenied(
-                _("この画面を見る権限がありません。事務局にお問い合わせください。")
-            )
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def secretariat_required(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not permissions.can_manage(request.user):
-            raise PermissionDenied(_("この操作は事務局のみが行えます。"))
-        return view(request, *args, **kwargs)
-
-    return wrapper
+    return {"current": current, "current_values": values}
 
 
 def _filtered(request: HttpRequest, candidates=None) -> tuple[CandidateFilter, object]:
@@ -102,7 +81,7 @@ def candidate_index(request: HttpRequest) -> HttpResponse:
         "filter": filterset,
         "page": page,
         "query": query.urlencode(),
-        "can_manage": permissions.can_manage(request.user),
+        "can_manage": is_secretariat(request.user),
         # Ministry staff see which rows are theirs to update (co_ministries are prefetched).
         "editable_ids": {c.pk for c in page if permissions.is_responsible(request.user, c)},
     }
@@ -165,7 +144,7 @@ def _detail_context(request: HttpRequest, candidate: Candidate, **extra) -> dict
         "progress_updates": list(candidate.progress_updates.all()),
         "history": selectors.candidate_history(candidate=candidate),
         "remarks": list(remarks_for_candidate(candidate=candidate)),
-        "can_manage": permissions.can_manage(user),
+        "can_manage": is_secretariat(user),
         "can_edit_schedule": permissions.can_edit_schedule(user, candidate),
         "responsible": permissions.responsible_ministries(candidate),
     }
@@ -195,11 +174,8 @@ def candidate_new(request: HttpRequest) -> HttpResponse:
     form = CandidateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            candidate = services.candidate_create(user=request.user, **data)
-        except ValidationError as exc:
-            form.apply_service_error(exc)
-        else:
+        candidate = call_service(form, services.candidate_create, user=request.user, **data)
+        if candidate:
             messages.success(
                 request, _("候補「%(name)s」を登録しました。") % {"name": candidate.name}
             )
@@ -212,20 +188,17 @@ def candidate_new(request: HttpRequest) -> HttpResponse:
 def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = get_object_or_404(Candidate, pk=pk)
     form = CandidateForm(request.POST or None, initial=CandidateForm.initial_for(candidate))
-    current = None
     if request.method == "POST" and form.is_valid():
-        try:
-            candidate = services.candidate_update(
-                user=request.user, candidate=candidate, **form.cleaned_data
-            )
-        except services.ConcurrentEditError as exc:
-            form.add_error(None, exc)
-            current = exc.current
-        except ValidationError as exc:
-            form.apply_service_error(exc)
-        else:
+        updated = call_service(
+            form,
+            services.candidate_update,
+            user=request.user,
+            candidate=candidate,
+            **form.cleaned_data,
+        )
+        if updated:
             messages.success(request, _("候補を更新しました。"))
-            return redirect(candidate)
+            return redirect(updated)
     return render(
         request,
         "candidates/form.html",
@@ -233,8 +206,7 @@ def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "title": _("共通化候補の編集"),
             "candidate": candidate,
-            "current": current,
-            "current_values": _current_values(form, current) if current else [],
+            **_stale(form),
         },
     )
 
@@ -244,52 +216,60 @@ def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def transition_new(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = _load_candidate(pk)
     form = TransitionForm(request.POST, candidate=candidate)
-    if form.is_valid():
-        try:
-            transition = services.candidate_transition(
-                user=request.user, candidate=candidate, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            form.apply_service_error(exc)
-        else:
-            messages.success(
-                request,
-                _("段階を「%(stage)s」に変更しました。")
-                % {"stage": transition.get_to_stage_display()},
-            )
-            return redirect(candidate)
+    if form.is_valid() and (
+        transition := call_service(
+            form,
+            services.candidate_transition,
+            user=request.user,
+            candidate=candidate,
+            **form.cleaned_data,
+        )
+    ):
+        messages.success(
+            request,
+            _("段階を「%(stage)s」に変更しました。") % {"stage": transition.get_to_stage_display()},
+        )
+        return redirect(candidate)
     messages.error(request, _("段階の変更を記録できませんでした。入力内容を確認してください。"))
     context = _detail_context(request, candidate, transition_form=form)
     return render(request, "candidates/detail.html", context, status=400)
 
 
 def _schedule_guard(request: HttpRequest, candidate: Candidate) -> None:
-    if not permissions.can_edit_schedule(request.user, candidate):
-        raise PermissionDenied(
-            _("この候補のスケジュールを編集する権限がありません（担当府省庁のみ）。")
-        )
+    require(
+        permissions.can_edit_schedule(request.user, candidate),
+        _("この候補のスケジュールを編集する権限がありません（担当府省庁のみ）。"),
+    )
+
+
+def _schedule_entry(
+    request: HttpRequest, pk: int, form_class, service, *, done, title, **form_kwargs
+):
+    """A page that adds to a candidate's schedule (a milestone, a progress report)."""
+    candidate = get_object_or_404(Candidate.objects.select_related("lead_ministry"), pk=pk)
+    _schedule_guard(request, candidate)
+    form = form_class(request.POST or None, **form_kwargs)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if call_service(form, service, user=request.user, candidate=candidate, **data):
+            messages.success(request, done)
+            return redirect(candidate)
+    return render(
+        request, "candidates/form.html", {"form": form, "title": title, "candidate": candidate}
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @viewer_required
 def milestone_new(request: HttpRequest, pk: int) -> HttpResponse:
-    candidate = get_object_or_404(Candidate.objects.select_related("lead_ministry"), pk=pk)
-    _schedule_guard(request, candidate)
-    form = MilestoneCreateForm(
-        request.POST or None, can_set_baseline=permissions.can_manage(request.user)
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.milestone_create(user=request.user, candidate=candidate, **form.cleaned_data)
-        except ValidationError as exc:
-            form.apply_service_error(exc)
-        else:
-            messages.success(request, _("マイルストーンを追加しました。"))
-            return redirect(candidate)
-    return render(
+    return _schedule_entry(
         request,
-        "candidates/form.html",
-        {"form": form, "title": _("マイルストーンの追加"), "candidate": candidate},
+        pk,
+        MilestoneCreateForm,
+        services.milestone_create,
+        done=_("マイルストーンを追加しました。"),
+        title=_("マイルストーンの追加"),
+        can_set_baseline=is_secretariat(request.user),
     )
 
 
@@ -303,6 +283,26 @@ def _load_milestone(request: HttpRequest, pk: int) -> Milestone:
     return milestone
 
 
+def _milestone_change(request: HttpRequest, milestone: Milestone, form, service, *, done, title):
+    """A page that changes one milestone's dates, showing what another user saved meanwhile."""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if call_service(form, service, user=request.user, milestone=milestone, **data):
+            messages.success(request, done)
+            return redirect(milestone.candidate)
+    return render(
+        request,
+        "candidates/milestone_form.html",
+        {
+            "form": form,
+            "title": title,
+            "milestone": milestone,
+            "candidate": milestone.candidate,
+            **_stale(form),
+        },
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @viewer_required
 def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -314,30 +314,13 @@ def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "progress_note": milestone.progress_note,
         "version": milestone.version,
     }
-    form = MilestoneUpdateForm(request.POST or None, initial=initial)
-    current = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.milestone_update(user=request.user, milestone=milestone, **form.cleaned_data)
-        except services.ConcurrentEditError as exc:
-            form.add_error(None, exc)
-            current = exc.current
-        except ValidationError as exc:
-            form.apply_service_error(exc)
-        else:
-            messages.success(request, _("「%(name)s」を更新しました。") % {"name": milestone.label})
-            return redirect(milestone.candidate)
-    return render(
+    return _milestone_change(
         request,
-        "candidates/milestone_form.html",
-        {
-            "form": form,
-            "title": _("マイルストーンの更新"),
-            "milestone": milestone,
-            "candidate": milestone.candidate,
-            "current": current,
-            "current_values": _current_values(form, current) if current else [],
-        },
+        milestone,
+        MilestoneUpdateForm(request.POST or None, initial=initial),
+        services.milestone_update,
+        done=_("「%(name)s」を更新しました。") % {"name": milestone.label},
+        title=_("マイルストーンの更新"),
     )
 
 
@@ -345,56 +328,26 @@ def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @secretariat_required
 def milestone_rebaseline(request: HttpRequest, pk: int) -> HttpResponse:
     milestone = _load_milestone(request, pk)
-    form = RebaselineForm(
-        request.POST or None,
-        initial={"baseline_date": milestone.baseline_date, "version": milestone.version},
-    )
-    current = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.milestone_rebaseline(
-                user=request.user, milestone=milestone, **form.cleaned_data
-            )
-        except services.ConcurrentEditError as exc:
-            form.add_error(None, exc)
-            current = exc.current
-        except ValidationError as exc:
-            form.apply_service_error(exc)
-        else:
-            messages.success(request, _("基準日を変更しました。"))
-            return redirect(milestone.candidate)
-    return render(
+    initial = {"baseline_date": milestone.baseline_date, "version": milestone.version}
+    return _milestone_change(
         request,
-        "candidates/milestone_form.html",
-        {
-            "form": form,
-            "title": _("基準日の変更"),
-            "milestone": milestone,
-            "candidate": milestone.candidate,
-            "current": current,
-            "current_values": _current_values(form, current) if current else [],
-        },
+        milestone,
+        RebaselineForm(request.POST or None, initial=initial),
+        services.milestone_rebaseline,
+        done=_("基準日を変更しました。"),
+        title=_("基準日の変更"),
     )
 
 
 @require_http_methods(["GET", "POST"])
 @viewer_required
 def progress_new(request: HttpRequest, pk: int) -> HttpResponse:
-    candidate = get_object_or_404(Candidate.objects.select_related("lead_ministry"), pk=pk)
-    _schedule_guard(request, candidate)
-    form = ProgressUpdateForm(request.POST or None, initial={"as_of": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.progress_update_create(
-                user=request.user, candidate=candidate, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            form.apply_service_error(exc)
-        else:
-            messages.success(request, _("進捗報告を登録しました。"))
-            return redirect(candidate)
-    return render(
+    return _schedule_entry(
         request,
-        "candidates/form.html",
-        {"form": form, "title": _("進捗報告の登録"), "candidate": candidate},
+        pk,
+        ProgressUpdateForm,
+        services.progress_update_create,
+        done=_("進捗報告を登録しました。"),
+        title=_("進捗報告の登録"),
+        initial={"as_of": timezone.localdate()},
     )

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "municipalities",
     "candidates",
     "hearings",
+    "adoption",
 ]
 
 MIDDLEWARE = [
@@ -111,6 +112,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "core.context_processors.rules",
             ],
             "builtins": ["core.templatetags.wareki"],
         },
@@ -210,6 +212,18 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 600)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 540)
+# Council reports (candidates/reports.py). A report's render is stopped after its time limit,
+# well before a running report is presumed lost (its worker killed) and taken over; a queued
+# report not picked up by then is enqueued again (the broker was down, say).
+KYOTSUKA_REPORT_TIME_LIMIT = env_int("KYOTSUKA_REPORT_TIME_LIMIT", 300)
+KYOTSUKA_REPORT_STALE_SECONDS = env_int("KYOTSUKA_REPORT_STALE_SECONDS", 600)
+KYOTSUKA_REPORT_REQUEUE_SECONDS = env_int("KYOTSUKA_REPORT_REQUEUE_SECONDS", 120)
+CELERY_TASK_ANNOTATIONS = {
+    "candidates.tasks.generate_council_report": {
+        "time_limit": KYOTSUKA_REPORT_TIME_LIMIT,
+        "soft_time_limit": KYOTSUKA_REPORT_TIME_LIMIT - 30,
+    }
+}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # A process left larger than this (KiB) by a task is replaced after it, so the memory of a large
 # report goes back to the machine (500 candidates peak near 3 GB: docs/benchmarks.md).

@@ -24,7 +24,7 @@ class DemoAccount:
 
 DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("secretariat", "事務局 デモ（デモデータ）", Role.SECRETARIAT),
-    DemoAccount("wt_member", "WT委員 デモ（デモデータ）", Role.WT_MEMBER),
+    DemoAccount("wt_member", "WTメンバー デモ（デモデータ）", Role.WT_MEMBER),
     DemoAccount(
         "ministry_mlit",
         "国土交通省 担当 デモ（デモデータ）",

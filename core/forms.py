@@ -1,8 +1,15 @@
 """Form pieces shared by every app: accessible errors, date inputs, mapping service errors."""
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import Jinja2
+
+from core.concurrency import ConcurrentEditError
+
+T = TypeVar("T")
 
 
 class DateInput(forms.DateInput):
@@ -23,6 +30,7 @@ class AccessibleForm(forms.Form):
     """Ties each field's error list to its input (aria-describedby, aria-invalid)."""
 
     default_renderer = WIDGET_RENDERER
+    stale_current = None  # what another user saved, when this form's edit was refused as stale
 
     def add_error(self, field, error):
         super().add_error(field, error)
@@ -39,3 +47,20 @@ class AccessibleForm(forms.Form):
                 self.add_error(name if name in self.fields else None, errors)
         else:
             self.add_error(None, exc)
+
+
+def call_service(form: AccessibleForm, service: Callable[..., T], /, **kwargs) -> T | None:
+    """Call `service(**kwargs)` for a valid form: its result, or None with its errors shown on
+    the form.
+
+    A stale edit (ConcurrentEditError) is shown as a form error and keeps what the other person
+    saved in `form.stale_current`, for the page to show beside the refused edit.
+    """
+    try:
+        return service(**kwargs)
+    except ConcurrentEditError as exc:
+        form.add_error(None, exc)
+        form.stale_current = exc.current
+    except ValidationError as exc:
+        form.apply_service_error(exc)
+    return None

@@ -29,28 +29,14 @@ class User(AbstractUser):
 
     @cached_property
     def role_names(self) -> frozenset[str]:
+        """The names of the user's role groups; core/permissions.py reads them, nothing else."""
         if not self.is_authenticated:
             return frozenset()
         return frozenset(self.groups.values_list("name", flat=True))
 
-    def has_role(self, role: Role) -> bool:
-        return role.value in self.role_names
-
-    @property
-    def is_secretariat(self) -> bool:
-        return self.is_superuser or self.has_role(Role.SECRETARIAT)
-
-    @property
-    def is_wt_member(self) -> bool:
-        return self.has_role(Role.WT_MEMBER)
-
-    @property
-    def is_ministry_staff(self) -> bool:
-        return self.has_role(Role.MINISTRY_STAFF)
-
     @property
     def role_labels(self) -> list[str]:
-        labels = [str(role.label) for role in Role if role.value in self.role_names]
+        labels = [str(role.short_label) for role in Role if role.value in self.role_names]
         if self.is_superuser:
             labels.insert(0, str(_("管理者")))
         return labels

@@ -23,6 +23,13 @@ def neutralise(value):
     return value
 
 
+def unneutralise(text: str) -> str:
+    """Undo neutralise() on text read back from a file this project wrote."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES):
+        return text[1:]
+    return text
+
+
 def _plain(value):
     if value is None:
         return ""

@@ -1,19 +1,18 @@
 import sys
 
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from candidates import permissions as candidate_permissions
 from core import health
 from core.audit import audit_events
 from core.models import AuditOutcome
+from core.permissions import can_view, secretariat_required
 from core.query_params import query_text
 from municipalities.selectors import master_data_counts
 
@@ -21,7 +20,7 @@ from municipalities.selectors import master_data_counts
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """The dashboard for anyone with a role; a plain welcome (and whom to ask) otherwise."""
-    if candidate_permissions.can_view(request.user):
+    if can_view(request.user):
         return redirect("candidates:dashboard")
     return render(request, "core/home.html", {"counts": master_data_counts()})
 
@@ -42,10 +41,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 @require_GET
+@secretariat_required(message=_("操作記録を見られるのは事務局のみです。"))
 def audit_index(request: HttpRequest) -> HttpResponse:
     """The audit trail for the secretariat: every write attempt, newest first, filterable."""
-    if not request.user.is_secretariat:
-        raise PermissionDenied(_("操作記録を見られるのは事務局のみです。"))
     outcome = request.GET.get("outcome", "")
     if outcome not in AuditOutcome.values:
         outcome = ""

@@ -14,10 +14,8 @@ from django.db import transaction
 from candidates.models import Candidate
 from core.models import User
 from hearings import services
-from hearings.minutes_import import find_municipality, preview_initial
-from hearings.minutes_parser import parse_minutes
+from hearings.minutes_import import preview_record
 from hearings.models import Meeting
-from municipalities.models import Association
 
 MINUTES_DIR = Path(__file__).resolve().parent / "demo_minutes"
 # A remark containing the word is linked to the demo candidates of those names: the WT's
@@ -33,31 +31,11 @@ def demo_meetings_load(*, secretariat: User) -> int:
     """Import the demo minutes once each; returns how many demo meetings exist."""
     for path in sorted(MINUTES_DIR.glob("*.txt")):
         text = path.read_text(encoding="utf-8")
-        parsed = parse_minutes(text)
-        if Meeting.objects.filter(date=parsed.date, title=parsed.title).exists():
+        record = preview_record(text)
+        if Meeting.objects.filter(date=record.header.date, title=record.header.title).exists():
             continue
-        meeting_data, attendees, agenda, entries, warnings = preview_initial(parsed, text)
-        meeting_data["association"] = Association.objects.filter(
-            name=parsed.association_name
-        ).first()
-        meeting_data["speaking_municipality"] = (
-            find_municipality(parsed.speaking_municipality_name)
-            if parsed.speaking_municipality_name
-            else None
-        )
         meeting = services.meeting_save(
-            user=secretariat,
-            meeting=None,
-            version=None,
-            data=meeting_data,
-            attendees=attendees,
-            agenda_items=agenda,
-            entries=entries,
-            raw_text=text,
-            unplaced_text=meeting_data["unplaced_text"],
-            minutes_format=parsed.format,
-            warnings=warnings,
-            materials=[{"label": label} for label in parsed.materials],
+            user=secretariat, meeting=None, version=None, record=record, allow_duplicate=True
         )
         _link(meeting, secretariat)
     return Meeting.objects.count()

@@ -1,15 +1,29 @@
 """Forms for meetings and their structured minutes: one page for hand entry, editing and the
 import preview, with formsets for attendees, agenda items and entries (reorderable, deletable)."""
 
+import re
+from dataclasses import asdict
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import WIDGET_RENDERER, AccessibleForm, DateInput
+from hearings.minutes_import import find_municipality
 from hearings.models import AttendeeGroup, EntryKind, MeetingKind, MinutesFormat
+from hearings.records import (
+    AgendaRow,
+    AttendeeRow,
+    EntryRow,
+    MaterialRow,
+    MeetingHeader,
+    MeetingRecord,
+    MinutesText,
+)
 from municipalities.models import Association, LocalGovernment
 
+NAME_SEPARATORS = re.compile(r"[、,，\s]+")
 MAX_PASTE_CHARS = 2_000_000
 MAX_MATERIAL_BYTES = 20 * 1024 * 1024
 
@@ -25,7 +39,9 @@ class MeetingForm(AccessibleForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     kind = forms.ChoiceField(label=_("会議の種類"), choices=MeetingKind.choices)
     number = forms.IntegerField(label=_("回"), min_value=1, max_value=999, required=False)
-    title = forms.CharField(label=_("会議名"), max_length=200)
+    title = forms.CharField(
+        label=_("会議名"), max_length=200, widget=forms.TextInput(attrs={"class": "input--wide"})
+    )
     date = forms.DateField(label=_("開催日"), widget=DateInput)
     start_time = forms.TimeField(label=_("開始時刻"), widget=TimeInput, required=False)
     end_time = forms.TimeField(label=_("終了時刻"), widget=TimeInput, required=False)
@@ -33,19 +49,17 @@ class MeetingForm(AccessibleForm):
     association = forms.ModelChoiceField(
         label=_("ヒアリング対象の団体"), queryset=Association.objects.all(), required=False
     )
-    speaking_municipality = forms.CharField(
-        label=_("説明した地方公共団体（団体コード）"),
-        max_length=6,
+    speaking_municipalities = forms.CharField(
+        label=_("説明した地方公共団体"),
+        max_length=1000,
         required=False,
-        help_text=_("6桁の団体コード（例：011002 札幌市）"),
+        help_text=_(
+            "団体名か6桁の団体コード。複数は「、」で区切ります（例：静岡県浜松市、長野県松本市）"
+        ),
     )
     minutes_format = forms.ChoiceField(
         label=_("議事要旨の形式"), choices=MinutesFormat.choices, required=False
     )
-    # Kept exactly as pasted (no strip); browsers send line breaks as CRLF, stored as LF.
-    raw_text = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
-    warnings_json = forms.CharField(widget=forms.HiddenInput, required=False)
-    materials_json = forms.CharField(widget=forms.HiddenInput, required=False)
     unplaced_text = forms.CharField(
         label=_("構造化できなかった文"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -53,16 +67,27 @@ class MeetingForm(AccessibleForm):
         help_text=_("取込で配置できなかった文です。必要なら下の項目に移してから保存してください。"),
     )
 
-    def clean_speaking_municipality(self):
-        code = self.cleaned_data["speaking_municipality"].strip()
-        if not code:
-            return None
-        try:
-            return LocalGovernment.objects.get(code=code)
-        except LocalGovernment.DoesNotExist as exc:
+    def clean_speaking_municipalities(self) -> list[LocalGovernment]:
+        found, missing = [], []
+        for token in NAME_SEPARATORS.split(self.cleaned_data["speaking_municipalities"]):
+            if not token:
+                continue
+            if token.isdigit():
+                municipality = LocalGovernment.objects.filter(code=token).first()
+            else:
+                municipality = find_municipality(token)
+            if municipality is None:
+                missing.append(token)
+            elif municipality not in found:
+                found.append(municipality)
+        if missing:
             raise ValidationError(
-                _("団体コード「%(code)s」の地方公共団体は見つかりません。"), params={"code": code}
-            ) from exc
+                _(
+                    "「%(names)s」に当たる地方公共団体が見つかりません。都道府県名から書くか、団体コードで入力してください。"
+                ),
+                params={"names": "、".join(missing)},
+            )
+        return found
 
     def clean(self):
         data = super().clean()
@@ -70,6 +95,37 @@ class MeetingForm(AccessibleForm):
         if start and end and end < start:
             self.add_error("end_time", _("終了時刻が開始時刻より前です。"))
         return data
+
+    def header(self) -> MeetingHeader:
+        data = self.cleaned_data
+        return MeetingHeader(
+            kind=data["kind"],
+            number=data.get("number"),
+            title=data["title"],
+            date=data["date"],
+            start_time=data.get("start_time"),
+            end_time=data.get("end_time"),
+            place=data.get("place") or "",
+            association=data.get("association"),
+            speaking_municipalities=data.get("speaking_municipalities") or [],
+        )
+
+
+class ImportForm(MeetingForm):
+    """The meeting form of an import preview: the pasted text travels with it (shown, not
+    edited) and a likely duplicate must be confirmed."""
+
+    # Kept exactly as pasted (no strip); browsers send line breaks as CRLF, stored as LF.
+    raw_text = forms.CharField(
+        label=_("議事要旨の原文"),
+        widget=forms.Textarea(attrs={"readonly": True, "rows": 12}),
+        required=False,
+        strip=False,
+        help_text=_("貼り付けたテキストです。原文のまま会議と一緒に保存されます。"),
+    )
+    allow_duplicate = forms.BooleanField(
+        label=_("重複を承知で登録する（別の会議として保存します）"), required=False
+    )
 
 
 class AttendeeForm(AccessibleForm):
@@ -122,6 +178,13 @@ class EntryForm(AccessibleForm):
     text = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class MaterialRowForm(AccessibleForm):
+    """A material the minutes list (資料1-1 …), saved with an import; files are added later."""
+
+    label = forms.CharField(label=_("資料番号"), max_length=50)
+    title = forms.CharField(label=_("資料名"), max_length=300, required=False)
+
+
 def _formset(form, extra):
     return forms.formset_factory(
         form,
@@ -133,9 +196,10 @@ def _formset(form, extra):
     )
 
 
-AttendeeFormSet = _formset(AttendeeForm, 2)
+AttendeeFormSet = _formset(AttendeeForm, 1)
 AgendaItemFormSet = _formset(AgendaItemForm, 1)
-EntryFormSet = _formset(EntryForm, 2)
+EntryFormSet = _formset(EntryForm, 1)
+MaterialFormSet = _formset(MaterialRowForm, 1)
 
 
 def ordered_rows(formset) -> list[dict]:
@@ -149,7 +213,98 @@ def ordered_rows(formset) -> list[dict]:
         for index, form in enumerate(formset.forms)
         if form.cleaned_data and not form.cleaned_data.get("DELETE")
     ]
-    return [data for _order, _index, data in sorted(rows, key=lambda r: (r[0], r[1]))]
+    return [
+        {k: v for k, v in data.items() if k not in ("ORDER", "DELETE")}
+        for _order, _index, data in sorted(rows, key=lambda r: (r[0], r[1]))
+    ]
+
+
+def _header_initial(header: MeetingHeader) -> dict:
+    initial = asdict(header)
+    initial["association"] = header.association.pk if header.association else None
+    initial["speaking_municipalities"] = "、".join(
+        m.qualified_name for m in header.speaking_municipalities
+    )
+    return initial
+
+
+class MeetingEditor:
+    """The meeting page as one form: the meeting, its attendees, agenda items and entries, and
+    in an import preview the pasted text and the listed materials. Built from a MeetingRecord
+    (the initial values) and read back as one (`record()`)."""
+
+    def __init__(
+        self,
+        data=None,
+        *,
+        record: MeetingRecord | None = None,
+        version: int | None = None,
+        importing: bool = False,
+    ):
+        self.importing = importing
+        initial: dict = {"version": version}
+        rows: dict[str, list[dict]] = {}
+        if record is not None:
+            initial |= _header_initial(record.header)
+            initial |= {
+                "raw_text": record.minutes.raw_text,
+                "unplaced_text": record.minutes.unplaced_text,
+                "minutes_format": record.minutes.format,
+            }
+            rows = {
+                "attendees": [asdict(r) for r in record.attendees],
+                "agenda": [asdict(r) for r in record.agenda_items],
+                "entries": [asdict(r) for r in record.entries],
+                "materials": [asdict(r) for r in record.materials],
+            }
+        self.form = (ImportForm if importing else MeetingForm)(data, initial=initial)
+        self.attendees = AttendeeFormSet(data, initial=rows.get("attendees"), prefix="attendees")
+        self.agenda = AgendaItemFormSet(data, initial=rows.get("agenda"), prefix="agenda")
+        self.entries = EntryFormSet(data, initial=rows.get("entries"), prefix="entries")
+        self.materials = (
+            MaterialFormSet(data, initial=rows.get("materials"), prefix="materials")
+            if importing
+            else None
+        )
+
+    @property
+    def parts(self) -> list:
+        parts = [self.form, self.attendees, self.agenda, self.entries]
+        return parts + ([self.materials] if self.materials is not None else [])
+
+    def is_valid(self) -> bool:
+        return all([part.is_valid() for part in self.parts])  # every part shows its errors
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.form.errors) or any(part.total_error_count() for part in self.parts[1:])
+
+    @property
+    def version(self) -> int | None:
+        return self.form.cleaned_data.get("version")
+
+    @property
+    def allow_duplicate(self) -> bool:
+        return bool(self.form.cleaned_data.get("allow_duplicate"))
+
+    def record(self, *, warnings: list[str] | None = None) -> MeetingRecord:
+        """The corrected meeting (call after is_valid())."""
+        data = self.form.cleaned_data
+        return MeetingRecord(
+            header=self.form.header(),
+            attendees=[AttendeeRow(**row) for row in ordered_rows(self.attendees)],
+            agenda_items=[AgendaRow(**row) for row in ordered_rows(self.agenda)],
+            entries=[EntryRow(**row) for row in ordered_rows(self.entries)],
+            materials=[MaterialRow(**row) for row in ordered_rows(self.materials)]
+            if self.materials is not None
+            else [],
+            minutes=MinutesText(
+                raw_text=data.get("raw_text", ""),
+                unplaced_text=data.get("unplaced_text", ""),
+                format=data.get("minutes_format", ""),
+                warnings=warnings,
+            ),
+        )
 
 
 class PasteForm(AccessibleForm):

@@ -5,6 +5,7 @@ between Japanese and Latin characters go ("DX 推進室" → "DX推進室", "令
 page-number lines go. Japanese punctuation (「」（）・→①②③) is kept as written.
 """
 
+import hashlib
 import re
 
 _FULLWIDTH = {chr(code): chr(code - 0xFEE0) for code in range(0xFF10, 0xFF1A)}  # ０-９
@@ -50,3 +51,10 @@ SENTENCE_ENDS = ("。", "」", "）", ")", "．", "!", "?", "！", "？", ":", "
 
 def ends_sentence(line: str) -> bool:
     return line.rstrip().endswith(SENTENCE_ENDS)
+
+
+def text_digest(text: str) -> str:
+    """A fingerprint of the minutes' words: equal for the same minutes pasted twice, whatever
+    the line breaks, spaces, full- or half-width digits and page numbers of each copy."""
+    words = "".join("".join(line.split()) for line in normalise_lines(text))
+    return hashlib.sha256(words.encode()).hexdigest() if words else ""

@@ -69,6 +69,14 @@ _OUTCOME = re.compile(r"こととなった|了承され|決定した|報告し�
 _CLAUSE_END = re.compile(r"[、。]")
 _BRACKETED = re.compile(r"^[<＜][^<＜>＞]*[>＞]")
 _HEARD = re.compile(r"^(?P<body>[^（(\s]+)\s*(?:[（(](?P<speaker>[^）)]+)[）)])?$")
+_NAME_LIST = re.compile(r"\s*[、,，]\s*")
+# Who answers, when several speak for an association: 「・（浜松市）…」, 「・【浜松市】…」 or
+# 「・浜松市：…」. Only a body's name (ending 市/町/村/県/都/道/府/区/会) counts, so that an answer
+# opening with a parenthesis of its own (「（案）のとおり…」) keeps it.
+_BODY_NAME = r"[^\s（(【\[）)】\]：:、。]{0,18}(?:市|町|村|県|都|道|府|区|会)"
+_ANSWER_SPEAKER = re.compile(
+    rf"^(?:[（(]\s*(?P<p>{_BODY_NAME})\s*[）)]|【\s*(?P<b>{_BODY_NAME})\s*】|(?P<c>{_BODY_NAME})\s*[：:])\s*(?P<text>\S.*)$"
+)
 
 GROUP_KEYS = {
     "ヒアリング対象者": "heard",
@@ -125,7 +133,7 @@ class ParsedMinutes:
     materials: list[str] = field(default_factory=list)
     material_titles: dict[str, str] = field(default_factory=dict)
     association_name: str = ""
-    speaking_municipality_name: str = ""
+    speaking_municipality_names: list[str] = field(default_factory=list)
     unplaced: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -171,6 +179,13 @@ def material_refs(text: str) -> list[str]:
         if ref not in refs:
             refs.append(ref)
     return refs
+
+
+def answer_speaker(text: str) -> tuple[str, str]:
+    """'（浜松市）当市では…' -> ('浜松市', '当市では…'); ('', text) when no body is named."""
+    if match := _ANSWER_SPEAKER.match(text):
+        return match.group("p") or match.group("b") or match.group("c"), match.group("text")
+    return "", text
 
 
 def split_name_title(text: str) -> tuple[str, str]:
@@ -337,7 +352,8 @@ class _Parser:
                 swallowed = label.startswith("ワーキングチーム") and between.strip("・･")
                 if heard and group == "heard" and (m := _HEARD.match(heard)):
                     r.association_name = m.group("body")
-                    r.speaking_municipality_name = m.group("speaker") or ""
+                    speakers = _NAME_LIST.split(m.group("speaker") or "")
+                    r.speaking_municipality_names = [name for name in speakers if name]
                 elif heard or swallowed:
                     r.unplaced.append(stripped)
                 continue
@@ -393,7 +409,8 @@ class _Parser:
             elif m := _REMARK.match(stripped):
                 current = ParsedEntry("remark", m.group(1).strip(), question_number=question)
             elif m := _BULLET.match(stripped):
-                current = ParsedEntry("answer", m.group(1).strip(), question_number=question)
+                speaker, text = answer_speaker(m.group(1).strip())
+                current = ParsedEntry("answer", text, question_number=question, speaker=speaker)
             elif head in "＜<※":
                 current = ParsedEntry("note", stripped)
                 r.entries.append(current)
@@ -451,7 +468,6 @@ class _Parser:
                 r.entries.append(current)
             elif re.match(r"^[（(][^）)]*[）)]$", stripped):
                 r.entries.append(ParsedEntry("note", stripped))
-                current = current if current is None else current
             elif current is not None:
                 joined = not ends_sentence(current.text)
                 current.text += stripped if joined else "\n" + stripped

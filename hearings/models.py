@@ -30,11 +30,9 @@ class Meeting(models.Model):
         blank=True,
         related_name="meetings",
     )
-    speaking_municipality = models.ForeignKey(
+    speaking_municipalities = models.ManyToManyField(
         "municipalities.LocalGovernment",
         verbose_name=_("説明した地方公共団体"),
-        on_delete=models.PROTECT,
-        null=True,
         blank=True,
         related_name="+",
     )
@@ -79,6 +77,8 @@ class Minutes(models.Model):
     raw_text = models.TextField(_("議事要旨の原文"), blank=True)
     unplaced_text = models.TextField(_("構造化できなかった文"), blank=True)
     warnings = models.JSONField(_("取込時の注意"), default=list, blank=True)
+    # minutes_normalise.text_digest(raw_text): the same minutes imported twice share it.
+    text_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 

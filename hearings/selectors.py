@@ -1,13 +1,25 @@
 """Reads of meetings and minutes shared by pages and the council PDF."""
 
-from django.db.models import Count, Prefetch, QuerySet
+from __future__ import annotations
 
-from hearings.models import AgendaItem, Attendee, Meeting, MinutesEntry
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from candidates.selectors import decisions_at_meeting
+from hearings.models import AgendaItem, Attendee, Material, Meeting, MinutesEntry
+from hearings.records import (
+    AgendaRow,
+    AttendeeRow,
+    EntryRow,
+    MeetingHeader,
+    MeetingRecord,
+    MinutesText,
+)
 
 
 def meeting_list() -> QuerySet[Meeting]:
     return (
-        Meeting.objects.select_related("association", "speaking_municipality__prefecture")
+        Meeting.objects.select_related("association")
+        .prefetch_related("speaking_municipalities__prefecture")
         .annotate(entry_count=Count("entries", distinct=True))
         .order_by("-date", "-start_time", "-pk")
     )
@@ -16,10 +28,9 @@ def meeting_list() -> QuerySet[Meeting]:
 def meeting_detail(*, pk: int) -> Meeting:
     entries = MinutesEntry.objects.prefetch_related("candidates").order_by("position", "pk")
     return (
-        Meeting.objects.select_related(
-            "association", "speaking_municipality__prefecture", "minutes"
-        )
+        Meeting.objects.select_related("association", "minutes")
         .prefetch_related(
+            "speaking_municipalities__prefecture",
             Prefetch("attendees", queryset=Attendee.objects.order_by("position", "pk")),
             Prefetch(
                 "agenda_items",
@@ -30,6 +41,77 @@ def meeting_detail(*, pk: int) -> Meeting:
         )
         .get(pk=pk)
     )
+
+
+def meeting_record(*, meeting: Meeting) -> MeetingRecord:
+    """A saved meeting (from meeting_detail) as the record its editor starts from."""
+    minutes = getattr(meeting, "minutes", None)
+    numbers = {item.pk: item.number for item in meeting.agenda_items.all()}
+    return MeetingRecord(
+        header=MeetingHeader.copy_of(
+            meeting,
+            speaking_municipalities=list(meeting.speaking_municipalities.all()),
+        ),
+        attendees=[AttendeeRow.copy_of(a) for a in meeting.attendees.all()],
+        agenda_items=[AgendaRow.copy_of(i) for i in meeting.agenda_items.all()],
+        entries=[
+            EntryRow.copy_of(e, agenda_number=numbers.get(e.agenda_item_id))
+            for e in meeting.entries.all()
+        ],
+        minutes=MinutesText(
+            unplaced_text=minutes.unplaced_text if minutes else "",
+            format=minutes.format if minutes else "",
+        ),
+    )
+
+
+def likely_duplicates(
+    *, header: MeetingHeader, digest: str, exclude_pk: int | None = None
+) -> list[Meeting]:
+    """Saved meetings that a new one probably repeats: the same minutes text (by digest), or
+    the same kind on the same date. Two hearings of different associations may share a day,
+    so for a hearing with an association only that association's hearings count."""
+    same_day = Q(kind=header.kind, date=header.date) if header.date else Q(pk__in=[])
+    if header.association is not None:
+        same_day &= Q(association=None) | Q(association=header.association)
+    same_text = Q(minutes__text_digest=digest) if digest else Q(pk__in=[])
+    meetings = Meeting.objects.filter(same_day | same_text)
+    if exclude_pk is not None:
+        meetings = meetings.exclude(pk=exclude_pk)
+    return list(meetings.order_by("-date", "-pk")[:10])
+
+
+def decisions_citing(*, meeting: Meeting) -> list:
+    """The candidates' decisions recorded as made at this meeting."""
+    return decisions_at_meeting(meeting_id=meeting.pk)
+
+
+def deletion_summary(*, meeting: Meeting) -> dict:
+    """What goes with a meeting when it is deleted, and what keeps it from being deleted."""
+    linked_entries = (
+        MinutesEntry.objects.filter(meeting=meeting)
+        .filter(candidates__isnull=False)
+        .prefetch_related("candidates")
+        .distinct()
+        .order_by("position", "pk")
+    )
+    linked_items = (
+        AgendaItem.objects.filter(meeting=meeting, candidates__isnull=False)
+        .prefetch_related("candidates")
+        .distinct()
+        .order_by("number")
+    )
+    return {
+        "decisions": decisions_citing(meeting=meeting),
+        "linked_entries": list(linked_entries),
+        "linked_agenda_items": list(linked_items),
+        "materials": list(Material.objects.filter(meeting=meeting).order_by("position", "pk")),
+        "counts": {
+            "attendees": meeting.attendees.count(),
+            "agenda_items": meeting.agenda_items.count(),
+            "entries": meeting.entries.count(),
+        },
+    }
 
 
 def remarks_for_candidate(*, candidate, limit: int | None = None) -> QuerySet[MinutesEntry]:

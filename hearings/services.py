@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from collections.abc import Sequence
+from typing import TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from candidates.models import Candidate
+from core.concurrency import check_version
 from core.models import User
+from core.permissions import is_secretariat, require
+from hearings import selectors
 from hearings.material_files import material_file_name
+from hearings.minutes_normalise import text_digest
 from hearings.models import (
     AgendaItem,
     Attendee,
@@ -18,58 +26,54 @@ from hearings.models import (
     MinutesEntry,
     MinutesFormat,
 )
+from hearings.records import (
+    AgendaRow,
+    AttendeeRow,
+    EntryRow,
+    MaterialRow,
+    MeetingHeader,
+    MeetingRecord,
+    MinutesText,
+)
 
-MEETING_FIELDS = (
-    "kind",
-    "number",
-    "title",
-    "date",
-    "start_time",
-    "end_time",
-    "place",
-    "association",
-    "speaking_municipality",
+STALE_MEETING = _lazy(
+    "この会議は読み込んだ後に他の人が更新しました。最新の内容を確認してから、もう一度保存してください。"
 )
 
 
-class ConcurrentMeetingEditError(ValidationError):
-    def __init__(self, current: Meeting):
+class DuplicateMeetingError(ValidationError):
+    """A new meeting looks like one already saved; saved only when the secretariat says so."""
+
+    def __init__(self, duplicates: list[Meeting]):
         super().__init__(
             _(
-                "この会議は読み込んだ後に他の人が更新しました。最新の内容を確認してから、もう一度保存してください。"
+                "同じ会議が既に登録されている可能性があります。別の会議として登録する場合は「重複を承知で登録する」にチェックしてから保存してください。"
             ),
-            code="stale",
+            code="duplicate",
         )
-        self.current = current
+        self.duplicates = duplicates
 
 
-def can_edit(user: User) -> bool:
-    return user.is_authenticated and user.is_secretariat
+class MeetingInUseError(ValidationError):
+    """A meeting that decisions cite is not deleted: the decision would lose where it was made."""
+
+    def __init__(self, decisions: list):
+        super().__init__(
+            _(
+                "この会議は次の段階の変更（決定）で「決定した会議」として記録されているため、削除できません。先に決定の記録を確認してください：%(decisions)s"
+            )
+            % {"decisions": "、".join(str(d) for d in decisions)},
+            code="in_use",
+        )
+        self.decisions = decisions
+
+
+RowModel = TypeVar("RowModel", Attendee, AgendaItem, MinutesEntry)
+SECRETARIAT_ONLY = _lazy("会議と議事要旨を編集できるのは事務局のみです。")
 
 
 def _require_secretariat(user: User) -> None:
-    if not can_edit(user):
-        raise PermissionDenied(_("会議と議事要旨を編集できるのは事務局のみです。"))
-
-
-def _sync(model, meeting: Meeting, rows: list[dict], fields: tuple[str, ...]) -> dict[int, object]:
-    """Make the meeting's rows of `model` match `rows` (kept ids updated, others created,
-    missing ones deleted), in the given order. Returns the saved objects by position."""
-    existing = {obj.pk: obj for obj in model.objects.filter(meeting=meeting)}
-    kept = set()
-    saved = {}
-    for position, row in enumerate(rows):
-        obj = existing.get(row.get("id") or 0) or model(meeting=meeting)
-        for name in fields:
-            setattr(obj, name, row.get(name) if row.get(name) is not None else "")
-        if hasattr(obj, "position"):
-            obj.position = position
-        obj.full_clean(exclude=["meeting", "agenda_item"])
-        obj.save()
-        kept.add(obj.pk)
-        saved[position] = obj
-    model.objects.filter(meeting=meeting).exclude(pk__in=kept).delete()
-    return saved
+    require(is_secretariat(user), SECRETARIAT_ONLY)
 
 
 @transaction.atomic
@@ -78,85 +82,177 @@ def meeting_save(
     user: User,
     meeting: Meeting | None,
     version: int | None,
-    data: dict,
-    attendees: list[dict],
-    agenda_items: list[dict],
-    entries: list[dict],
-    raw_text: str = "",
-    unplaced_text: str = "",
-    minutes_format: str = "",
-    warnings: list[str] | None = None,
-    materials: list[dict] | None = None,
+    record: MeetingRecord,
+    allow_duplicate: bool = False,
 ) -> Meeting:
-    """Create or replace a meeting with its attendees, agenda and minutes entries.
+    """Create (meeting None) or replace a meeting with its attendees, agenda, entries, listed
+    materials and minutes text; nothing is written unless all of it is valid.
 
-    Rows keep their identity by id, so links from remarks to candidates survive an edit.
-    The raw text is kept beside the structure; nothing is written unless all of it is valid.
+    A new meeting that looks like a saved one (selectors.likely_duplicates) is refused unless
+    allow_duplicate. Rows keep their identity by id, so links from remarks to candidates
+    survive an edit.
     """
     _require_secretariat(user)
+    if meeting is None and not allow_duplicate:
+        duplicates = selectors.likely_duplicates(
+            header=record.header, digest=text_digest(record.minutes.raw_text)
+        )
+        if duplicates:
+            raise DuplicateMeetingError(duplicates)
+    meeting = meeting_header_save(meeting=meeting, version=version, header=record.header)
+    attendees_replace(meeting=meeting, rows=record.attendees)
+    items = agenda_items_replace(meeting=meeting, rows=record.agenda_items)
+    entries_replace(meeting=meeting, rows=record.entries, agenda_items=items)
+    materials_add_listed(meeting=meeting, rows=record.materials)
+    minutes_save(meeting=meeting, text=record.minutes)
+    return meeting
+
+
+def meeting_header_save(
+    *, meeting: Meeting | None, version: int | None, header: MeetingHeader
+) -> Meeting:
+    """Write the meeting's own fields; an edit of a version someone else replaced is refused."""
     if meeting is None:
         meeting = Meeting()
     else:
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        if version is not None and meeting.version != version:
-            raise ConcurrentMeetingEditError(meeting)
+        check_version(meeting, version, STALE_MEETING)
         meeting.version += 1
-    for name in MEETING_FIELDS:
-        value = data.get(name)
-        setattr(meeting, name, value if value is not None or name not in ("place", "title") else "")
+    meeting.kind = header.kind
+    meeting.number = header.number
+    meeting.title = header.title
+    meeting.date = header.date
+    meeting.start_time = header.start_time
+    meeting.end_time = header.end_time
+    meeting.place = header.place
+    meeting.association = header.association
     meeting.full_clean()
     meeting.save()
+    meeting.speaking_municipalities.set(header.speaking_municipalities)
+    return meeting
 
-    numbers = [row["number"] for row in agenda_items]
+
+def _row_object(model: type[RowModel], meeting: Meeting, existing: dict, row_id) -> RowModel:
+    """The saved row being edited (taken out of `existing`, which ends as the rows to delete)
+    or a new one."""
+    return existing.pop(row_id, None) or model(meeting=meeting)
+
+
+def _existing(model: type[models.Model], meeting: Meeting) -> dict:
+    return {obj.pk: obj for obj in model.objects.filter(meeting=meeting)}
+
+
+def _save_in_order(obj: models.Model, position: int) -> None:
+    obj.position = position  # type: ignore[attr-defined]
+    obj.full_clean(exclude=["meeting", "agenda_item"])
+    obj.save()
+
+
+def attendees_replace(*, meeting: Meeting, rows: Sequence[AttendeeRow]) -> None:
+    """The meeting's attendees become `rows`, in order (kept by id, others deleted)."""
+    existing = _existing(Attendee, meeting)
+    for position, row in enumerate(rows):
+        attendee = _row_object(Attendee, meeting, existing, row.id)
+        attendee.group = row.group
+        attendee.organisation = row.organisation
+        attendee.title = row.title
+        attendee.name = row.name.strip() or _("（氏名不明）")
+        attendee.proxy_name = row.proxy_name
+        attendee.proxy_unit = row.proxy_unit
+        attendee.proxy_title = row.proxy_title
+        _save_in_order(attendee, position)
+    Attendee.objects.filter(pk__in=existing).delete()
+
+
+def agenda_items_replace(*, meeting: Meeting, rows: Sequence[AgendaRow]) -> dict[int, AgendaItem]:
+    """The meeting's agenda becomes `rows`; returns the saved items by number."""
+    numbers = [row.number for row in rows]
     if len(numbers) != len(set(numbers)):
         raise ValidationError({"agenda": [_("議題の番号が重複しています。")]})
-    for row in attendees:
-        row["name"] = (row.get("name") or "").strip() or _("（氏名不明）")
-    _sync(
-        Attendee,
-        meeting,
-        attendees,
-        ("group", "organisation", "title", "name", "proxy_name", "proxy_unit", "proxy_title"),
-    )
-    items = _sync(
-        AgendaItem,
-        meeting,
-        agenda_items,
-        ("number", "title", "explanation", "materials_text", "outcome"),
-    )
-    by_number = {item.number: item for item in items.values()}
-    for row in entries:
-        row["question_number"] = row.get("question_number")
-    saved_entries = _sync(MinutesEntry, meeting, entries, ("kind", "speaker", "text"))
-    for position, entry in saved_entries.items():
-        row = entries[position]
-        entry.question_number = row.get("question_number")
-        entry.agenda_item = by_number.get(row.get("agenda_number"))
-        entry.save(update_fields=["question_number", "agenda_item"])
+    existing = _existing(AgendaItem, meeting)
+    # Numbers are unique per meeting: free the kept items' numbers before renumbering them.
+    AgendaItem.objects.filter(meeting=meeting).update(number=models.F("number") + 1000)
+    saved = {}
+    for row in rows:
+        item = _row_object(AgendaItem, meeting, existing, row.id)
+        item.number = row.number
+        item.title = row.title
+        item.explanation = row.explanation
+        item.materials_text = row.materials_text
+        item.outcome = row.outcome
+        item.full_clean(exclude=["meeting"])
+        item.save()
+        saved[item.number] = item
+    AgendaItem.objects.filter(pk__in=existing).delete()
+    return saved
 
+
+def entries_replace(
+    *, meeting: Meeting, rows: Sequence[EntryRow], agenda_items: dict[int, AgendaItem]
+) -> None:
+    """The meeting's entries become `rows`, in order, each under its agenda item by number."""
+    existing = _existing(MinutesEntry, meeting)
+    for position, row in enumerate(rows):
+        entry = _row_object(MinutesEntry, meeting, existing, row.id)
+        entry.kind = row.kind
+        entry.text = row.text
+        entry.speaker = row.speaker
+        entry.question_number = row.question_number
+        entry.agenda_item = agenda_items.get(row.agenda_number or 0)
+        _save_in_order(entry, position)
+    MinutesEntry.objects.filter(pk__in=existing).delete()
+
+
+def materials_add_listed(*, meeting: Meeting, rows: Sequence[MaterialRow]) -> None:
+    """Add the materials the minutes list (資料1-1 …) that the meeting does not have yet."""
     known = set(meeting.materials.values_list("label", flat=True))
-    for position, material in enumerate(materials or []):
-        label = str(material.get("label", "")).strip()[:50]
-        if label and label not in known:
-            known.add(label)
-            Material.objects.create(
-                meeting=meeting,
-                label=label,
-                title=str(material.get("title", ""))[:300],
-                position=position,
-            )
+    last = meeting.materials.order_by("-position").values_list("position", flat=True).first()
+    position = -1 if last is None else last
+    for row in rows:
+        label = row.label.strip()
+        if not label or label in known:
+            continue
+        known.add(label)
+        position += 1
+        material = Material(
+            meeting=meeting, label=label, title=row.title.strip(), position=position
+        )
+        try:
+            material.full_clean()
+        except ValidationError as exc:
+            raise ValidationError({"materials": exc.messages}) from exc
+        material.save()
 
+
+def minutes_save(*, meeting: Meeting, text: MinutesText) -> Minutes:
+    """Keep the minutes text beside the structure (an empty raw text keeps the stored one)."""
     minutes, _created = Minutes.objects.get_or_create(meeting=meeting)
-    if raw_text:
-        minutes.raw_text = raw_text.replace("\r\n", "\n").replace("\r", "\n")
-    minutes.unplaced_text = unplaced_text
-    minutes.format = minutes_format or minutes.format or MinutesFormat.UNKNOWN
-    if warnings is not None:
-        minutes.warnings = warnings
+    if text.raw_text:
+        minutes.raw_text = text.raw_text.replace("\r\n", "\n").replace("\r", "\n")
+        minutes.text_digest = text_digest(minutes.raw_text)
+    minutes.unplaced_text = text.unplaced_text
+    minutes.format = text.format or minutes.format or MinutesFormat.UNKNOWN
+    if text.warnings is not None:
+        minutes.warnings = text.warnings
     minutes.version += 1
     minutes.full_clean()
     minutes.save()
-    return meeting
+    return minutes
+
+
+@transaction.atomic
+def meeting_delete(*, user: User, meeting: Meeting) -> None:
+    """Delete a meeting with its minutes, attendees, agenda, entries (and their links to
+    candidates) and materials (files removed after commit); refused while decisions cite it."""
+    _require_secretariat(user)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    decisions = selectors.decisions_citing(meeting=meeting)
+    if decisions:
+        raise MeetingInUseError(decisions)
+    files = [m.file for m in meeting.materials.exclude(file="")]
+    meeting.delete()
+    for file in files:
+        transaction.on_commit(lambda file=file: file.storage.delete(file.name), robust=True)
 
 
 @transaction.atomic
@@ -173,6 +269,7 @@ def entry_link_candidates(
 def agenda_item_link_candidates(
     *, user: User, item: AgendaItem, candidates: list[Candidate]
 ) -> AgendaItem:
+    """Set which candidates an agenda item is about."""
     _require_secretariat(user)
     item.candidates.set(candidates)
     return item

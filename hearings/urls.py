@@ -10,6 +10,7 @@ urlpatterns = [
     path("import/", views.minutes_import, name="import"),
     path("<int:pk>/", views.meeting_show, name="detail"),
     path("<int:pk>/edit/", views.meeting_edit, name="edit"),
+    path("<int:pk>/delete/", views.meeting_delete, name="delete"),
     path("<int:pk>/materials/", views.material_new, name="material_create"),
     path("entries/<int:pk>/candidates/", views.entry_link, name="entry_link"),
     path("agenda/<int:pk>/candidates/", views.agenda_link, name="agenda_link"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,22 +14,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from candidates.models import Candidate
-from candidates.views import viewer_required
 from core import wareki
+from core.concurrency import ConcurrentEditError
+from core.permissions import is_secretariat, secretariat_required, viewer_required
 from core.query_params import query_int, query_text
 from hearings import search as search_module
 from hearings import selectors, services
-from hearings.forms import (
-    AgendaItemFormSet,
-    AttendeeFormSet,
-    EntryFormSet,
-    MaterialForm,
-    MeetingForm,
-    PasteForm,
-    ordered_rows,
-)
-from hearings.minutes_import import loads_list, preview_initial
-from hearings.minutes_parser import parse_minutes
+from hearings.forms import MaterialForm, MeetingEditor, PasteForm
+from hearings.minutes_import import import_warnings, preview_record
+from hearings.minutes_normalise import text_digest
 from hearings.models import AgendaItem, Meeting, MeetingKind, MinutesEntry
 from municipalities.models import Association
 
@@ -37,15 +30,7 @@ PAGE_SIZE = 30
 MAX_ID = 2**63 - 1  # the largest primary key (BigAutoField)
 
 
-def secretariat_only(view):
-    def wrapper(request, *args, **kwargs):
-        if not services.can_edit(request.user):
-            raise PermissionDenied(_("会議と議事要旨を編集できるのは事務局のみです。"))
-        return view(request, *args, **kwargs)
-
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
-    return wrapper
+secretariat_only = secretariat_required(message=services.SECRETARIAT_ONLY)
 
 
 @require_GET
@@ -64,7 +49,7 @@ def meeting_index(request: HttpRequest) -> HttpResponse:
             "query": f"kind={kind}" if kind else "",
             "kinds": MeetingKind.choices,
             "kind": kind,
-            "can_edit": services.can_edit(request.user),
+            "can_edit": is_secretariat(request.user),
         },
     )
 
@@ -94,108 +79,34 @@ def meeting_show(request: HttpRequest, pk: int) -> HttpResponse:
             "minutes": minutes,
             "agenda_items": items,
             "loose_entries": loose,
-            "can_edit": services.can_edit(request.user),
+            "can_edit": is_secretariat(request.user),
             "candidates": Candidate.objects.order_by("name").only("pk", "name"),
             "material_form": MaterialForm(),
         },
     )
 
 
-def _initial_from_meeting(meeting: Meeting) -> tuple[dict, list, list, list]:
-    minutes = getattr(meeting, "minutes", None)
-    data = {
-        "version": meeting.version,
-        "kind": meeting.kind,
-        "number": meeting.number,
-        "title": meeting.title,
-        "date": meeting.date,
-        "start_time": meeting.start_time,
-        "end_time": meeting.end_time,
-        "place": meeting.place,
-        "association": meeting.association_id,
-        "speaking_municipality": meeting.speaking_municipality.code
-        if meeting.speaking_municipality
-        else "",
-        "minutes_format": minutes.format if minutes else "",
-        "unplaced_text": minutes.unplaced_text if minutes else "",
-    }
-    attendees = [
-        {
-            f: getattr(a, f)
-            for f in (
-                "id",
-                "group",
-                "organisation",
-                "title",
-                "name",
-                "proxy_name",
-                "proxy_unit",
-                "proxy_title",
-            )
-        }
-        for a in meeting.attendees.all()
-    ]
-    items = [
-        {
-            f: getattr(i, f)
-            for f in ("id", "number", "title", "explanation", "materials_text", "outcome")
-        }
-        for i in meeting.agenda_items.all()
-    ]
-    numbers = {i.pk: i.number for i in meeting.agenda_items.all()}
-    entries = [
-        {
-            "id": e.pk,
-            "kind": e.kind,
-            "question_number": e.question_number,
-            "agenda_number": numbers.get(e.agenda_item_id),
-            "speaker": e.speaker,
-            "text": e.text,
-        }
-        for e in meeting.entries.all()
-    ]
-    return data, attendees, items, entries
-
-
-def _bind(request: HttpRequest, initial=None):
-    data = request.POST if request.method == "POST" else None
-    meeting_initial, attendees, items, entries = initial or ({}, [], [], [])
-    return (
-        MeetingForm(data, initial=meeting_initial),
-        AttendeeFormSet(data, initial=attendees, prefix="attendees"),
-        AgendaItemFormSet(data, initial=items, prefix="agenda"),
-        EntryFormSet(data, initial=entries, prefix="entries"),
-    )
-
-
-def save_from_post(request: HttpRequest, meeting: Meeting | None, forms, *, warnings=None):
-    """Validate the meeting page's forms and save; returns the meeting or None (errors shown)."""
-    form, attendee_set, agenda_set, entry_set = forms
-    if not all(f.is_valid() for f in forms):
+def _save(request: HttpRequest, editor: MeetingEditor, meeting: Meeting | None, **kwargs):
+    """Save a valid editor's record; returns the meeting, or None with the errors on the form."""
+    if not editor.is_valid():
         return None
-    data = form.cleaned_data
     try:
         return services.meeting_save(
             user=request.user,
             meeting=meeting,
-            version=data.get("version"),
-            data=data,
-            attendees=ordered_rows(attendee_set),
-            agenda_items=ordered_rows(agenda_set),
-            entries=ordered_rows(entry_set),
-            raw_text=data.get("raw_text", ""),
-            unplaced_text=data.get("unplaced_text", ""),
-            minutes_format=data.get("minutes_format", ""),
-            warnings=warnings,
-            materials=loads_list(data.get("materials_json", "")),
+            version=editor.version,
+            record=editor.record(warnings=kwargs.pop("warnings", None)),
+            **kwargs,
         )
-    except services.ConcurrentMeetingEditError as exc:
-        form.add_error(None, exc)
-        form.stale_current = exc.current  # shown beside the refused edit by _editor
-        return None
+    except ConcurrentEditError as exc:
+        editor.form.add_error(None, exc)
+        editor.stale_current = exc.current  # shown beside the refused edit by _editor
+    except services.DuplicateMeetingError as exc:
+        editor.form.add_error("allow_duplicate", exc)
+        editor.duplicates = exc.duplicates
     except ValidationError as exc:
-        form.apply_service_error(exc)
-        return None
+        editor.form.apply_service_error(exc)
+    return None
 
 
 def _stale_values(meeting: Meeting) -> list[tuple[str, str]]:
@@ -220,16 +131,13 @@ def _stale_values(meeting: Meeting) -> list[tuple[str, str]]:
     ]
 
 
-def _editor(request, forms, *, title, meeting=None, extra=None):
-    form, attendee_set, agenda_set, entry_set = forms
-    current = getattr(form, "stale_current", None)
+def _editor(request, editor: MeetingEditor, *, title, meeting=None, extra=None):
+    current = getattr(editor, "stale_current", None)
     context = {
         "title": title,
         "meeting": meeting,
-        "form": form,
-        "attendee_set": attendee_set,
-        "agenda_set": agenda_set,
-        "entry_set": entry_set,
+        "editor": editor,
+        "form": editor.form,
         "current_values": _stale_values(current) if current else [],
         **(extra or {}),
     }
@@ -240,70 +148,114 @@ def _editor(request, forms, *, title, meeting=None, extra=None):
 @require_http_methods(["GET", "POST"])
 @secretariat_only
 def meeting_new(request: HttpRequest) -> HttpResponse:
-    forms = _bind(request)
-    if request.method == "POST" and (meeting := save_from_post(request, None, forms)):
+    editor = MeetingEditor(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and (meeting := _save(request, editor, None)):
         messages.success(request, _("会議「%(title)s」を登録しました。") % {"title": meeting.title})
         return redirect(meeting)
-    return _editor(request, forms, title=_("会議の登録"))
+    return _editor(request, editor, title=_("会議の登録"))
 
 
 @require_http_methods(["GET", "POST"])
 @secretariat_only
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _load(pk)
-    forms = _bind(request, _initial_from_meeting(meeting))
-    if request.method == "POST" and (saved := save_from_post(request, meeting, forms)):
+    editor = MeetingEditor(
+        request.POST if request.method == "POST" else None,
+        record=selectors.meeting_record(meeting=meeting),
+        version=meeting.version,
+    )
+    if request.method == "POST" and (saved := _save(request, editor, meeting)):
         messages.success(request, _("会議「%(title)s」を更新しました。") % {"title": saved.title})
         return redirect(saved)
-    return _editor(request, forms, title=_("会議と議事要旨の編集"), meeting=meeting)
+    return _editor(request, editor, title=_("会議と議事要旨の編集"), meeting=meeting)
 
 
 @require_http_methods(["GET", "POST"])
 @secretariat_only
 def minutes_import(request: HttpRequest) -> HttpResponse:
-    """Paste minutes text -> preview of the structure to correct -> confirm (only then saved)."""
+    """Paste minutes text -> preview of the structure to correct -> confirm (only then saved).
+
+    One path: the paste is parsed into a record (minutes_import.preview_record), the record
+    fills the editor, the secretariat corrects it, the editor's record goes to the service.
+    """
     if request.method == "POST" and request.POST.get("confirm"):
-        forms = _bind(request)
-        warnings = loads_list(request.POST.get("warnings_json", ""))
-        if meeting := save_from_post(request, None, forms, warnings=[str(w) for w in warnings]):
+        editor = MeetingEditor(request.POST, importing=True)
+        raw_text = request.POST.get("raw_text", "")
+        saved = _save(
+            request,
+            editor,
+            None,
+            warnings=import_warnings(raw_text),
+            allow_duplicate=editor.is_valid() and editor.allow_duplicate,
+        )
+        if saved:
             messages.success(
                 request,
-                _("議事要旨を取り込み、会議「%(title)s」を登録しました。")
-                % {"title": meeting.title},
+                _("議事要旨を取り込み、会議「%(title)s」を登録しました。") % {"title": saved.title},
             )
-            return redirect(meeting)
-        return _editor(
-            request,
-            forms,
-            title=_("取込内容の確認"),
-            extra={"preview": True, "warnings": warnings, "action": request.path},
-        )
+            return redirect(saved)
+        if not hasattr(editor, "duplicates") and editor.form.is_valid():
+            editor.duplicates = selectors.likely_duplicates(
+                header=editor.form.header(), digest=text_digest(raw_text)
+            )
+        return _import_preview(request, editor)
     paste = PasteForm(request.POST or None)
     if request.method == "POST" and paste.is_valid():
-        text = paste.cleaned_data["text"]
-        meeting, attendees, agenda, entries, warnings = preview_initial(parse_minutes(text), text)
-        forms = (
-            MeetingForm(initial=meeting),
-            AttendeeFormSet(initial=attendees, prefix="attendees"),
-            AgendaItemFormSet(initial=agenda, prefix="agenda"),
-            EntryFormSet(initial=entries, prefix="entries"),
+        record = preview_record(paste.cleaned_data["text"])
+        editor = MeetingEditor(record=record, importing=True)
+        editor.duplicates = selectors.likely_duplicates(
+            header=record.header, digest=text_digest(record.minutes.raw_text)
         )
-        return render(
-            request,
-            "hearings/editor.html",
-            {
-                "title": _("取込内容の確認"),
-                "form": forms[0],
-                "attendee_set": forms[1],
-                "agenda_set": forms[2],
-                "entry_set": forms[3],
-                "preview": True,
-                "warnings": warnings,
-                "action": request.path,
-            },
-        )
+        return _import_preview(request, editor, warnings=record.minutes.warnings)
     status = 400 if request.method == "POST" else 200
     return render(request, "hearings/import.html", {"form": paste}, status=status)
+
+
+def _import_preview(request: HttpRequest, editor: MeetingEditor, *, warnings=None):
+    duplicates = getattr(editor, "duplicates", [])
+    if not duplicates:
+        editor.form.fields.pop("allow_duplicate")
+    response = _editor(
+        request,
+        editor,
+        title=_("取込内容の確認"),
+        extra={
+            "preview": True,
+            "warnings": warnings,
+            "duplicates": duplicates,
+            "action": request.path,
+        },
+    )
+    if not editor.has_errors:
+        response.status_code = 200
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@secretariat_only
+def meeting_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """A confirmation page listing what goes with the meeting and what keeps it; POST deletes."""
+    meeting = get_object_or_404(Meeting, pk=pk)
+    if request.method == "POST":
+        try:
+            services.meeting_delete(user=request.user, meeting=meeting)
+        except services.MeetingInUseError as exc:
+            refused = exc.messages[0]
+        else:
+            messages.success(
+                request, _("会議「%(title)s」を削除しました。") % {"title": meeting.title}
+            )
+            return redirect("hearings:list")
+    return render(
+        request,
+        "hearings/delete.html",
+        {
+            "meeting": meeting,
+            "refused": refused if request.method == "POST" else "",
+            **selectors.deletion_summary(meeting=meeting),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def _candidate_ids(request: HttpRequest) -> list[int]:

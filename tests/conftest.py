@@ -114,7 +114,7 @@ def secretariat(db) -> User:
 
 @pytest.fixture
 def wt_member(db) -> User:
-    return _make_user("wt_member", Role.WT_MEMBER, display_name="WT 委員")
+    return _make_user("wt_member", Role.WT_MEMBER, display_name="WT メンバー")
 
 
 @pytest.fixture

@@ -19,8 +19,8 @@ from candidates.lifecycle import Stage
 from candidates.models import CouncilReport, MilestoneKind, Ministry
 from core.models import AuditEvent, AuditOutcome
 from core.roles import Role
-from hearings import services as hearing_services
 from hearings.models import EntryKind, MeetingKind
+from tests.meetings import save_meeting
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_today")]
 
@@ -112,6 +112,11 @@ MATRIX = {
     ),
     "candidates:report_status": ("report", get_only(viewers()), None),
     "candidates:report_download": ("report", get_only(viewers(NOT_FOUND)), None),
+    "candidates:report_delete": (
+        "report",
+        {"GET": secretariat_only(), "POST": secretariat_only()},
+        None,
+    ),
     "hearings:list": ("none", get_only(viewers()), None),
     "hearings:search": ("none", get_only(viewers()), None),
     "hearings:create": ("none", {"GET": secretariat_only(), "POST": secretariat_only()}, "meeting"),
@@ -121,6 +126,11 @@ MATRIX = {
         "meeting",
         {"GET": secretariat_only(), "POST": secretariat_only()},
         "meeting",
+    ),
+    "hearings:delete": (
+        "meeting",
+        {"GET": secretariat_only(), "POST": secretariat_only()},
+        None,
     ),
     "hearings:material_create": (
         "meeting",
@@ -147,6 +157,48 @@ MATRIX = {
         None,
     ),
 }
+
+
+# What a refused user is told (the 403 page shows it): who may do this.
+SECRETARIAT_ONLY = "この操作は事務局のみが行えます。"
+MEETINGS_SECRETARIAT_ONLY = "会議と議事要旨を編集できるのは事務局のみです。"
+OWN_MINISTRY_ONLY = "この候補のスケジュールを編集する権限がありません（担当府省庁のみ）。"
+NO_ROLE = "この画面を見る権限がありません。事務局にお問い合わせください。"
+REFUSAL = {
+    "audit": "操作記録を見られるのは事務局のみです。",
+    "candidates:create": SECRETARIAT_ONLY,
+    "candidates:edit": SECRETARIAT_ONLY,
+    "candidates:transition_create": SECRETARIAT_ONLY,
+    "candidates:milestone_rebaseline": SECRETARIAT_ONLY,
+    "candidates:milestone_create": OWN_MINISTRY_ONLY,
+    "candidates:progress_create": OWN_MINISTRY_ONLY,
+    "candidates:milestone_update": OWN_MINISTRY_ONLY,
+    "candidates:reports": "報告書の作成を依頼できるのは事務局のみです。",
+    "candidates:report_delete": "報告書を削除できるのは事務局のみです。",
+    **{
+        name: MEETINGS_SECRETARIAT_ONLY
+        for name in (
+            "hearings:create",
+            "hearings:import",
+            "hearings:edit",
+            "hearings:delete",
+            "hearings:material_create",
+            "hearings:entry_link",
+            "hearings:agenda_link",
+        )
+    },
+}
+# Pages that first ask whether the user reads the product at all (a login with no role).
+SCHEDULE_PAGES = {name for name, message in REFUSAL.items() if message == OWN_MINISTRY_ONLY}
+FOR_READERS = SCHEDULE_PAGES | {
+    name
+    for name, (_kind, expected, _payload) in MATRIX.items()
+    if expected["GET"]["outsider"] == FORBIDDEN and expected["GET"]["wt_member"] != FORBIDDEN
+}
+
+
+def refusal(name: str, role: str) -> str:
+    return NO_ROLE if role == "outsider" and name in FOR_READERS else REFUSAL[name]
 
 
 def all_url_names() -> set[str]:
@@ -198,15 +250,11 @@ def world(make_user, secretariat, wt_member, outsider, admin_user):
         kind=MilestoneKind.REQUIREMENTS,
         baseline_date=dt.date(2026, 6, 30),
     )
-    meeting = hearing_services.meeting_save(
-        user=secretariat,
-        meeting=None,
-        version=None,
-        data={
-            "kind": MeetingKind.WT,
-            "title": "第9回ワーキングチーム",
-            "date": dt.date(2026, 2, 4),
-        },
+    meeting = save_meeting(
+        secretariat,
+        kind=MeetingKind.WT,
+        title="第9回ワーキングチーム",
+        date=dt.date(2026, 2, 4),
         attendees=[{"name": "試験 太郎", "group": "wt_member"}],
         agenda_items=[{"number": 1, "title": "進捗報告について"}],
         entries=[{"kind": EntryKind.REMARK, "text": "後ろ倒しには理由が必要", "agenda_number": 1}],
@@ -336,6 +384,8 @@ def test_the_matrix_holds(client, world, name, method, role):
         response = client.post(url, payload(payload_kind, objects))
     want = expected[method][role]
     assert classify(response) == want, f"{method} {url} as {role}: {response.status_code}"
+    if want == FORBIDDEN:
+        assert response.context["exception"] == refusal(name, role)
     if method == "POST" and want != OK:
         assert fingerprint() == before, f"refused {method} {url} as {role} changed data"
     if method == "POST" and name != "set_language":

@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from candidates.filters import CandidateFilter
 from candidates.models import Candidate, Ministry
 from core.models import AuditEvent, AuditOutcome
-from hearings import services as hearing_services
 from hearings.models import AgendaItem, EntryKind, MeetingKind, MinutesEntry
 from municipalities.models import Association
+from tests.meetings import save_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -82,16 +82,12 @@ def world(secretariat):
     Candidate.objects.create(
         name="介護認定審査会支援システム", selected_fiscal_year=2026, lead_ministry=ministry
     )
-    hearing_services.meeting_save(
-        user=secretariat,
-        meeting=None,
-        version=None,
-        data={
-            "kind": MeetingKind.HEARING,
-            "title": "指定都市市長会ヒアリング",
-            "date": dt.date(2025, 10, 18),
-            "association": Association.objects.get(slug="designated-cities"),
-        },
+    save_meeting(
+        secretariat,
+        kind=MeetingKind.HEARING,
+        title="指定都市市長会ヒアリング",
+        date=dt.date(2025, 10, 18),
+        association=Association.objects.get(slug="designated-cities"),
         attendees=[{"group": "heard", "organisation": "指定都市市長会", "name": "山田 太郎"}],
         agenda_items=[{"number": 1, "title": "介護保険事務について"}],
         entries=[{"kind": EntryKind.REMARK, "text": "介護認定の事務負担が大きい。"}],

@@ -11,8 +11,8 @@ from django.urls import reverse
 from candidates import services
 from candidates.models import Candidate, Milestone, MilestoneKind, Ministry
 from core.roles import Role
-from hearings import services as hearing_services
 from hearings.models import Meeting, MeetingKind
+from tests.meetings import save_meeting
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_today")]
 
@@ -88,15 +88,11 @@ def test_two_sessions_on_one_candidate(candidate, secretariat, make_user, mlit):
 
 def test_two_sessions_on_one_meetings_minutes(secretariat, make_user):
     colleague = make_user("secretariat2", Role.SECRETARIAT)
-    meeting = hearing_services.meeting_save(
-        user=secretariat,
-        meeting=None,
-        version=None,
-        data={
-            "kind": MeetingKind.WT,
-            "title": "第9回ワーキングチーム",
-            "date": dt.date(2026, 2, 4),
-        },
+    meeting = save_meeting(
+        secretariat,
+        kind=MeetingKind.WT,
+        title="第9回ワーキングチーム",
+        date=dt.date(2026, 2, 4),
         attendees=[],
         agenda_items=[],
         entries=[],

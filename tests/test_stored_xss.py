@@ -16,6 +16,7 @@ from candidates import services as candidate_services
 from candidates.models import Candidate, Ministry
 from hearings import services as hearing_services
 from hearings.models import EntryKind, MeetingKind
+from tests.meetings import save_meeting
 from tests.pdf import pdf_text
 from tests.slips import slipped_milestone
 
@@ -89,11 +90,11 @@ def hostile(secretariat):
         reason=HOSTILE,
         added_value=HOSTILE,
     )
-    meeting = hearing_services.meeting_save(
-        user=secretariat,
-        meeting=None,
-        version=None,
-        data={"kind": MeetingKind.HEARING, "title": HOSTILE, "date": dt.date(2026, 10, 1)},
+    meeting = save_meeting(
+        secretariat,
+        kind=MeetingKind.HEARING,
+        title=HOSTILE,
+        date=dt.date(2026, 10, 1),
         attendees=[{"group": "heard", "organisation": HOSTILE, "name": SHORT_HOSTILE}],
         agenda_items=[{"number": 1, "title": HOSTILE, "explanation": HOSTILE}],
         entries=[{"kind": EntryKind.REMARK, "speaker": HOSTILE, "text": HOSTILE}],

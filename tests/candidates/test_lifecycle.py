@@ -7,6 +7,7 @@ from django.utils import translation
 from candidates import lifecycle, services
 from candidates.lifecycle import Stage
 from candidates.models import LifecycleTransition
+from core.concurrency import ConcurrentEditError
 
 pytestmark = pytest.mark.django_db
 
@@ -163,7 +164,7 @@ def test_a_stale_version_is_refused_and_changes_nothing(make_candidate, secretar
         decided_on=dt.date(2025, 6, 1),
         version=stale_version,
     )
-    with pytest.raises(services.ConcurrentEditError):
+    with pytest.raises(ConcurrentEditError):
         services.candidate_transition(
             user=secretariat,
             candidate=candidate,

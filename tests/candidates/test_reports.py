@@ -136,7 +136,7 @@ def test_a_running_report_is_taken_over_only_once_its_worker_is_presumed_lost(
     assert reports.report_claim(report.pk) is not None
     assert reports.report_claim(report.pk) is None  # another worker still has it
     CouncilReport.objects.filter(pk=report.pk).update(
-        started_at=report.created_at - reports.RUNNING_STALE_AFTER - dt.timedelta(seconds=1)
+        started_at=report.created_at - reports.running_stale_after() - dt.timedelta(seconds=1)
     )
     taken = reports.report_claim(report.pk)
     assert taken is not None and taken.attempts == 2
@@ -174,11 +174,31 @@ def test_when_the_broker_is_down_the_request_is_kept_queued_and_the_sweep_finish
     report.refresh_from_db()
     assert report.status == ReportStatus.QUEUED
     CouncilReport.objects.filter(pk=report.pk).update(
-        created_at=report.created_at - reports.QUEUED_STALE_AFTER - dt.timedelta(seconds=1)
+        created_at=report.created_at - reports.queued_stale_after() - dt.timedelta(seconds=1)
     )
     assert reports.reports_sweep() == [report.pk]  # broker back: enqueued, done in process
     report.refresh_from_db()
     assert report.status == ReportStatus.DONE
+
+
+def test_the_sweep_waits_as_long_as_the_settings_say(reported, fixed_today, settings):
+    report = reports.report_request(user=None, as_of=fixed_today, queue=False)
+    CouncilReport.objects.filter(pk=report.pk).update(
+        created_at=report.created_at - dt.timedelta(seconds=60)
+    )
+    settings.KYOTSUKA_REPORT_REQUEUE_SECONDS = 120
+    assert reports.reports_sweep() == []  # queued for a minute: not yet
+    settings.KYOTSUKA_REPORT_REQUEUE_SECONDS = 30
+    assert reports.reports_sweep() == [report.pk]
+
+
+def test_the_report_task_takes_its_time_limits_from_the_settings(settings):
+    from candidates.tasks import generate_council_report
+
+    task = generate_council_report._get_current_object()
+    assert task.time_limit == settings.KYOTSUKA_REPORT_TIME_LIMIT
+    assert task.soft_time_limit == settings.KYOTSUKA_REPORT_TIME_LIMIT - 30
+    assert task.time_limit * 2 <= settings.KYOTSUKA_REPORT_STALE_SECONDS  # killed, then taken over
 
 
 def test_future_as_of_dates_are_refused(client, secretariat):
@@ -225,3 +245,43 @@ def test_the_reports_page_and_a_queued_message_read_in_english(client, secretari
     assert "Council progress reports (PDF)" in body
     assert "Your report request has been queued." in body
     assert "Queued" in body and "協議会" not in body
+
+
+def test_the_secretariat_deletes_a_report_and_its_file_after_a_confirmation(
+    client, secretariat, reported, fixed_today, django_capture_on_commit_callbacks
+):
+    report = reports.report_generate(
+        reports.report_request(user=secretariat, as_of=fixed_today, queue=False).pk
+    )
+    path = reports.report_path(report)
+    assert path.is_file()
+    client.force_login(secretariat)
+    listing = client.get(reverse("candidates:reports")).content.decode()
+    url = reverse("candidates:report_delete", args=[report.pk])
+    assert url in listing
+    confirm = client.get(url).content.decode()
+    assert report.file_name in confirm and CouncilReport.objects.filter(pk=report.pk).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, follow=True)
+    assert "報告書を削除しました" in response.content.decode()
+    assert not CouncilReport.objects.filter(pk=report.pk).exists()
+    assert not path.exists()
+
+
+def test_a_report_being_made_is_not_deleted(client, secretariat, fixed_today):
+    report = reports.report_request(user=secretariat, as_of=fixed_today, queue=False)
+    assert reports.report_claim(report.pk) is not None  # a worker is making it
+    client.force_login(secretariat)
+    response = client.post(reverse("candidates:report_delete", args=[report.pk]))
+    assert response.status_code == 400
+    assert "作成中のため削除できません" in response.content.decode()
+    assert CouncilReport.objects.filter(pk=report.pk).exists()
+
+
+def test_readers_are_not_offered_report_deletion(client, wt_member, reported, fixed_today):
+    report = reports.report_request(user=None, as_of=fixed_today, queue=False)
+    client.force_login(wt_member)
+    url = reverse("candidates:report_delete", args=[report.pk])
+    assert url not in client.get(reverse("candidates:reports")).content.decode()
+    assert client.post(url).status_code == 403
+    assert CouncilReport.objects.filter(pk=report.pk).exists()

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from candidates import services
 from candidates.lifecycle import Stage
 from candidates.models import DateField, MilestoneChange, MilestoneKind
+from core.concurrency import ConcurrentEditError
 
 pytestmark = pytest.mark.django_db
 
@@ -139,7 +140,7 @@ def test_the_second_of_two_concurrent_edits_is_refused(milestone, ministry_mlit,
         actual_date=None,
         progress_note="A",
     )
-    with pytest.raises(services.ConcurrentEditError) as excinfo:
+    with pytest.raises(ConcurrentEditError) as excinfo:
         services.milestone_update(
             user=ministry_mlit,
             milestone=milestone,
@@ -303,3 +304,27 @@ def test_a_progress_update_needs_some_content_and_no_future_date(candidate, mini
             status="on_track",
             cost_note="x",
         )
+
+
+def test_slipped_means_the_same_in_sql_and_on_a_loaded_row(candidate):
+    """`selectors.slipped_q` (lists, counts, filters) and `Milestone.is_slipped` (the candidate
+    page, the timeline) are one rule: actual date, else planned date, after the baseline."""
+    from candidates.models import Milestone, MilestoneKind
+    from candidates.selectors import slipped_q
+
+    baseline = dt.date(2026, 6, 30)
+    near = (None, baseline - dt.timedelta(days=1), baseline, baseline + dt.timedelta(days=1))
+    for base in (None, baseline):
+        for planned in near:
+            for actual in near:
+                Milestone.objects.create(
+                    candidate=candidate,
+                    kind=MilestoneKind.PILOT,
+                    baseline_date=base,
+                    planned_date=planned,
+                    actual_date=actual,
+                )
+    in_sql = set(Milestone.objects.filter(slipped_q()).values_list("pk", flat=True))
+    on_rows = {m.pk for m in Milestone.objects.all() if m.is_slipped}
+    assert in_sql == on_rows
+    assert len(on_rows) == 5  # 4 with an actual date after the baseline, 1 planned after it

@@ -262,6 +262,28 @@ def test_a_stale_form_shows_what_the_other_person_saved(
     assert slipped.progress_note == "事務局が先に更新"
 
 
+def test_a_stale_baseline_change_shows_the_baseline_the_other_person_set(
+    client, secretariat, slipped
+):
+    client.force_login(secretariat)
+    stale = slipped.version
+    services.milestone_rebaseline(
+        user=secretariat,
+        milestone=slipped,
+        version=stale,
+        baseline_date=dt.date(2026, 12, 25),
+        reason="協議会の同意",
+    )
+    response = client.post(
+        reverse("candidates:milestone_rebaseline", args=[slipped.pk]),
+        {"baseline_date": "2027-01-29", "reason": "私の変更", "version": stale},
+    )
+    body = response.content.decode()
+    assert "他の人が更新しました" in body and "令和8年12月25日" in body
+    slipped.refresh_from_db()
+    assert slipped.baseline_date == dt.date(2026, 12, 25)
+
+
 def test_the_secretariat_records_a_decision_and_an_illegal_one_gets_a_clear_message(
     client, secretariat, make_candidate
 ):
@@ -346,6 +368,12 @@ def test_ministry_staff_filter_to_their_own_candidates_and_see_which_they_may_up
     names = {c.name for c in page.context["page"]}
     assert names == {"道路台帳", "公金収納"}
     assert page.content.decode().count("担当・更新可") == 2
+    assert 'name="mine"' in page.content.decode()  # the filter is offered to ministry staff
+
+
+def test_the_own_ministry_filter_is_not_offered_to_other_roles(client, wt_member):
+    client.force_login(wt_member)
+    assert 'name="mine"' not in client.get(reverse("candidates:list")).content.decode()
 
 
 def test_a_decision_can_name_the_meeting_where_it_was_taken(client, secretariat, make_candidate):

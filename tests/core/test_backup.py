@@ -358,8 +358,8 @@ def committed_records() -> None:
         kind=MeetingKind.HEARING,
         title="指定都市市長会ヒアリング",
         date=dt.date(2025, 10, 18),
-        speaking_municipality=LocalGovernment.objects.get(code="131016"),
     )
+    meeting.speaking_municipalities.add(LocalGovernment.objects.get(code="131016"))
     MinutesEntry.objects.create(meeting=meeting, kind=EntryKind.REMARK, text=SLIP_REMARK)
     AuditEvent.objects.create(
         user_id=user.pk,

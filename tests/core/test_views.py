@@ -56,3 +56,23 @@ def test_the_language_can_be_switched_on_the_login_page_before_logging_in(client
     )
     assert response.redirect_chain[-1][0] == "/login/"
     assert "Username" in response.content.decode()
+
+
+def test_the_wt_role_is_named_as_the_minutes_write_it(wt_client):
+    from core.roles import Role
+
+    assert Role.WT_MEMBER.label == "ワーキングチームメンバー"
+    body = wt_client.get(reverse("candidates:dashboard")).content.decode()
+    assert '<span class="tag">WTメンバー</span>' in body  # the short form in the header
+    assert "WT委員" not in body
+    wt_client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    body = wt_client.get(reverse("candidates:dashboard")).content.decode()
+    assert '<span class="tag">WT member</span>' in body
+
+
+def test_only_the_secretariat_is_shown_the_audit_trail_in_the_menu(client, secretariat, wt_member):
+    link = f'href="{reverse("audit")}"'
+    client.force_login(wt_member)
+    assert link not in client.get(reverse("candidates:dashboard")).content.decode()
+    client.force_login(secretariat)
+    assert link in client.get(reverse("candidates:dashboard")).content.decode()

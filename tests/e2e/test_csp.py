@@ -117,3 +117,23 @@ def test_the_main_pages_and_htmx_polling_run_without_a_policy_violation(watched,
     assert page.locator(row).count() == 1
     assert page.locator("head style, body style").count() == 0
     watched.assert_clean()
+
+
+def test_the_meeting_editor_adds_rows_without_a_policy_violation(watched, demo_site):
+    page = watched.page
+    journey = Journey(page, demo_site, "ja")
+    journey.login("secretariat")
+    meeting = Meeting.objects.order_by("-date").first()
+    page.goto(demo_site + f"/meetings/{meeting.pk}/edit/")
+    page.wait_for_load_state("load")
+    watched.assert_clean()
+    rows = page.locator("#attendees .formset__row")
+    before = rows.count()
+    page.locator("[data-formset-add=attendees]").click()
+    assert rows.count() == before + 1
+    total = page.locator("input[name=attendees-TOTAL_FORMS]").input_value()
+    assert int(total) == before + 1
+    assert page.locator(f"input[name=attendees-{before}-name]").count() == 1
+    page.locator(f"input[name=attendees-{before}-DELETE]").check()
+    assert "formset__row--deleted" in (rows.last.get_attribute("class") or "")
+    watched.assert_clean()

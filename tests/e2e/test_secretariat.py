@@ -100,3 +100,64 @@ def test_secretariat_imports_minutes_links_a_remark_decides_and_reports(journey)
     journey.check()
     journey.sees("candidates:transition_create")
     journey.sees("hearings:import")
+
+
+WHOLE_TEXT_SHOWN = """() => [...document.querySelectorAll("main textarea:not([readonly])")]
+  .filter((t) => t.offsetParent !== null && t.scrollHeight > t.clientHeight + 2)
+  .map((t) => t.name)"""
+
+
+def test_secretariat_is_warned_of_a_duplicate_import_and_deletes_the_copy(journey):
+    page, t = journey.page, journey.t
+    # The demo already holds the WT's 9th meeting: importing its minutes again is a duplicate.
+    text = (SAMPLE / "wt09_2026-02-04.txt").read_text(encoding="utf-8")
+    original = Meeting.objects.get(date=dt.date(2026, 2, 4), kind="wt")
+
+    journey.login("secretariat")
+    journey.open("/meetings/import/")
+    page.get_by_label(t("議事要旨のテキスト", "Minutes text")).fill(text)
+    page.get_by_role("button", name=t("読み取って確認する", "Read and preview")).click()
+    page.wait_for_load_state()
+    journey.check()
+    warning = page.locator(".duplicates")
+    assert t("既に登録されている可能性", "may already be registered") in warning.inner_text()
+    link = warning.get_by_role("link", name=original.title)
+    assert link.get_attribute("href") == original.get_absolute_url()
+    assert page.evaluate(WHOLE_TEXT_SHOWN) == []  # every entry readable without scrolling it
+
+    # A row added in the preview (by the page's own script, under the CSP) is saved with it.
+    entries = t(
+        "議事の記載（質問・回答・意見・発言）", "Entries (questions, answers, remarks, speeches)"
+    )
+    page.get_by_role("button", name=t(f"{entries}を1行追加", f"Add a row: {entries}")).click()
+    page.locator("#entries .formset__row").last.locator("textarea").fill("追加した発言")
+
+    # Saving without saying so is refused, with the reason; ticking the box saves a copy.
+    page.get_by_role("button", name=t("保存", "Save"), exact=True).click()
+    page.wait_for_load_state()
+    journey.check()
+    assert Meeting.objects.filter(date=original.date, kind="wt").count() == 1
+    assert t("重複を承知で登録する", "Save anyway") in page.locator(".duplicates").inner_text()
+    page.get_by_label(re.compile(t("重複を承知で登録する", "Save anyway"))).check()
+    page.get_by_role("button", name=t("保存", "Save"), exact=True).click()
+    page.wait_for_load_state()
+    journey.check()
+    copy = Meeting.objects.filter(date=original.date, kind="wt").exclude(pk=original.pk).get()
+    assert copy.entries.filter(text="追加した発言").exists()
+
+    # The copy is deleted from its page, after a confirmation that lists what goes with it.
+    page.locator(".page-heading").get_by_role("link", name=t("削除", "Delete")).click()
+    page.wait_for_load_state()
+    journey.check()
+    journey.sees(t("一緒に削除されるもの", "Deleted with it"))
+    assert Meeting.objects.filter(pk=copy.pk).exists()
+    page.get_by_role("button", name=t("この会議を削除する", "Delete this meeting")).click()
+    page.wait_for_load_state()
+    journey.check()
+    assert not Meeting.objects.filter(pk=copy.pk).exists()
+    assert Meeting.objects.filter(pk=original.pk).exists()
+    assert copy.title in journey.message()
+
+    page.locator("header").get_by_role("link", name=t("操作記録", "Audit trail")).click()
+    page.wait_for_load_state()
+    journey.sees("hearings:delete")

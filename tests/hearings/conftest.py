@@ -3,9 +3,9 @@ import datetime as dt
 import pytest
 
 from candidates.models import Candidate, Ministry
-from hearings import services
 from hearings.models import EntryKind, MeetingKind
 from municipalities.models import Association
+from tests.meetings import save_meeting
 
 
 @pytest.fixture
@@ -18,19 +18,15 @@ def care_candidate(db):
 
 @pytest.fixture
 def hearing(secretariat):
-    return services.meeting_save(
-        user=secretariat,
-        meeting=None,
-        version=None,
-        data={
-            "kind": MeetingKind.HEARING,
-            "title": "指定都市市長会ヒアリング",
-            "date": dt.date(2025, 10, 18),
-            "start_time": dt.time(14, 30),
-            "end_time": dt.time(15, 15),
-            "place": "オンライン開催",
-            "association": Association.objects.get(slug="designated-cities"),
-        },
+    return save_meeting(
+        secretariat,
+        kind=MeetingKind.HEARING,
+        title="指定都市市長会ヒアリング",
+        date=dt.date(2025, 10, 18),
+        start_time=dt.time(14, 30),
+        end_time=dt.time(15, 15),
+        place="オンライン開催",
+        association=Association.objects.get(slug="designated-cities"),
         attendees=[
             {
                 "group": "heard",

@@ -1,9 +1,13 @@
+import datetime as dt
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from hearings import services
+from core.concurrency import ConcurrentEditError
+from hearings import selectors, services
 from hearings.models import Attendee, Meeting, MinutesEntry
+from tests.meetings import meeting_record, save_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -25,10 +29,7 @@ def test_only_the_secretariat_edits_meetings(hearing, wt_member):
             user=wt_member,
             meeting=hearing,
             version=None,
-            data={"title": "x"},
-            attendees=[],
-            agenda_items=[],
-            entries=[],
+            record=meeting_record(kind="hearing", title="x", date=hearing.date),
         )
     hearing.refresh_from_db()
     assert hearing.title == "指定都市市長会ヒアリング"
@@ -37,25 +38,11 @@ def test_only_the_secretariat_edits_meetings(hearing, wt_member):
 def test_editing_keeps_links_from_remarks_to_candidates(hearing, secretariat, care_candidate):
     remark = hearing.entries.get(kind="remark")
     services.entry_link_candidates(user=secretariat, entry=remark, candidates=[care_candidate])
-    rows = [
-        {
-            "id": e.pk,
-            "kind": e.kind,
-            "question_number": e.question_number,
-            "text": e.text + "（修正）",
-        }
-        for e in hearing.entries.all()
-    ]
-    data = {f: getattr(hearing, f) for f in services.MEETING_FIELDS}
-    services.meeting_save(
-        user=secretariat,
-        meeting=hearing,
-        version=hearing.version,
-        data=data,
-        attendees=[],
-        agenda_items=[],
-        entries=rows,
-    )
+    record = selectors.meeting_record(meeting=selectors.meeting_detail(pk=hearing.pk))
+    for row in record.entries:
+        row.text += "（修正）"
+    record.attendees = []
+    services.meeting_save(user=secretariat, meeting=hearing, version=hearing.version, record=record)
     remark.refresh_from_db()
     assert remark.text.endswith("（修正）")
     assert list(remark.candidates.all()) == [care_candidate]
@@ -63,25 +50,11 @@ def test_editing_keeps_links_from_remarks_to_candidates(hearing, secretariat, ca
 
 
 def test_a_stale_meeting_edit_is_refused(hearing, secretariat):
-    data = {f: getattr(hearing, f) for f in services.MEETING_FIELDS}
-    services.meeting_save(
-        user=secretariat,
-        meeting=hearing,
-        version=hearing.version,
-        data=data,
-        attendees=[],
-        agenda_items=[],
-        entries=[],
-    )
-    with pytest.raises(services.ConcurrentMeetingEditError):
+    record = selectors.meeting_record(meeting=selectors.meeting_detail(pk=hearing.pk))
+    services.meeting_save(user=secretariat, meeting=hearing, version=hearing.version, record=record)
+    with pytest.raises(ConcurrentEditError):
         services.meeting_save(
-            user=secretariat,
-            meeting=hearing,
-            version=hearing.version,
-            data=data,
-            attendees=[],
-            agenda_items=[],
-            entries=[],
+            user=secretariat, meeting=hearing, version=hearing.version, record=record
         )
 
 
@@ -168,7 +141,7 @@ def test_bad_meeting_input_gets_messages_and_saves_nothing(client, secretariat):
         "date": "2026-02-30",
         "start_time": "15:00",
         "end_time": "14:00",
-        "speaking_municipality": "999999",
+        "speaking_municipalities": "999999",
         "attendees-TOTAL_FORMS": "1",
         "attendees-INITIAL_FORMS": "0",
         "attendees-0-group": "heard",
@@ -215,14 +188,12 @@ def test_the_meeting_list_renders_for_readers_and_the_secretariat(
 def test_the_secretariat_links_an_agenda_item_to_a_candidate(client, secretariat, care_candidate):
     from hearings.models import AgendaItem
 
-    meeting = services.meeting_save(
-        user=secretariat,
-        meeting=None,
-        version=None,
-        data={"kind": "wt", "title": "第9回WT", "date": __import__("datetime").date(2026, 2, 4)},
-        attendees=[],
+    meeting = save_meeting(
+        secretariat,
+        kind="wt",
+        title="第9回WT",
+        date=dt.date(2026, 2, 4),
         agenda_items=[{"number": 1, "title": "進捗報告"}],
-        entries=[],
     )
     item = AgendaItem.objects.get(meeting=meeting)
     client.force_login(secretariat)
@@ -231,3 +202,51 @@ def test_the_secretariat_links_an_agenda_item_to_a_candidate(client, secretariat
         reverse("hearings:agenda_link", args=[item.pk]), {"candidates": [care_candidate.pk]}
     )
     assert list(item.candidates.all()) == [care_candidate]
+
+
+def test_each_entry_is_written_once(secretariat):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    entries = [{"kind": "remark", "text": f"発言{n}", "agenda_number": 1} for n in range(5)]
+    with CaptureQueriesContext(connection) as queries:
+        save_meeting(
+            secretariat,
+            kind="wt",
+            title="第9回WT",
+            date=dt.date(2026, 2, 4),
+            agenda_items=[{"number": 1, "title": "進捗報告"}],
+            entries=entries,
+        )
+    writes = [
+        q["sql"]
+        for q in queries.captured_queries
+        if "hearings_minutesentry" in q["sql"] and q["sql"].startswith(("INSERT", "UPDATE"))
+    ]
+    assert len(writes) == 5
+
+
+def test_listed_materials_are_validated_not_cut(secretariat):
+    from django.core.exceptions import ValidationError
+
+    from hearings.records import MaterialRow
+
+    record = meeting_record(kind="wt", title="第9回WT", date=dt.date(2026, 2, 4))
+    record.materials = [MaterialRow(label="資料" + "1" * 60)]
+    with pytest.raises(ValidationError) as raised:
+        services.meeting_save(user=secretariat, meeting=None, version=None, record=record)
+    assert "materials" in raised.value.message_dict
+    assert not Meeting.objects.exists()
+
+
+def test_a_likely_duplicate_is_refused_by_the_service_unless_allowed(secretariat, hearing):
+    record = selectors.meeting_record(meeting=selectors.meeting_detail(pk=hearing.pk))
+    for row in (*record.attendees, *record.entries):
+        row.id = None
+    with pytest.raises(services.DuplicateMeetingError) as raised:
+        services.meeting_save(user=secretariat, meeting=None, version=None, record=record)
+    assert raised.value.duplicates == [hearing]
+    services.meeting_save(
+        user=secretariat, meeting=None, version=None, record=record, allow_duplicate=True
+    )
+    assert Meeting.objects.count() == 2

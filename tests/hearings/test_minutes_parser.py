@@ -22,7 +22,7 @@ def sample(name: str) -> str:
 def _all_text(result) -> str:
     parts = [result.title, result.place, *result.unplaced]
     parts += [label + title for label, title in result.material_titles.items()]
-    parts += [result.association_name, result.speaking_municipality_name]
+    parts += [result.association_name, "、".join(result.speaking_municipality_names)]
     for a in result.attendees:
         parts += [a.raw]
     for item in result.agenda_items:
@@ -81,7 +81,7 @@ def test_hearing_minutes_give_questions_answers_and_remarks_in_order():
     assert result.format == "hearing" and result.kind == "hearing"
     assert result.date == dt.date(2025, 6, 9)
     assert result.association_name == "全国町村会"
-    assert result.speaking_municipality_name == "架空県見本町"
+    assert result.speaking_municipality_names == ["架空県見本町"]
     kinds = [(e.kind, e.question_number) for e in result.entries if e.kind != "note"]
     assert kinds[:5] == [
         ("question", 1),

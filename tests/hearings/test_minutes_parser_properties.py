@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hearings.minutes_import import preview_initial
+from hearings.minutes_import import record_from_parse
 from hearings.minutes_normalise import normalise_lines
 from hearings.minutes_parser import CIRCLED, parse_minutes
 
@@ -324,12 +324,14 @@ def test_an_impossible_date_or_time_becomes_a_warning_not_a_failure(date, times)
 @given(st.one_of(mutated_samples(), structured_minutes(), st.text(BROAD_CHARACTERS, max_size=200)))
 def test_the_preview_is_built_from_any_parse(text):
     parsed = parse_minutes(text)
-    meeting, attendees, agenda, entries, warnings = preview_initial(parsed, text)
-    assert meeting["raw_text"] == text
-    assert meeting["unplaced_text"] == "\n".join(parsed.unplaced)
+    record = record_from_parse(parsed, text)
+    assert record.minutes.raw_text == text
+    assert record.minutes.unplaced_text == "\n".join(parsed.unplaced)
+    warnings = record.minutes.warnings or []
     assert all(isinstance(w, str) for w in warnings)
-    assert json.loads(meeting["warnings_json"]) == warnings
-    assert [m["label"] for m in json.loads(meeting["materials_json"])] == parsed.materials
+    assert warnings[: len(parsed.warnings)] == parsed.warnings
+    assert [m.label for m in record.materials] == parsed.materials
+    attendees, agenda, entries = record.attendees, record.agenda_items, record.entries
     assert (len(attendees), len(agenda), len(entries)) == (
         len(parsed.attendees),
         len(parsed.agenda_items),

@@ -39,7 +39,7 @@ def _wait_for(predicate, seconds: float, message: str) -> None:
 
 
 def test_a_worker_killed_mid_render_leaves_the_report_to_be_completed_exactly_once(
-    synthetic, start_worker, monkeypatch
+    synthetic, start_worker, settings
 ):
     worker_env = {
         "KYOTSUKA_REPORT_STALE_SECONDS": str(STALE_SECONDS),
@@ -63,7 +63,7 @@ def test_a_worker_killed_mid_render_leaves_the_report_to_be_completed_exactly_on
     # the periodic sweep enqueues the stale row as well: two deliveries, one completion.
     time.sleep(STALE_SECONDS + 0.5)
     second = start_worker(**worker_env)
-    monkeypatch.setattr(reports, "RUNNING_STALE_AFTER", dt.timedelta(seconds=STALE_SECONDS))
+    settings.KYOTSUKA_REPORT_STALE_SECONDS = STALE_SECONDS
     assert reports.reports_sweep() == [report.pk]
     report = wait_until_settled(report, 120)
     time.sleep(STALE_SECONDS)  # let any late redelivery arrive: it must change nothing
@@ -87,7 +87,7 @@ def post_in_thread(client: Client, data: dict):
 
 @pytest.mark.parametrize("fault", ["stopped", "hung"])
 def test_a_request_made_while_redis_is_down_is_kept_and_completed_later(
-    fault, committed_secretariat, redis_control, start_worker, monkeypatch
+    fault, committed_secretariat, redis_control, start_worker, settings
 ):
     client = Client()
     client.force_login(committed_secretariat)
@@ -108,7 +108,7 @@ def test_a_request_made_while_redis_is_down_is_kept_and_completed_later(
     assert report.status == ReportStatus.QUEUED
 
     start_worker()
-    monkeypatch.setattr(reports, "QUEUED_STALE_AFTER", dt.timedelta(0))
+    settings.KYOTSUKA_REPORT_REQUEUE_SECONDS = 0
     deadline = time.monotonic() + 120
     while report.is_pending and time.monotonic() < deadline:
         reports.reports_sweep()  # what beat does every few minutes

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from adoption.demo import demo_adoptions_load
 from candidates.demo import demo_data_load
 from core.demo import DEMO_PASSWORD, demo_accounts_ensure
 from core.models import User
@@ -31,9 +32,10 @@ class Command(BaseCommand):
         meetings = demo_meetings_load(
             secretariat=User.objects.get(username="secretariat", groups__name="secretariat")
         )
+        adoptions = demo_adoptions_load()
         self.stdout.write(
             f"demo data: {counts['candidates']} candidates, {counts['ministries']} ministries, "
-            f"{meetings} meetings"
+            f"{meetings} meetings, {adoptions} adoption answers"
         )
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("デモ環境の準備ができました / Demo environment ready"))
