@@ -87,7 +87,7 @@ TRACKED = (
 
 def ward_error(local_government: LocalGovernment) -> str:
     """A designated-city ward does not adopt: its city answers (the message names the city)."""
-    city = local_government.parent.qualified_name if local_government.parent_id else ""
+    city = local_government.parent.qualified_name if local_government.parent else ""
     return _("%(ward)sは指定都市の行政区です。利用状況は%(city)sとして回答してください。") % {
         "ward": local_government.name,
         "city": city,
@@ -253,7 +253,9 @@ def adoptions_apply(
         )
     }
     errors: dict[str, list[str]] = {}
-    to_create, to_update, changes = [], [], []
+    to_create: list[Adoption] = []
+    to_update: list[Adoption] = []
+    changes: list[AdoptionChange] = []
     for answer in answers:
         body = answer.local_government
         row = existing.get(body.pk) or Adoption(

@@ -17,7 +17,9 @@ import csv
 import io
 import zipfile
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -73,7 +75,7 @@ class RowChange:
 
     row: int
     local_government: LocalGovernment
-    changed: list[tuple[str, str, str]]
+    changed: Sequence[tuple[str, str, str]]
     new_status: str
     status_changed: bool
 
@@ -136,7 +138,7 @@ def _survey_sheet(candidate: Candidate, prefecture: LocalGovernment | None) -> b
         sheet.append(
             [
                 body.code,
-                body.prefecture.name if body.prefecture_id else body.name,
+                body.prefecture.name if body.prefecture else body.name,
                 body.name,
                 choice_label(Kind, body.kind),
                 choice_label(Status, row.status),
@@ -182,6 +184,7 @@ def read_table(data: bytes) -> list[tuple[int, dict[str, object]]]:
     """Rows of an .xlsx (first sheet) or CSV as (line, {header: cell}); blank rows dropped."""
     if len(data) > MAX_BYTES:
         raise SurveyFileError(_("ファイルが大きすぎます（5MBまで）。"))
+    table: Sequence[Sequence[object]]
     if data.startswith(b"PK\x03\x04"):
         table = _xlsx_rows(data)
     else:
@@ -240,7 +243,7 @@ class _Context:
     candidate: Candidate
     bodies: dict[str, LocalGovernment]
     current: dict[int, Adoption]
-    may_edit: object
+    may_edit: Callable[[LocalGovernment], bool]
     status_words: dict[str, str]
     procurement_words: dict[str, str]
     seen: dict[str, int] = field(default_factory=dict)
@@ -368,7 +371,7 @@ def _read_row(context: _Context, result: SurveyResult, line: int, cells) -> None
 
 def _values(context: _Context, values: AdoptionValues, cells, errors: list[str]):
     """The row's answer: present columns replace the current values, absent ones keep them."""
-    changes: dict[str, object] = {}
+    changes: dict[str, Any] = {}
     if STATUS in cells:
         try:
             status = survey_cells.parse_choice(cells[STATUS], context.status_words)

@@ -27,7 +27,7 @@ from bench.spec import SEARCH_QUERIES
 
 BEFORE_REF = "75d6383"  # the last commit before the optimisations of docs/benchmarks.md
 # Today's function -> the old function put in its place (None: leave the argument as it is).
-SWAPPED = {
+SWAPPED: dict[str, dict[str, str | None]] = {
     "candidates.selectors": {
         # The old list read candidate_list() and picked each next milestone from its prefetch.
         "candidate_rows": "candidate_list",

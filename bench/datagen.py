@@ -210,7 +210,8 @@ def _candidate(rng: random.Random, n: int, fiscal_years, pool) -> Candidate:
 
 
 def _transitions(candidate: Candidate, start: dt.date, user: User) -> list[LifecycleTransition]:
-    steps, previous = [], Stage.SELECTED
+    steps: list[LifecycleTransition] = []
+    previous: str = Stage.SELECTED
     for number, stage in enumerate(PATHS[candidate.stage]):
         steps.append(
             LifecycleTransition(
@@ -250,9 +251,11 @@ def _changes(rng, milestones: list[Milestone], total: int | None, user: User):
 
     for index, m in enumerate(slipped):
         if index < two_step:
-            middle = m.baseline_date + (m.planned_date - m.baseline_date) / 2
-            yield move(m, m.baseline_date, middle)
-            yield move(m, middle, m.planned_date)
+            baseline, planned = m.baseline_date, m.planned_date
+            assert baseline is not None and planned is not None  # slipped: both dates are set
+            middle = baseline + (planned - baseline) / 2
+            yield move(m, baseline, middle)
+            yield move(m, middle, planned)
         else:
             yield move(m, m.baseline_date, m.planned_date)
     for m in reached[:actual]:
@@ -395,7 +398,7 @@ def meetings(
         "other": (EntryKind.SPEECH,),
     }
     formats = {"hearing": MinutesFormat.HEARING, "wt": MinutesFormat.WT}
-    links = []
+    links: list = []
     entries_made = 0
     through = MinutesEntry.candidates.through
     per_meeting = _split(entries_total, count, rng)

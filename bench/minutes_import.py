@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import random
+from typing import Any
 
 from bench.common import ROOT, bench_user, setup, stats, timed, write_results
 
@@ -82,7 +83,7 @@ def main() -> None:
         assert response.status_code == 200, response.status_code
         return response
 
-    facts = {}
+    facts: dict[str, dict[str, Any]] = {}
     for name, text in texts.items():
         parsed = parse_minutes(text)
         body = preview(text).content

@@ -47,6 +47,7 @@ def child(size: int, shared: bool) -> dict:
     from candidates.models import Candidate, Milestone
     from candidates.report_pdf import render_pdf, report_html
 
+    scope: contextlib.AbstractContextManager[None]
     if shared:
         scope = only_first_candidates(size)
     else:

@@ -80,7 +80,7 @@ def main() -> None:
             "plan_no_index": without_indexes(lambda q=query: entry_plan(q)),
         }
 
-    samples = {(q, m): [] for q in queries for m in MODES}
+    samples: dict[tuple[str, str], list[float]] = {(q, m): [] for q in queries for m in MODES}
     for repetition in range(args.repeat):
         for query in queries:
             shift = repetition % len(MODES)

@@ -5,8 +5,20 @@ database and its SQLite reference copy.
 """
 
 import datetime as dt
+from typing import TypedDict
 
-LARGE = {
+
+class Dataset(TypedDict):
+    candidates: int
+    fiscal_years: tuple[int, ...]
+    milestones_each: int
+    changes_total: int
+    progress_each: int
+    meetings: int
+    entries_total: int
+
+
+LARGE: Dataset = {
     "candidates": 1_000,
     "fiscal_years": (2022, 2023, 2024, 2025, 2026),
     "milestones_each": 30,

@@ -59,21 +59,29 @@ def wait_until_up(base: str, process: subprocess.Popen, timeout: float = 60) -> 
     sys.exit("gunicorn did not start")
 
 
+def _found(match: re.Match[str] | None, what: str) -> re.Match[str]:
+    if match is None:
+        raise ValueError(f"wrk printed no {what}")
+    return match
+
+
 def to_ms(value: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value).groups()
+    number, unit = _found(re.fullmatch(r"([\d.]+)(us|ms|s|m)", value), "latency").groups()
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
 
 
 def parse_wrk(output: str) -> dict:
     result = {
-        "requests_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
+        "requests_per_s": float(
+            _found(re.search(r"Requests/sec:\s+([\d.]+)", output), "rate").group(1)
+        ),
+        "requests": int(_found(re.search(r"(\d+) requests in", output), "count").group(1)),
         "socket_errors": 0,
         "non_2xx_3xx": 0,
     }
     for percentile in ("50", "75", "90", "99"):
         match = re.search(rf"^\s+{percentile}%\s+(\S+)", output, re.MULTILINE)
-        result[f"p{percentile}_ms"] = to_ms(match.group(1))
+        result[f"p{percentile}_ms"] = to_ms(_found(match, "percentile").group(1))
     if match := re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
     ):

@@ -352,15 +352,16 @@ def _schedule(candidate: Candidate, today: dt.date, secretariat: User) -> None:
         MilestoneKind.PILOT,
         MilestoneKind.SERVICE_START,
     ]
-    milestones = {}
-    for index, kind in enumerate(kinds):
-        baseline = _months(start, index * 5)
-        milestones[kind] = services.milestone_create(
+    baselines = {kind: _months(start, index * 5) for index, kind in enumerate(kinds)}
+    milestones = {
+        kind: services.milestone_create(
             user=secretariat, candidate=candidate, kind=kind, baseline_date=baseline
         )
+        for kind, baseline in baselines.items()
+    }
     in_service = candidate.stage == Stage.IN_SERVICE
     for kind, milestone in milestones.items():
-        if milestone.baseline_date <= today - dt.timedelta(days=20) and (
+        if baselines[kind] <= today - dt.timedelta(days=20) and (
             in_service or kind != MilestoneKind.SERVICE_START
         ):
             if candidate.name in SLIPS and any(s[0] == kind for s in SLIPS[candidate.name]):
@@ -376,6 +377,7 @@ def _schedule(candidate: Candidate, today: dt.date, secretariat: User) -> None:
     for kind, months, reason, added in SLIPS.get(candidate.name, []):
         milestone = milestones[kind]
         milestone.refresh_from_db()
+        assert milestone.planned_date is not None  # created with a baseline, so planned too
         services.milestone_update(
             user=staff,
             milestone=milestone,

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -77,7 +79,8 @@ class TransitionForm(VersionedForm):
         # The 200 latest meetings are offered; a sliced queryset cannot validate a choice
         # (ModelChoiceField filters it), so the slice is taken as a list of ids.
         latest = list(Meeting.objects.order_by("-date").values_list("pk", flat=True)[:200])
-        self.fields["meeting"].queryset = Meeting.objects.filter(pk__in=latest).order_by("-date")
+        meeting_field = cast(forms.ModelChoiceField, self.fields["meeting"])
+        meeting_field.queryset = Meeting.objects.filter(pk__in=latest).order_by("-date")
         self.initial.setdefault("version", candidate.version)
         self.initial.setdefault("decided_on", timezone.localdate())
 

@@ -67,6 +67,12 @@ class Candidate(models.Model):
 
     history = HistoricalRecords(m2m_fields=[co_ministries], excluded_fields=["updated_at"])
 
+    # Annotations that exist only on rows read through selectors.with_next_milestone() (see
+    # next_milestone).
+    next_milestone_planned_date: dt.date | None
+    next_milestone_kind: str
+    next_milestone_name: str
+
     class Meta:
         verbose_name = _("共通化候補")
         verbose_name_plural = _("共通化候補")
@@ -103,8 +109,12 @@ class Candidate(models.Model):
                 name=self.next_milestone_name,
                 planned_date=self.next_milestone_planned_date,
             )
-        pending = [m for m in self.milestones.all() if m.actual_date is None and m.planned_date]
-        return min(pending, key=lambda m: m.planned_date, default=None)
+        pending = [
+            (m.planned_date, m)
+            for m in self.milestones.all()
+            if m.actual_date is None and m.planned_date
+        ]
+        return min(pending, key=lambda dated: dated[0], default=(None, None))[1]
 
     @property
     def stage_label(self) -> str:

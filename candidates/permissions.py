@@ -18,9 +18,9 @@ def responsible_ministries(candidate: Candidate) -> list[Ministry]:
 def is_responsible(user: User, candidate: Candidate) -> bool:
     """Ministry staff of the lead or a co-responsible ministry; staff of a ministry without a
     bureau also answer for its bureaus (国土交通省 covers 国土交通省道路局)."""
-    if not (is_ministry_staff(user) and user.ministry_id):
+    own = user.ministry if is_ministry_staff(user) else None
+    if own is None:
         return False
-    own = user.ministry
     for ministry in responsible_ministries(candidate):
         if ministry.pk == own.pk or (not own.bureau and ministry.name == own.name):
             return True
@@ -29,9 +29,9 @@ def is_responsible(user: User, candidate: Candidate) -> bool:
 
 def responsible_for(user: User) -> QuerySet[Ministry]:
     """The ministries whose candidates the user answers for (is_responsible's rule)."""
-    if not (is_ministry_staff(user) and user.ministry_id):
+    own = user.ministry if is_ministry_staff(user) else None
+    if own is None:
         return Ministry.objects.none()
-    own = user.ministry
     return Ministry.objects.filter(
         Q(pk=own.pk) | Q(name=own.name) if not own.bureau else Q(pk=own.pk)
     )

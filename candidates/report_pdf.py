@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import mimetypes
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -16,6 +17,7 @@ from urllib.parse import unquote, urlparse
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.template.loader import render_to_string
+from django.utils.functional import Promise
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -54,7 +56,7 @@ class ReportCandidate:
 class ReportData:
     report: CouncilReport
     candidates: list[ReportCandidate]
-    stage_counts: list[tuple[str, int]]
+    stage_counts: Sequence[tuple[str | Promise, int]]
     ministry_counts: list[tuple[str, int, int]]
     slips: list
     scope_labels: dict = field(default_factory=dict)
@@ -111,7 +113,7 @@ def report_data(report: CouncilReport) -> ReportData:
     for c in candidates:
         counts = by_ministry.setdefault(str(c.lead_ministry), [0, 0])
         counts[0] += 1
-        counts[1] += 1 if c.slipped_count else 0
+        counts[1] += 1 if getattr(c, "slipped_count", 0) else 0  # candidate_list() annotates it
     ministry_counts = [(name, total, slipped) for name, (total, slipped) in by_ministry.items()]
     slips = selectors.slip_rows(candidates=scoped_candidates(report)) if candidates else []
     return ReportData(report, rows, stage_counts, ministry_counts, slips)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,12 +14,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from candidates import reports
 from candidates.forms import ReportRequestForm
 from candidates.models import CouncilReport, ReportStatus
+from core.http import AuthenticatedHttpRequest
 from core.permissions import is_secretariat, require, secretariat_required, viewer_required
 
 
 @require_http_methods(["GET", "POST"])
 @viewer_required
-def report_index(request: HttpRequest) -> HttpResponse:
+def report_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     can_request = is_secretariat(request.user)
     form = ReportRequestForm(request.POST or None, initial={"as_of": timezone.localdate()})
     if request.method == "POST":
@@ -50,7 +51,7 @@ def report_index(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @viewer_required
-def report_status(request: HttpRequest, pk: int) -> HttpResponse:
+def report_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One row of the report list, polled by htmx while the report is being made."""
     report = get_object_or_404(CouncilReport.objects.select_related("requested_by"), pk=pk)
     return render(
@@ -62,7 +63,7 @@ def report_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @secretariat_required(message=_lazy("報告書を削除できるのは事務局のみです。"))
-def report_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def report_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A confirmation page; POST deletes the report and its file."""
     report = get_object_or_404(CouncilReport.objects.select_related("requested_by"), pk=pk)
     refused = ""
@@ -84,7 +85,7 @@ def report_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @viewer_required
-def report_download(request: HttpRequest, pk: int) -> FileResponse:
+def report_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     report = get_object_or_404(CouncilReport, pk=pk, status=ReportStatus.DONE)
     path = reports.report_path(report)
     if not report.file_name or not path.is_file():

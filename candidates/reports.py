@@ -58,7 +58,7 @@ def enqueue(report_id: int) -> bool:
     from candidates.tasks import generate_council_report
 
     try:
-        generate_council_report.apply_async(args=[report_id], retry=False)
+        generate_council_report.apply_async(args=(report_id,), retry=False)
     except Exception:  # noqa: BLE001 - any broker failure: the sweep enqueues it later
         logger.warning("broker unavailable; report %s stays queued for the sweep", report_id)
         return False

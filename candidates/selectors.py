@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, models
 from django.db.models import (
@@ -35,6 +36,10 @@ from candidates.models import (
     Ministry,
     ProgressUpdate,
 )
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models.sql.compiler import SQLCompiler
 
 DUE_WINDOW_DAYS = 90
 STALE_AFTER_DAYS = 90
@@ -81,7 +86,8 @@ def candidate_rows() -> QuerySet[Candidate]:
         .order_by("-as_of")
         .values("as_of")[:1]
     )
-    return (
+    # Typed here: CandidateQuerySet's manager reads as Any.
+    rows: QuerySet[Candidate] = (
         Candidate.objects.select_related("lead_ministry")
         .prefetch_related("co_ministries")
         .annotate(
@@ -90,6 +96,7 @@ def candidate_rows() -> QuerySet[Candidate]:
         )
         .order_by("-selected_fiscal_year", "lead_ministry__display_order", "name")
     )
+    return rows
 
 
 def with_next_milestone(candidates: QuerySet[Candidate]) -> QuerySet[Candidate]:
@@ -116,7 +123,7 @@ def candidate_list() -> QuerySet[Candidate]:
 
 def candidate_detail(*, pk: int) -> Candidate:
     changes = MilestoneChange.objects.select_related("changed_by").order_by("-changed_at", "-pk")
-    return (
+    candidate: Candidate = (
         Candidate.objects.select_related("lead_ministry")
         .prefetch_related(
             "co_ministries",
@@ -137,59 +144,7 @@ def candidate_detail(*, pk: int) -> Candidate:
         )
         .get(pk=pk)
     )
-
-
-def candidate_history(*, candidate: Candidate, limit: int = 50) -> list[dict]:
-    """Every recorded change to the candidate and its milestones: who, when, field, old → new."""
-    entries: list[dict] = []
-    records = [
-        *candidate.history.select_related("history_user").order_by("-history_date")[:limit],
-        *Milestone.history.filter(candidate_id=candidate.pk)
-        .select_related("history_user")
-        .order_by("-history_date")[:limit],
-    ]
-    for record in records:
-        previous = record.prev_record
-        changes = []
-        if previous is not None:
-            delta = record.diff_against(previous)
-            for change in delta.changes:
-                field_obj = record.instance_type._meta.get_field(change.field)
-                changes.append(
-                    {
-                        "field": field_obj.verbose_name,
-                        "old": _display(record.instance_type, change.field, change.old),
-                        "new": _display(record.instance_type, change.field, change.new),
-                    }
-                )
-            if not changes:
-                continue
-        entries.append(
-            {
-                "when": record.history_date,
-                "who": record.history_user,
-                "object": str(record.instance),
-                "type": record.history_type,
-                "reason": record.history_change_reason or "",
-                "changes": changes,
-            }
-        )
-    entries.sort(key=lambda e: e["when"], reverse=True)
-    return entries[:limit]
-
-
-def _display(model, field_name: str, value) -> str:
-    if value is None or value == "":
-        return "—"
-    field_obj = model._meta.get_field(field_name)
-    if field_obj.choices:
-        return str(dict(field_obj.flatchoices).get(value, value))
-    if field_obj.is_relation and not field_obj.many_to_many:
-        related = field_obj.related_model.objects.filter(pk=value).first()
-        return str(related) if related else str(value)
-    if field_obj.many_to_many:
-        return "、".join(str(v) for v in value) if value else "—"
-    return str(value)
+    return candidate
 
 
 @dataclass
@@ -251,7 +206,9 @@ class DaysBetween(Func):
     arg_joiner = " - "
     template = "(%(expressions)s)"
 
-    def as_sqlite(self, compiler, connection, **extra):
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, Any]:
         return super().as_sql(
             compiler,
             connection,
@@ -270,7 +227,7 @@ def worst_slips(*, limit: int) -> list[SlipRow]:
     order (as Python compares strings), then position; it ranks the ids alone (narrow rows sort
     faster), then the rows of those ids are loaded.
     """
-    name = F("candidate__name")
+    name: F | Collate = F("candidate__name")
     if connection.vendor == "postgresql":
         name = Collate(name, "C")
     ranked = (
@@ -330,8 +287,8 @@ class StaleMinistry:
 @dataclass
 class Dashboard:
     fiscal_years: list[int]
-    stage_rows: list[dict]
-    ministry_rows: list[dict]
+    stage_rows: list[dict[str, Any]]
+    ministry_rows: list[dict[str, Any]]
     slips: list[SlipRow]  # the worst DASHBOARD_SLIPS
     slip_count: int
     due: DueSummary
@@ -348,6 +305,44 @@ def dashboard(*, today: dt.date) -> Dashboard:
     One grouped query per table (candidates, milestones, progress updates), each read once for
     every panel that counts it; the slips and the due milestones shown are read on their own.
     """
+    candidates = _candidate_counts()
+    # Milestones and progress updates are aggregated on their own: one query joining both
+    # multiplied each candidate's rows by its milestones × progress updates.
+    milestones = _milestone_counts(today=today)
+    progress = _progress_dates()
+    ministries = Ministry.objects.in_bulk(list(candidates.per_ministry))
+    return Dashboard(
+        fiscal_years=candidates.fiscal_years,
+        stage_rows=candidates.stage_rows,
+        ministry_rows=_ministry_rows(candidates.per_ministry, milestones, progress, ministries),
+        slips=worst_slips(limit=DASHBOARD_SLIPS),
+        # Every milestone's candidate has one lead ministry: the per-ministry counts add up.
+        slip_count=sum(row["slipped"] for row in milestones.values()),
+        due=DueSummary(
+            total=sum(row["due"] for row in milestones.values()),
+            overdue=sum(row["overdue"] for row in milestones.values()),
+            rows=due_list(today=today, limit=DUE_PANEL_ROWS),
+        ),
+        stale=_stale_ministries(candidates.per_ministry, progress, ministries, today=today),
+        totals={"candidates": sum(r["total"] for r in candidates.stage_rows)},
+    )
+
+
+# Per lead ministry (its id): counts of milestones, dates of progress updates.
+ByMinistry = dict[int, dict[str, Any]]
+NO_MILESTONES = {"slipped": 0, "due": 0, "overdue": 0}
+NO_PROGRESS = {"last": None, "last_active": None}
+
+
+@dataclass
+class CandidateCounts:
+    fiscal_years: list[int]
+    stage_rows: list[dict[str, Any]]  # stage × fiscal year, stages with candidates only
+    per_ministry: ByMinistry  # total, decided, active candidates
+
+
+def _candidate_counts() -> CandidateCounts:
+    """The stage × fiscal year table and each lead ministry's candidates, from one query."""
     groups = list(
         Candidate.objects.values("stage", "selected_fiscal_year", "lead_ministry")
         .annotate(n=Count("pk"))
@@ -355,7 +350,7 @@ def dashboard(*, today: dt.date) -> Dashboard:
     )
     fiscal_years = sorted({row["selected_fiscal_year"] for row in groups})
     by_stage: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    per_ministry: dict[int, dict] = defaultdict(lambda: {"total": 0, "decided": 0, "active": 0})
+    per_ministry: ByMinistry = defaultdict(lambda: {"total": 0, "decided": 0, "active": 0})
     for row in groups:
         by_stage[row["stage"]][row["selected_fiscal_year"]] += row["n"]
         counts = per_ministry[row["lead_ministry"]]
@@ -372,11 +367,13 @@ def dashboard(*, today: dt.date) -> Dashboard:
         for stage in Stage
         if by_stage.get(stage)
     ]
+    return CandidateCounts(fiscal_years, stage_rows, per_ministry)
 
-    # Milestones and progress updates are aggregated on their own: one query joining both
-    # multiplied each candidate's rows by its milestones × progress updates.
+
+def _milestone_counts(*, today: dt.date) -> ByMinistry:
+    """Slipped, due (within DUE_WINDOW_DAYS) and overdue milestones per lead ministry."""
     due_end = today + dt.timedelta(days=DUE_WINDOW_DAYS)
-    milestones = {
+    return {
         row.pop("candidate__lead_ministry"): row
         for row in Milestone.objects.values("candidate__lead_ministry")
         .annotate(
@@ -386,7 +383,11 @@ def dashboard(*, today: dt.date) -> Dashboard:
         )
         .order_by()
     }
-    progress = {
+
+
+def _progress_dates() -> ByMinistry:
+    """The latest progress update per lead ministry, of all its candidates and of the active."""
+    return {
         row.pop("candidate__lead_ministry"): row
         for row in ProgressUpdate.objects.values("candidate__lead_ministry")
         .annotate(
@@ -395,44 +396,44 @@ def dashboard(*, today: dt.date) -> Dashboard:
         )
         .order_by()
     }
-    ministries = Ministry.objects.in_bulk(list(per_ministry))
-    none = {"slipped": 0, "due": 0, "overdue": 0, "last": None, "last_active": None}
-    ministry_rows = sorted(
-        (
-            {
-                "ministry": ministries[pk],
-                **counts,
-                "slipped": milestones.get(pk, none)["slipped"],
-                "last_progress": progress.get(pk, none)["last"],
-            }
-            for pk, counts in per_ministry.items()
-        ),
-        key=lambda r: (r["ministry"].display_order, r["ministry"].name),
-    )
 
+
+def _ministry_rows(
+    per_ministry: ByMinistry,
+    milestones: ByMinistry,
+    progress: ByMinistry,
+    ministries: dict[int, Ministry],
+) -> list[dict[str, Any]]:
+    """One row per lead ministry, in the ministries' display order."""
+    rows = [
+        {
+            "ministry": ministries[pk],
+            **counts,
+            "slipped": milestones.get(pk, NO_MILESTONES)["slipped"],
+            "last_progress": progress.get(pk, NO_PROGRESS)["last"],
+        }
+        for pk, counts in per_ministry.items()
+    ]
+    return sorted(rows, key=lambda r: (r["ministry"].display_order, r["ministry"].name))
+
+
+def _stale_ministries(
+    per_ministry: ByMinistry,
+    progress: ByMinistry,
+    ministries: dict[int, Ministry],
+    *,
+    today: dt.date,
+) -> list[StaleMinistry]:
+    """Ministries with active candidates and no progress update on them for STALE_AFTER_DAYS,
+    the longest silent first."""
     stale_before = today - dt.timedelta(days=STALE_AFTER_DAYS)
     stale = []
     for pk, counts in per_ministry.items():
-        last = progress.get(pk, none)["last_active"]
+        last = progress.get(pk, NO_PROGRESS)["last_active"]
         if counts["active"] and (last is None or last < stale_before):
             stale.append(StaleMinistry(ministries[pk], counts["active"], last))
     stale.sort(key=lambda s: (s.last_update or dt.date.min, s.ministry.display_order))
-
-    return Dashboard(
-        fiscal_years=fiscal_years,
-        stage_rows=stage_rows,
-        ministry_rows=ministry_rows,
-        slips=worst_slips(limit=DASHBOARD_SLIPS),
-        # Every milestone's candidate has one lead ministry: the per-ministry counts add up.
-        slip_count=sum(row["slipped"] for row in milestones.values()),
-        due=DueSummary(
-            total=sum(row["due"] for row in milestones.values()),
-            overdue=sum(row["overdue"] for row in milestones.values()),
-            rows=due_list(today=today, limit=DUE_PANEL_ROWS),
-        ),
-        stale=stale,
-        totals={"candidates": sum(r["total"] for r in stage_rows)},
-    )
+    return stale
 
 
 def decisions_at_meeting(*, meeting_id: int) -> list[LifecycleTransition]:

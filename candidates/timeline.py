@@ -92,15 +92,16 @@ def timeline_layout(*, milestones: Sequence, today: dt.date, width: int = 880) -
     span = (end - start).days or 1
     plot_left, plot_right = LABEL_WIDTH, width - RIGHT_PAD
 
-    def x_of(date: dt.date | None) -> float | None:
-        if date is None:
-            return None
+    def x_at(date: dt.date) -> float:
         return round(plot_left + (date - start).days / span * (plot_right - plot_left), 1)
+
+    def x_of(date: dt.date | None) -> float | None:
+        return None if date is None else x_at(date)
 
     ticks = []
     year = start.year
     while dt.date(year, 4, 1) < end:
-        ticks.append(Tick(x_of(dt.date(year, 4, 1)), fiscal_year_display(year)))
+        ticks.append(Tick(x_at(dt.date(year, 4, 1)), fiscal_year_display(year)))
         year += 1
 
     rows = []

@@ -6,7 +6,8 @@ import datetime
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,10 +24,12 @@ from candidates.forms import (
     RebaselineForm,
     TransitionForm,
 )
+from candidates.history import candidate_history
 from candidates.models import Candidate, Milestone
 from candidates.timeline import timeline_layout
 from core.display import date_display
 from core.forms import call_service
+from core.http import AuthenticatedHttpRequest
 from core.permissions import is_secretariat, require, secretariat_required, viewer_required
 from core.spreadsheets import csv_bytes, xlsx_bytes
 from hearings.selectors import remarks_for_candidate
@@ -52,7 +55,9 @@ def _stale(form) -> dict:
     return {"current": current, "current_values": values}
 
 
-def _filtered(request: HttpRequest, candidates=None) -> tuple[CandidateFilter, object]:
+def _filtered(
+    request: AuthenticatedHttpRequest, candidates: QuerySet[Candidate] | None = None
+) -> tuple[CandidateFilter, QuerySet[Candidate]]:
     if candidates is None:
         candidates = selectors.candidate_rows()
     filterset = CandidateFilter(request.GET, queryset=candidates, request=request)
@@ -62,7 +67,7 @@ def _filtered(request: HttpRequest, candidates=None) -> tuple[CandidateFilter, o
 
 @require_GET
 @viewer_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     data = cache.dashboard(today=today)
     return render(request, "candidates/dashboard.html", {"dashboard": data, "today": today})
@@ -70,7 +75,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @viewer_required
-def candidate_index(request: HttpRequest) -> HttpResponse:
+def candidate_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     filterset, queryset = _filtered(
         request, selectors.with_next_milestone(selectors.candidate_rows())
     )
@@ -99,7 +104,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @require_GET
 @viewer_required
-def candidate_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def candidate_export(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404
     _filterset, queryset = _filtered(request)
@@ -114,7 +119,7 @@ def candidate_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @require_GET
 @viewer_required
-def slip_index(request: HttpRequest) -> HttpResponse:
+def slip_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     _filterset, queryset = _filtered(request)
     rows = selectors.slip_rows(candidates=queryset)
     fmt = request.GET.get("format")
@@ -133,7 +138,7 @@ def slip_index(request: HttpRequest) -> HttpResponse:
     return render(request, "candidates/slips.html", {"rows": rows, "query": query.urlencode()})
 
 
-def _detail_context(request: HttpRequest, candidate: Candidate, **extra) -> dict:
+def _detail_context(request: AuthenticatedHttpRequest, candidate: Candidate, **extra) -> dict:
     user = request.user
     milestones = list(candidate.milestones.all())
     context = {
@@ -142,7 +147,7 @@ def _detail_context(request: HttpRequest, candidate: Candidate, **extra) -> dict
         "timeline": timeline_layout(milestones=milestones, today=timezone.localdate()),
         "transitions": list(candidate.transitions.all()),
         "progress_updates": list(candidate.progress_updates.all()),
-        "history": selectors.candidate_history(candidate=candidate),
+        "history": candidate_history(candidate=candidate),
         "remarks": list(remarks_for_candidate(candidate=candidate)),
         "can_manage": is_secretariat(user),
         "can_edit_schedule": permissions.can_edit_schedule(user, candidate),
@@ -163,14 +168,14 @@ def _load_candidate(pk: int) -> Candidate:
 
 @require_GET
 @viewer_required
-def candidate_show(request: HttpRequest, pk: int) -> HttpResponse:
+def candidate_show(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     candidate = _load_candidate(pk)
     return render(request, "candidates/detail.html", _detail_context(request, candidate))
 
 
 @require_http_methods(["GET", "POST"])
 @secretariat_required
-def candidate_new(request: HttpRequest) -> HttpResponse:
+def candidate_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CandidateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
@@ -185,7 +190,7 @@ def candidate_new(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @secretariat_required
-def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def candidate_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     candidate = get_object_or_404(Candidate, pk=pk)
     form = CandidateForm(request.POST or None, initial=CandidateForm.initial_for(candidate))
     if request.method == "POST" and form.is_valid():
@@ -213,7 +218,7 @@ def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @secretariat_required
-def transition_new(request: HttpRequest, pk: int) -> HttpResponse:
+def transition_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     candidate = _load_candidate(pk)
     form = TransitionForm(request.POST, candidate=candidate)
     if form.is_valid() and (
@@ -235,7 +240,7 @@ def transition_new(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "candidates/detail.html", context, status=400)
 
 
-def _schedule_guard(request: HttpRequest, candidate: Candidate) -> None:
+def _schedule_guard(request: AuthenticatedHttpRequest, candidate: Candidate) -> None:
     require(
         permissions.can_edit_schedule(request.user, candidate),
         _("この候補のスケジュールを編集する権限がありません（担当府省庁のみ）。"),
@@ -243,7 +248,7 @@ def _schedule_guard(request: HttpRequest, candidate: Candidate) -> None:
 
 
 def _schedule_entry(
-    request: HttpRequest, pk: int, form_class, service, *, done, title, **form_kwargs
+    request: AuthenticatedHttpRequest, pk: int, form_class, service, *, done, title, **form_kwargs
 ):
     """A page that adds to a candidate's schedule (a milestone, a progress report)."""
     candidate = get_object_or_404(Candidate.objects.select_related("lead_ministry"), pk=pk)
@@ -261,7 +266,7 @@ def _schedule_entry(
 
 @require_http_methods(["GET", "POST"])
 @viewer_required
-def milestone_new(request: HttpRequest, pk: int) -> HttpResponse:
+def milestone_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _schedule_entry(
         request,
         pk,
@@ -273,7 +278,7 @@ def milestone_new(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _load_milestone(request: HttpRequest, pk: int) -> Milestone:
+def _load_milestone(request: AuthenticatedHttpRequest, pk: int) -> Milestone:
     milestone = get_object_or_404(
         Milestone.objects.select_related("candidate__lead_ministry").prefetch_related(
             "changes__changed_by"
@@ -283,7 +288,9 @@ def _load_milestone(request: HttpRequest, pk: int) -> Milestone:
     return milestone
 
 
-def _milestone_change(request: HttpRequest, milestone: Milestone, form, service, *, done, title):
+def _milestone_change(
+    request: AuthenticatedHttpRequest, milestone: Milestone, form, service, *, done, title
+):
     """A page that changes one milestone's dates, showing what another user saved meanwhile."""
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -305,7 +312,7 @@ def _milestone_change(request: HttpRequest, milestone: Milestone, form, service,
 
 @require_http_methods(["GET", "POST"])
 @viewer_required
-def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def milestone_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     milestone = _load_milestone(request, pk)
     _schedule_guard(request, milestone.candidate)
     initial = {
@@ -326,7 +333,7 @@ def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @secretariat_required
-def milestone_rebaseline(request: HttpRequest, pk: int) -> HttpResponse:
+def milestone_rebaseline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     milestone = _load_milestone(request, pk)
     initial = {"baseline_date": milestone.baseline_date, "version": milestone.version}
     return _milestone_change(
@@ -341,7 +348,7 @@ def milestone_rebaseline(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @viewer_required
-def progress_new(request: HttpRequest, pk: int) -> HttpResponse:
+def progress_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _schedule_entry(
         request,
         pk,

@@ -26,13 +26,15 @@ import shutil
 import sqlite3
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.sqlite3.creation import DatabaseCreation
 from django.db.utils import ConnectionHandler
 from django.utils import timezone
 
@@ -91,7 +93,7 @@ def sqlite_file_connection(path: Path) -> Iterator[BaseDatabaseWrapper]:
 
 
 @contextmanager
-def _separate_connection(settings_dict: dict) -> Iterator[BaseDatabaseWrapper]:
+def _separate_connection(settings_dict: Mapping[str, Any]) -> Iterator[BaseDatabaseWrapper]:
     # A handler of its own: the connection is nobody else's, and closing it closes nothing else.
     # Only raw SQL and introspection use it: the ORM and transaction.atomic() look connections
     # up by alias in django.db.connections, which does not hold this one.
@@ -413,7 +415,7 @@ def sqlite_copy(source: Path, target: Path) -> None:
 
 def sqlite_path(connection: BaseDatabaseWrapper) -> Path:
     """The file of a SQLite database (an in-memory one has none to copy)."""
-    if connection.is_in_memory_db():
+    if DatabaseCreation.is_in_memory_db(connection.settings_dict["NAME"]):
         raise BackupError(
             "メモリ上のデータベースはバックアップできません / An in-memory database has no file "
             "to back up or restore."

@@ -21,7 +21,7 @@ UNAVAILABLE = "unavailable"
 IN_PROCESS = "in-process"
 HEALTHY = {OK, IN_PROCESS}
 
-BROKER_TIMEOUT_SECONDS = 2.0
+BROKER_TIMEOUT_SECONDS = 2  # kombu's ensure_connection takes whole seconds
 
 
 def database_status() -> str:

@@ -1,6 +1,7 @@
 """The product's roles, held as Django groups; the rules about them are in core/permissions.py."""
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -12,7 +13,7 @@ class Role(models.TextChoices):
     MINISTRY_STAFF = "ministry_staff", _("府省庁担当")
 
     @property
-    def short_label(self) -> str:
+    def short_label(self) -> str | Promise:
         """The label where space is tight (the header's role tag)."""
         return SHORT_LABELS.get(self, self.label)
 

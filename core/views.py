@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from core import health
 from core.audit import audit_events
+from core.http import AuthenticatedHttpRequest
 from core.models import AuditOutcome
 from core.permissions import can_view, secretariat_required
 from core.query_params import query_text
@@ -18,7 +19,7 @@ from municipalities.selectors import master_data_counts
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The dashboard for anyone with a role; a plain welcome (and whom to ask) otherwise."""
     if can_view(request.user):
         return redirect("candidates:dashboard")
@@ -42,7 +43,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @require_GET
 @secretariat_required(message=_("操作記録を見られるのは事務局のみです。"))
-def audit_index(request: HttpRequest) -> HttpResponse:
+def audit_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The audit trail for the secretariat: every write attempt, newest first, filterable."""
     outcome = request.GET.get("outcome", "")
     if outcome not in AuditOutcome.values:

@@ -32,6 +32,8 @@ def demo_meetings_load(*, secretariat: User) -> int:
     for path in sorted(MINUTES_DIR.glob("*.txt")):
         text = path.read_text(encoding="utf-8")
         record = preview_record(text)
+        if record.header.date is None:
+            raise ValueError(f"demo minutes {path.name} have no date")
         if Meeting.objects.filter(date=record.header.date, title=record.header.title).exists():
             continue
         meeting = services.meeting_save(

@@ -3,6 +3,7 @@ import preview, with formsets for attendees, agenda items and entries (reorderab
 
 import re
 from dataclasses import asdict
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -232,6 +233,10 @@ class MeetingEditor:
     """The meeting page as one form: the meeting, its attendees, agenda items and entries, and
     in an import preview the pasted text and the listed materials. Built from a MeetingRecord
     (the initial values) and read back as one (`record()`)."""
+
+    # Set by the views on a refused save (read with getattr: absent until then).
+    stale_current: Any  # the meeting as someone else saved it
+    duplicates: list[Any]  # meetings that look like this one
 
     def __init__(
         self,

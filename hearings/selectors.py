@@ -46,7 +46,7 @@ def meeting_detail(*, pk: int) -> Meeting:
 def meeting_record(*, meeting: Meeting) -> MeetingRecord:
     """A saved meeting (from meeting_detail) as the record its editor starts from."""
     minutes = getattr(meeting, "minutes", None)
-    numbers = {item.pk: item.number for item in meeting.agenda_items.all()}
+    numbers: dict[int | None, int] = {i.pk: i.number for i in meeting.agenda_items.all()}
     return MeetingRecord(
         header=MeetingHeader.copy_of(
             meeting,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
-from typing import TypeVar
+from functools import partial
+from typing import TypeVar, cast
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -121,7 +123,7 @@ def meeting_header_save(
     meeting.kind = header.kind
     meeting.number = header.number
     meeting.title = header.title
-    meeting.date = header.date
+    meeting.date = cast(dt.date, header.date)  # required by the form; full_clean refuses None
     meeting.start_time = header.start_time
     meeting.end_time = header.end_time
     meeting.place = header.place
@@ -139,7 +141,7 @@ def _row_object(model: type[RowModel], meeting: Meeting, existing: dict, row_id)
 
 
 def _existing(model: type[models.Model], meeting: Meeting) -> dict:
-    return {obj.pk: obj for obj in model.objects.filter(meeting=meeting)}
+    return {obj.pk: obj for obj in model._default_manager.filter(meeting=meeting)}
 
 
 def _save_in_order(obj: models.Model, position: int) -> None:
@@ -252,7 +254,7 @@ def meeting_delete(*, user: User, meeting: Meeting) -> None:
     files = [m.file for m in meeting.materials.exclude(file="")]
     meeting.delete()
     for file in files:
-        transaction.on_commit(lambda file=file: file.storage.delete(file.name), robust=True)
+        transaction.on_commit(partial(file.storage.delete, file.name), robust=True)
 
 
 @transaction.atomic

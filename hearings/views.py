@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.html import format_html_join
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from candidates.models import Candidate
 from core import wareki
 from core.concurrency import ConcurrentEditError
+from core.http import AuthenticatedHttpRequest
 from core.permissions import is_secretariat, secretariat_required, viewer_required
 from core.query_params import query_int, query_text
 from hearings import search as search_module
@@ -35,7 +36,7 @@ secretariat_only = secretariat_required(message=services.SECRETARIAT_ONLY)
 
 @require_GET
 @viewer_required
-def meeting_index(request: HttpRequest) -> HttpResponse:
+def meeting_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     meetings = selectors.meeting_list()
     kind = request.GET.get("kind", "")
     if kind in MeetingKind.values:
@@ -63,12 +64,12 @@ def _load(pk: int) -> Meeting:
 
 @require_GET
 @viewer_required
-def meeting_show(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_show(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = _load(pk)
     entries = list(meeting.entries.all())
     items = list(meeting.agenda_items.all())
     for item in items:
-        item.entry_list = [e for e in entries if e.agenda_item_id == item.pk]
+        item.entry_list = [e for e in entries if e.agenda_item_id == item.pk]  # type: ignore[attr-defined]
     loose = [e for e in entries if e.agenda_item_id is None]
     minutes = getattr(meeting, "minutes", None)
     return render(
@@ -86,7 +87,9 @@ def meeting_show(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _save(request: HttpRequest, editor: MeetingEditor, meeting: Meeting | None, **kwargs):
+def _save(
+    request: AuthenticatedHttpRequest, editor: MeetingEditor, meeting: Meeting | None, **kwargs
+):
     """Save a valid editor's record; returns the meeting, or None with the errors on the form."""
     if not editor.is_valid():
         return None
@@ -147,7 +150,7 @@ def _editor(request, editor: MeetingEditor, *, title, meeting=None, extra=None):
 
 @require_http_methods(["GET", "POST"])
 @secretariat_only
-def meeting_new(request: HttpRequest) -> HttpResponse:
+def meeting_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     editor = MeetingEditor(request.POST if request.method == "POST" else None)
     if request.method == "POST" and (meeting := _save(request, editor, None)):
         messages.success(request, _("会議「%(title)s」を登録しました。") % {"title": meeting.title})
@@ -157,7 +160,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @secretariat_only
-def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = _load(pk)
     editor = MeetingEditor(
         request.POST if request.method == "POST" else None,
@@ -172,7 +175,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @secretariat_only
-def minutes_import(request: HttpRequest) -> HttpResponse:
+def minutes_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Paste minutes text -> preview of the structure to correct -> confirm (only then saved).
 
     One path: the paste is parsed into a record (minutes_import.preview_record), the record
@@ -211,7 +214,7 @@ def minutes_import(request: HttpRequest) -> HttpResponse:
     return render(request, "hearings/import.html", {"form": paste}, status=status)
 
 
-def _import_preview(request: HttpRequest, editor: MeetingEditor, *, warnings=None):
+def _import_preview(request: AuthenticatedHttpRequest, editor: MeetingEditor, *, warnings=None):
     duplicates = getattr(editor, "duplicates", [])
     if not duplicates:
         editor.form.fields.pop("allow_duplicate")
@@ -233,7 +236,7 @@ def _import_preview(request: HttpRequest, editor: MeetingEditor, *, warnings=Non
 
 @require_http_methods(["GET", "POST"])
 @secretariat_only
-def meeting_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A confirmation page listing what goes with the meeting and what keeps it; POST deletes."""
     meeting = get_object_or_404(Meeting, pk=pk)
     if request.method == "POST":
@@ -258,7 +261,7 @@ def meeting_delete(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _candidate_ids(request: HttpRequest) -> list[int]:
+def _candidate_ids(request: AuthenticatedHttpRequest) -> list[int]:
     """The candidate ids a link form sent; anything that is not an id is ignored."""
     values = (query_int(v, low=1, high=MAX_ID) for v in request.POST.getlist("candidates"))
     return [value for value in values if value is not None]
@@ -266,7 +269,7 @@ def _candidate_ids(request: HttpRequest) -> list[int]:
 
 @require_POST
 @secretariat_only
-def entry_link(request: HttpRequest, pk: int) -> HttpResponse:
+def entry_link(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(MinutesEntry.objects.select_related("meeting"), pk=pk)
     ids = _candidate_ids(request)
     candidates = list(Candidate.objects.filter(pk__in=ids))
@@ -277,7 +280,7 @@ def entry_link(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @secretariat_only
-def agenda_link(request: HttpRequest, pk: int) -> HttpResponse:
+def agenda_link(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(AgendaItem.objects.select_related("meeting"), pk=pk)
     ids = _candidate_ids(request)
     services.agenda_item_link_candidates(
@@ -289,7 +292,7 @@ def agenda_link(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @secretariat_only
-def material_new(request: HttpRequest, pk: int) -> HttpResponse:
+def material_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
     form = MaterialForm(request.POST, request.FILES)
     if form.is_valid():
@@ -303,7 +306,7 @@ def material_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @viewer_required
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     query = search_module.normalise_query(request.GET.get("q", ""))
     kind = request.GET.get("kind", "")
     kind = kind if kind in MeetingKind.values else ""

@@ -94,7 +94,7 @@ class LocalGovernment(models.Model):
         """Names repeat across prefectures (美郷町): qualify by prefecture."""
         if self.kind == Kind.PREFECTURE or self.kind == Kind.WARD:
             return self.name
-        return f"{self.prefecture.name}{self.name}" if self.prefecture_id else self.name
+        return f"{self.prefecture.name}{self.name}" if self.prefecture else self.name
 
 
 class Association(models.Model):

@@ -174,10 +174,11 @@ def _parse_row(record: dict, line: int, *, wards: bool, errors: list[str], file:
             return None
     else:
         parent_code = None
-        kind = KIND_BY_LABEL.get(record["kind"].strip())
-        if kind is None:
+        found = KIND_BY_LABEL.get(record["kind"].strip())
+        if found is None:
             fail(_("区分「%(kind)s」は不明です") % {"kind": record["kind"]})
             return None
+        kind = found
     return Row(
         line, code, name, record["kana"].strip(), kind, prefecture_code, population, parent_code
     )

@@ -1,8 +1,9 @@
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from core.http import AuthenticatedHttpRequest
 from municipalities.codes import is_valid_code
 from municipalities.filters import LocalGovernmentFilter
 from municipalities.models import Association, LocalGovernment
@@ -16,7 +17,7 @@ PAGE_SIZE = 50
 
 
 @require_GET
-def local_government_index(request: HttpRequest) -> HttpResponse:
+def local_government_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     filterset = LocalGovernmentFilter(request.GET, queryset=local_government_list())
     queryset = filterset.qs if filterset.is_valid() else LocalGovernment.objects.none()
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -30,7 +31,7 @@ def local_government_index(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def local_government_show(request: HttpRequest, code: str) -> HttpResponse:
+def local_government_show(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     if not is_valid_code(code):
         raise Http404  # not a 団体コード (and never a NUL byte sent on to the database)
     try:
@@ -46,14 +47,14 @@ def local_government_show(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_GET
-def association_index(request: HttpRequest) -> HttpResponse:
+def association_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request, "municipalities/association_list.html", {"associations": association_list()}
     )
 
 
 @require_GET
-def association_show(request: HttpRequest, slug: str) -> HttpResponse:
+def association_show(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     association = get_object_or_404(Association, slug=slug)
     members = association.members.select_related("prefecture").order_by("code")
     page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))

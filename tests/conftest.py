@@ -3,11 +3,11 @@
 import os
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from core.models import User
 from core.roles import Role
+from tests.factories import UserFactory
 
 
 @pytest.fixture(scope="session")
@@ -96,10 +96,7 @@ def fast_password_hashing(settings):
 
 
 def _make_user(username: str, role: Role | None = None, **extra) -> User:
-    user = User.objects.create_user(username=username, password="pw-for-tests-only", **extra)
-    if role is not None:
-        user.groups.add(Group.objects.get(name=role.value))
-    return user
+    return UserFactory.create(username=username, role=role, **extra)
 
 
 @pytest.fixture

@@ -4,9 +4,11 @@ import io
 import subprocess
 import tempfile
 from dataclasses import dataclass
+from typing import cast
 from xml.etree import ElementTree
 
 from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
 
 
 def pdf_text(content: bytes) -> str:
@@ -20,7 +22,8 @@ def page_count(content: bytes) -> int:
 def embedded_fonts(content: bytes) -> set[str]:
     fonts = set()
     for page in PdfReader(io.BytesIO(content)).pages:
-        for font in (page["/Resources"].get("/Font") or {}).values():
+        resources = cast(DictionaryObject, page["/Resources"])
+        for font in (resources.get("/Font") or {}).values():
             font = font.get_object()
             for descendant in font.get("/DescendantFonts", []):
                 descriptor = descendant.get_object()["/FontDescriptor"].get_object()

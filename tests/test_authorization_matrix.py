@@ -284,8 +284,8 @@ def url_for(name: str, kind: str, objects: dict) -> str:
         "entry": {"pk": objects["entry"].pk},
         "agenda_item": {"pk": objects["agenda_item"].pk},
         "report": {"pk": objects["report"].pk},
-        "association": {"slug": Association.objects.first().slug},
-        "municipality": {"code": LocalGovernment.objects.first().code},
+        "association": {"slug": Association.objects.all()[0].slug},
+        "municipality": {"code": LocalGovernment.objects.all()[0].code},
     }[kind]
     return reverse(name, kwargs=kwargs)
 
@@ -348,7 +348,7 @@ def fingerprint() -> str:
         for model in apps.get_app_config(label).get_models():
             if model._meta.label.startswith(("candidates.Historical", "core.AuditEvent")):
                 continue
-            rows = model.objects.order_by("pk").values_list()
+            rows = model._default_manager.order_by("pk").values_list()
             digest.update(f"{model._meta.label}:{list(rows)!r}".encode())
     return digest.hexdigest()
 

@@ -25,7 +25,9 @@ def session(user) -> Client:
 
 def form_version(client: Client, url: str) -> str:
     page = client.get(url).content.decode()
-    return re.search(r'name="version" value="(\d+)"', page).group(1)
+    found = re.search(r'name="version" value="(\d+)"', page)
+    assert found, "the form carries no version field"
+    return found.group(1)
 
 
 @pytest.fixture

@@ -226,7 +226,7 @@ def run_command(tmp_path, data: bytes, candidate, *extra):
     path = tmp_path / "survey.csv"
     path.write_bytes(data)
     out = io.StringIO()
-    code = 0
+    code: int | str | None = 0
     try:
         call_command(
             "import_adoption", str(path), "--candidate", str(candidate.pk), *extra, stdout=out

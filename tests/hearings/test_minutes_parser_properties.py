@@ -77,7 +77,7 @@ FULL_WIDTH_DIGITS = str.maketrans("0123456789", "０１２３４５６７８９"
 HALF_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 BROAD_CHARACTERS = st.one_of(
-    st.characters(exclude_categories=("Cs",)),
+    st.characters(exclude_categories=["Cs"]),
     st.characters(min_codepoint=0x3000, max_codepoint=0x30FF),  # CJK punctuation, kana
     st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF),  # kanji
     st.characters(min_codepoint=0xFF01, max_codepoint=0xFF5E),  # full-width ASCII
