@@ -57,8 +57,8 @@ def words(content: bytes) -> list[Word]:
     found = []
     document = ElementTree.fromstring(html)  # noqa: S314 - poppler's output for our own PDF
     for number, page in enumerate(document.iterfind(".//{*}page"), start=1):
-        width, height = float(page.get("width")), float(page.get("height"))
+        width, height = float(page.get("width", 0)), float(page.get("height", 0))
         for word in page.iterfind(".//{*}word"):
-            box = [float(word.get(k)) for k in ("xMin", "yMin", "xMax", "yMax")]
+            box = [float(word.get(k, 0)) for k in ("xMin", "yMin", "xMax", "yMax")]
             found.append(Word(number, width, height, word.text or "", *box))
     return found
