@@ -133,3 +133,20 @@ def adopters_by_code() -> dict[str, LocalGovernment]:
         body.code: body
         for body in LocalGovernment.objects.select_related("prefecture", "parent").order_by()
     }
+
+
+def candidate_for_adoption(*, pk: int) -> Candidate:
+    """A candidate with what the adoption rules read (its ministries)."""
+    return (
+        Candidate.objects.select_related("lead_ministry")
+        .prefetch_related("co_ministries")
+        .get(pk=pk)
+    )
+
+
+def local_government_by_code(*, code: str) -> LocalGovernment:
+    return LocalGovernment.objects.select_related("prefecture", "parent").get(code=code)
+
+
+def prefectures() -> QuerySet[LocalGovernment]:
+    return LocalGovernment.objects.prefectures().order_by("code")

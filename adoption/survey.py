@@ -281,7 +281,7 @@ def _body(context: _Context, result: SurveyResult, line: int, cells) -> LocalGov
     if not code:
         fail(_("団体コードが空欄です。"))
         return None
-    if len(code) == 5 and code.isdigit() and is_valid_code("0" + code):
+    if len(code) == 5 and code.isdigit() and ("0" + code) in context.bodies:
         result.warnings.append(
             Issue(
                 line,

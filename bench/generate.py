@@ -2,7 +2,7 @@
 
     python bench/generate.py
 
-On PostgreSQL the trigram indexes are dropped for the load and built again afterwards (one
+On PostgreSQL the search indexes are dropped for the load and built again afterwards (one
 build is much faster than 100,000 GIN updates), then the tables are analysed. Prints one line
 of JSON: what was made and how long it took.
 """
@@ -26,22 +26,20 @@ def main() -> None:
 
     from bench import datagen
 
-    trigram = importlib.import_module("hearings.migrations.0002_trigram_indexes")
+    indexes = importlib.import_module("hearings.migrations.0005_search_grams")
     postgres = connection.vendor == "postgresql"
     started = time.perf_counter()
     with connection.cursor() as cursor:
         if postgres:
-            for name, _table, _column in trigram.INDEXES:
-                cursor.execute(f"DROP INDEX IF EXISTS {name}")
+            with connection.schema_editor() as editor:
+                indexes.search_indexes_drop(editor)
     with transaction.atomic():
         made = datagen.dataset()
     loaded = time.perf_counter() - started
     with connection.cursor() as cursor:
         if postgres:
-            for name, table, column in trigram.INDEXES:
-                cursor.execute(
-                    f"CREATE INDEX {name} ON {table} USING gin (UPPER({column}) gin_trgm_ops)"
-                )
+            with connection.schema_editor() as editor:
+                indexes.search_indexes_create(editor)
             cursor.execute("VACUUM ANALYZE")
         else:
             cursor.execute("ANALYZE")

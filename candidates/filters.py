@@ -10,6 +10,7 @@ from candidates import permissions
 from candidates.lifecycle import JUDGMENTS, Stage
 from candidates.models import Candidate, Ministry
 from candidates.selectors import due_q, slipped_q
+from core import text_search
 from core.display import fiscal_year_display
 from core.forms import AccessibleForm
 
@@ -80,12 +81,18 @@ class CandidateFilter(django_filters.FilterSet):
         ]
 
     def filter_text(self, queryset, name, value):
-        value = value.strip()[:100]
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(name__contains=value) | Q(summary__contains=value) | Q(business_area__contains=value)
-        )
+        """Every word in the candidate's name, summary or business area, or in the name of a
+        ministry responsible for it (「国土交通省」 lists that ministry's candidates)."""
+        co_owned = Candidate.co_ministries.through.objects
+        for word in text_search.words(value[:100]):
+            queryset = queryset.filter(
+                Q(search_text__contains_words=[word])
+                | Q(lead_ministry__search_text__contains=word)
+                | Q(
+                    pk__in=co_owned.filter(ministry__search_text__contains=word).values("candidate")
+                )
+            )
+        return queryset
 
     def filter_ministry(self, queryset, name, value):
         return _responsible(queryset, [value])

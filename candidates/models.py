@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from candidates.lifecycle import JUDGMENTS, Stage, is_decided
 from core.display import choice_label, fiscal_year_display
+from core.text_search import SearchTextField
 
 
 class Ministry(models.Model):
@@ -19,6 +20,7 @@ class Ministry(models.Model):
     bureau = models.CharField(_("部局"), max_length=100, blank=True)
     name_en = models.CharField(_("英語名称"), max_length=150, blank=True)
     display_order = models.PositiveSmallIntegerField(_("表示順"), default=100)
+    search_text = SearchTextField(sources=["name", "bureau", "name_en"])
 
     class Meta:
         verbose_name = _("府省庁")
@@ -64,8 +66,11 @@ class Candidate(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    search_text = SearchTextField(sources=["name", "summary", "business_area"], indexed=True)
 
-    history = HistoricalRecords(m2m_fields=[co_ministries], excluded_fields=["updated_at"])
+    history = HistoricalRecords(
+        m2m_fields=[co_ministries], excluded_fields=["updated_at", "search_text"]
+    )
 
     # Annotations that exist only on rows read through selectors.with_next_milestone() (see
     # next_milestone).

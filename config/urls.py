@@ -17,6 +17,7 @@ urlpatterns = [
     path("candidates/", include("candidates.urls")),
     path("meetings/", include("hearings.urls")),
     path("municipalities/", include("municipalities.urls")),
+    path("adoption/", include("adoption.urls")),
     path("admin/", admin.site.urls),
 ]
 

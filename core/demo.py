@@ -9,6 +9,7 @@ from django.db import transaction
 
 from core.models import User
 from core.roles import Role
+from municipalities.models import LocalGovernment
 
 DEMO_PASSWORD = "kyotsuka-demo"  # noqa: S105 - printed on purpose; refused with DEBUG off
 
@@ -20,6 +21,8 @@ class DemoAccount:
     role: Role | None
     superuser: bool = False
     ministry: str = ""
+    local_government: str = ""  # its code
+    coordinates: bool = False
 
 
 DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
@@ -37,6 +40,19 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         Role.MINISTRY_STAFF,
         ministry="厚生労働省",
     ),
+    DemoAccount(
+        "municipality_kure",
+        "呉市 職員 デモ（デモデータ）",
+        Role.LOCAL_GOVERNMENT_STAFF,
+        local_government="342025",
+    ),
+    DemoAccount(
+        "prefecture_hiroshima",
+        "広島県 職員（取りまとめ） デモ（デモデータ）",
+        Role.LOCAL_GOVERNMENT_STAFF,
+        local_government="340006",
+        coordinates=True,
+    ),
     DemoAccount("admin", "管理者 デモ（デモデータ）", None, superuser=True),
 )
 
@@ -48,6 +64,12 @@ def demo_accounts_ensure() -> list[DemoAccount]:
         user, _created = User.objects.get_or_create(username=account.username)
         user.display_name = account.display_name
         user.is_superuser = user.is_staff = account.superuser
+        user.local_government = (
+            LocalGovernment.objects.get(code=account.local_government)
+            if account.local_government
+            else None
+        )
+        user.coordinates_municipalities = account.coordinates
         user.set_password(DEMO_PASSWORD)
         user.save()
         if account.role is not None:

@@ -19,10 +19,33 @@ class User(AbstractUser):
         related_name="staff",
         help_text=_("府省庁担当の場合、担当する府省庁"),
     )
+    local_government = models.ForeignKey(
+        "municipalities.LocalGovernment",
+        verbose_name=_("所属団体"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        help_text=_("地方公共団体職員の場合、所属する都道府県・市区町村"),
+    )
+    coordinates_municipalities = models.BooleanField(
+        _("取りまとめ権限"),
+        default=False,
+        help_text=_(
+            "都道府県の職員が、管内市区町村の利用状況を取りまとめて入力できる（都道府県のみ）"
+        ),
+    )
 
     class Meta:
         verbose_name = _("ユーザー")
         verbose_name_plural = _("ユーザー")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(coordinates_municipalities=False)
+                | models.Q(local_government__isnull=False),
+                name="user_coordinates_only_with_a_body",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.display_name or self.username

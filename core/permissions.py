@@ -32,7 +32,9 @@ from core.roles import Role
 Rule = Callable[[Any], bool]
 
 # The roles that may read the product: candidates, schedules, meetings, reports.
-READER_ROLES = frozenset({Role.SECRETARIAT, Role.WT_MEMBER, Role.MINISTRY_STAFF})
+READER_ROLES = frozenset(
+    {Role.SECRETARIAT, Role.WT_MEMBER, Role.MINISTRY_STAFF, Role.LOCAL_GOVERNMENT_STAFF}
+)
 
 VIEWER_ONLY = _("この画面を見る権限がありません。事務局にお問い合わせください。")
 SECRETARIAT_ONLY = _("この操作は事務局のみが行えます。")
@@ -51,6 +53,22 @@ def is_secretariat(user) -> bool:
 def is_ministry_staff(user) -> bool:
     """府省庁担当: edits the schedules of its own ministry's candidates (candidates/permissions)."""
     return has_role(user, Role.MINISTRY_STAFF)
+
+
+def is_local_government_staff(user) -> bool:
+    """地方公共団体職員: bound to one local government (User.local_government); reads the
+    product and keeps its own body's adoption answers (adoption/permissions.py)."""
+    return has_role(user, Role.LOCAL_GOVERNMENT_STAFF) and user.local_government_id is not None
+
+
+def is_prefecture_coordinator(user) -> bool:
+    """A prefecture's staff with the 取りまとめ right: also answers for the municipalities of
+    its prefecture, as prefectures collect such surveys."""
+    return (
+        is_local_government_staff(user)
+        and user.coordinates_municipalities
+        and user.local_government.prefecture_id is None  # a prefecture has no prefecture
+    )
 
 
 def can_view(user) -> bool:
@@ -109,3 +127,7 @@ class UserRules:
     @property
     def ministry_staff(self) -> bool:
         return is_ministry_staff(self.user)
+
+    @property
+    def local_government_staff(self) -> bool:
+        return is_local_government_staff(self.user)

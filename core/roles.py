@@ -11,6 +11,7 @@ class Role(models.TextChoices):
     # As the minutes write it; English "WT member" (the attendee group is plural there).
     WT_MEMBER = "wt_member", pgettext_lazy("role", "ワーキングチームメンバー")
     MINISTRY_STAFF = "ministry_staff", _("府省庁担当")
+    LOCAL_GOVERNMENT_STAFF = "local_government_staff", _("地方公共団体職員")
 
     @property
     def short_label(self) -> str | Promise:

@@ -2,6 +2,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.text_search import SearchTextField
+
 
 class MeetingKind(models.TextChoices):
     COUNCIL = "council", _("連絡協議会")
@@ -39,6 +41,7 @@ class Meeting(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    search_text = SearchTextField(sources=["title"], indexed=True)
 
     class Meta:
         verbose_name = _("会議")
@@ -113,6 +116,10 @@ class Attendee(models.Model):
     proxy_name = models.CharField(_("代理出席者の氏名"), max_length=100, blank=True)
     proxy_unit = models.CharField(_("代理出席者の所属"), max_length=200, blank=True)
     proxy_title = models.CharField(_("代理出席者の役職"), max_length=200, blank=True)
+    search_text = SearchTextField(
+        sources=["organisation", "title", "name", "proxy_unit", "proxy_title", "proxy_name"],
+        indexed=True,
+    )
 
     class Meta:
         verbose_name = _("出席者")
@@ -142,6 +149,7 @@ class AgendaItem(models.Model):
         related_name="agenda_items",
         blank=True,
     )
+    search_text = SearchTextField(sources=["title", "explanation", "outcome"], indexed=True)
 
     class Meta:
         verbose_name = _("議題")
@@ -183,6 +191,7 @@ class MinutesEntry(models.Model):
     candidates = models.ManyToManyField(
         "candidates.Candidate", verbose_name=_("関連する候補"), related_name="remarks", blank=True
     )
+    search_text = SearchTextField(sources=["text"], indexed=True)
 
     class Meta:
         verbose_name = _("議事の記載")

@@ -1,29 +1,35 @@
-"""Japanese substring search across minutes entries, agenda items, meetings and candidates.
+"""Japanese search across minutes entries, agenda items, meetings (with their attendees) and
+candidates.
 
-Japanese has no spaces between words, so search is by substring, which finds two-character
-words such as 介護 and whole phrases alike. On PostgreSQL, `icontains` (UPPER(x) LIKE UPPER(q))
-is served by trigram GIN indexes on UPPER(...) (migration hearings 0002; a UTF-8 database locale
-is needed for pg_trgm to index Japanese characters); SQLite scans, correct but slower. A query
-shorter than a trigram cannot use the indexes; caseless ones skip UPPER() (`_mentions`).
+A query is words separated by spaces (ASCII or full-width); a row is found when it contains
+every word, in any order. Japanese has no spaces between words, so each word is matched as a
+substring, which finds two-character words such as 介護 and whole phrases alike. Both sides are
+folded by `core.text_search.fold` (full/half width, katakana/hiragana, case): rows keep a
+folded copy (`search_text`), the query is folded the same way. On PostgreSQL each word is
+looked up in GIN indexes over the copies' characters and character pairs (migration hearings
+0005), so words of one and two characters are served too, and the queries are planned through
+those indexes whatever the statistics say (`planner_stats.index_plans`); SQLite scans, correct
+but slower.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q
+from django.utils.translation import gettext as _
 
 from candidates.models import Candidate
-from core import wareki
+from core import planner_stats, text_search, wareki
 from core.query_params import query_text
-from hearings.models import AgendaItem, EntryKind, Meeting, MinutesEntry
+from hearings.models import AgendaItem, Attendee, EntryKind, Meeting, MinutesEntry
+from municipalities.models import Association
 
 MAX_QUERY_LENGTH = 100
 SNIPPET_RADIUS = 60
 MAX_RESULTS = 200
-TRIGRAM = 3  # pg_trgm needs this many characters to look a substring up in its index
 
 
 @dataclass(frozen=True)
@@ -37,26 +43,48 @@ class Snippet:
 class SearchHit:
     kind: str  # "entry", "agenda", "meeting", "candidate"
     kind_label: str
-    meeting: Meeting | None
-    candidate: Candidate | None
     title: str
     snippet: Snippet
     url: str
-    date: dt.date | None
+    meeting: Meeting | None = None
+    candidate: Candidate | None = None
+
+    @property
+    def date(self) -> dt.date | None:
+        return self.meeting.date if self.meeting else None
 
 
-def _find(text: str, query: str) -> re.Match | None:
-    """The first case-insensitive match, compared character by character as the database
-    does. (Comparing text.upper() would shift positions: "ß".upper() is "SS".)"""
-    return re.search(re.escape(query), text, re.IGNORECASE)
+@dataclass(frozen=True)
+class SearchFilters:
+    """What the search page narrows by; meetings' filters apply to what they contain too."""
+
+    kind: str = ""
+    fiscal_year: int | None = None
+    association: Association | None = None
+    candidate: Candidate | None = None
+
+    @property
+    def narrows_meetings(self) -> bool:
+        return bool(self.kind or self.fiscal_year or self.association)
+
+    def meeting_q(self, prefix: str = "") -> Q:
+        q = Q()
+        if self.kind:
+            q &= Q(**{f"{prefix}kind": self.kind})
+        if self.fiscal_year:
+            start, end = wareki.fiscal_year_bounds(int(self.fiscal_year))
+            q &= Q(**{f"{prefix}date__range": (start, end)})
+        if self.association:
+            q &= Q(**{f"{prefix}association": self.association})
+        return q
 
 
-def snippet_of(text: str, query: str, radius: int = SNIPPET_RADIUS) -> Snippet:
-    """The text around the first case-insensitive match, cut to about 2 × radius characters."""
-    found = _find(text, query)
+def snippet_of(text: str, words: Sequence[str], radius: int = SNIPPET_RADIUS) -> Snippet:
+    """The text around the first match of any of the (folded) words, about 2 × radius long."""
+    found = text_search.locate(text, words)
     if found is None:
         return Snippet(text[: radius * 2], "", "…" if len(text) > radius * 2 else "")
-    index, after = found.span()
+    index, after = found
     start = max(0, index - radius)
     end = min(len(text), after + radius)
     return Snippet(
@@ -71,59 +99,39 @@ def normalise_query(query: str) -> str:
     return " ".join(query_text(query, max_length=len(query)).split())[:MAX_QUERY_LENGTH]
 
 
-def _mentions(query: str, *fields: str) -> Q:
-    """Any of the fields contains the query, ignoring case (icontains).
-
-    A caseless query shorter than a trigram (two-character Japanese words such as 介護 or 戸籍)
-    is matched without UPPER(): pg_trgm cannot serve it, so the rows are read either way, and
-    UPPER() on every one of them tripled the time (docs/benchmarks.md). For a query with no
-    upper or lower case the two lookups find the same rows.
-    """
-    caseless = query.upper() == query.lower()
-    lookup = "contains" if caseless and len(query) < TRIGRAM else "icontains"
-    condition = Q()
-    for name in fields:
-        condition |= Q(**{f"{name}__{lookup}": query})
-    return condition
-
-
-def _meeting_filter(prefix: str, *, kind, fiscal_year, association, candidate) -> Q:
-    q = Q()
-    if kind:
-        q &= Q(**{f"{prefix}kind": kind})
-    if fiscal_year:
-        start, end = wareki.fiscal_year_bounds(int(fiscal_year))
-        q &= Q(**{f"{prefix}date__range": (start, end)})
-    if association:
-        q &= Q(**{f"{prefix}association": association})
-    return q
-
-
 def search(
-    *, query: str, kind: str = "", fiscal_year: int | None = None, association=None, candidate=None
+    *,
+    query: str,
+    kind: str = "",
+    fiscal_year: int | None = None,
+    association: Association | None = None,
+    candidate: Candidate | None = None,
 ) -> list[SearchHit]:
-    """Everything that mentions `query`, newest meeting first, candidates last."""
-    from django.utils.translation import gettext as _
-
-    query = normalise_query(query)
-    if not query:
+    """Everything that mentions every word of `query`, newest meeting first, candidates last."""
+    words = text_search.words(normalise_query(query))
+    if not words:
         return []
-    filters = {
-        "kind": kind,
-        "fiscal_year": fiscal_year,
-        "association": association,
-        "candidate": candidate,
-    }
-    hits: list[SearchHit] = []
+    filters = SearchFilters(kind, fiscal_year, association, candidate)
+    with planner_stats.index_plans():
+        hits = [
+            *_entry_hits(words, filters),
+            *_agenda_hits(words, filters),
+            *_meeting_hits(words, filters),
+            *_candidate_hits(words, filters),
+        ]
+    hits.sort(key=lambda h: (h.kind == "candidate", -(h.date.toordinal() if h.date else 0)))
+    return hits[:MAX_RESULTS]
 
-    entries: QuerySet[MinutesEntry] = (
-        MinutesEntry.objects.filter(_mentions(query, "text"))
-        .filter(_meeting_filter("meeting__", **filters))
+
+def _entry_hits(words: Sequence[str], filters: SearchFilters) -> Iterator[SearchHit]:
+    entries = (
+        MinutesEntry.objects.filter(text_search.contains_all("search_text", words))
+        .filter(filters.meeting_q("meeting__"))
         .select_related("meeting")
         .order_by("-meeting__date", "position")
     )
-    if candidate:
-        entries = entries.filter(candidates=candidate)
+    if filters.candidate:
+        entries = entries.filter(candidates=filters.candidate)
     # Up to 200 hits: the kind labels and the meeting URLs are looked up once, not per hit
     # (get_FOO_display and reverse() per hit were a third of the search's time).
     kind_labels = {kind.value: str(kind.label) for kind in EntryKind}
@@ -131,83 +139,109 @@ def search(
     for entry in entries[:MAX_RESULTS]:
         if entry.meeting_id not in meeting_urls:
             meeting_urls[entry.meeting_id] = entry.meeting.get_absolute_url()
-        hits.append(
-            SearchHit(
-                "entry",
-                kind_labels.get(entry.kind, entry.kind),
-                entry.meeting,
-                None,
-                entry.speaker or str(entry.meeting),
-                snippet_of(entry.text, query),
-                f"{meeting_urls[entry.meeting_id]}#entry-{entry.pk}",
-                entry.meeting.date,
-            )
+        yield SearchHit(
+            kind="entry",
+            kind_label=kind_labels.get(entry.kind, entry.kind),
+            meeting=entry.meeting,
+            title=entry.speaker or str(entry.meeting),
+            snippet=snippet_of(entry.text, words),
+            url=f"{meeting_urls[entry.meeting_id]}#entry-{entry.pk}",
         )
 
+
+def _agenda_hits(words: Sequence[str], filters: SearchFilters) -> Iterator[SearchHit]:
     items = (
-        AgendaItem.objects.filter(_mentions(query, "title", "explanation", "outcome"))
-        .filter(_meeting_filter("meeting__", **filters))
+        AgendaItem.objects.filter(text_search.contains_all("search_text", words))
+        .filter(filters.meeting_q("meeting__"))
         .select_related("meeting")
         .order_by("-meeting__date", "number")
     )
-    if candidate:
-        items = items.filter(candidates=candidate)
+    if filters.candidate:
+        items = items.filter(candidates=filters.candidate)
     for item in items[:MAX_RESULTS]:
-        # The database's case folding may differ from Python's: fall back to the title.
-        text = next(
-            (t for t in (item.title, item.explanation, item.outcome) if _find(t, query)),
-            item.title,
-        )
-        hits.append(
-            SearchHit(
-                "agenda",
-                _("議題"),
-                item.meeting,
-                None,
-                str(item),
-                snippet_of(text, query),
-                f"{item.meeting.get_absolute_url()}#agenda-{item.number}",
-                item.meeting.date,
-            )
+        yield SearchHit(
+            kind="agenda",
+            kind_label=_("議題"),
+            meeting=item.meeting,
+            title=str(item),
+            snippet=_first_snippet([item.title, item.explanation, item.outcome], words),
+            url=f"{item.meeting.get_absolute_url()}#agenda-{item.number}",
         )
 
-    if not candidate:
-        meetings = Meeting.objects.filter(_mentions(query, "title")).filter(
-            _meeting_filter("", **filters)
-        )
-        for meeting in meetings.order_by("-date")[:MAX_RESULTS]:
-            hits.append(
-                SearchHit(
-                    "meeting",
-                    _("会議"),
-                    meeting,
-                    None,
-                    meeting.title,
-                    snippet_of(meeting.title, query),
-                    meeting.get_absolute_url(),
-                    meeting.date,
-                )
-            )
 
-    if not (kind or fiscal_year or association):
-        candidates = Candidate.objects.filter(
-            _mentions(query, "name", "summary", "business_area")
-        ).select_related("lead_ministry")
-        if candidate:
-            candidates = candidates.filter(pk=candidate.pk)
-        for found in candidates.order_by("name")[:MAX_RESULTS]:
-            text = found.name if _find(found.name, query) else found.summary
-            hits.append(
-                SearchHit(
-                    "candidate",
-                    _("共通化候補"),
-                    None,
-                    found,
-                    found.name,
-                    snippet_of(text or found.business_area, query),
-                    found.get_absolute_url(),
-                    None,
-                )
+def _meeting_hits(words: Sequence[str], filters: SearchFilters) -> Iterator[SearchHit]:
+    """Meetings whose title or attendees (names, organisations, positions) hold every word:
+    「知事会」 finds the meetings 全国知事会 attended."""
+    if filters.candidate:
+        return
+    # The meetings holding each word in their title or among their attendees, as two plain
+    # index look-ups per word: as one condition (title OR attendee subquery) PostgreSQL
+    # tested every meeting against the attendees, 2 s at 2,000 meetings.
+    found: set[int] | None = None
+    for word in words:
+        by_title = Meeting.objects.filter(search_text__contains_words=[word])
+        attended = Attendee.objects.filter(search_text__contains_words=[word])
+        ids = {*by_title.values_list("pk", flat=True), *attended.values_list("meeting", flat=True)}
+        found = ids if found is None else found & ids
+    if not found:
+        return
+    any_word = Q()
+    for word in words:
+        any_word |= Q(search_text__contains_words=[word])
+    meetings = (
+        Meeting.objects.filter(pk__in=found)
+        .filter(filters.meeting_q())
+        .prefetch_related(
+            Prefetch(
+                "attendees",
+                queryset=Attendee.objects.filter(any_word).order_by("position", "pk"),
+                to_attr="matching_attendees",
             )
-    hits.sort(key=lambda h: (h.kind == "candidate", -(h.date.toordinal() if h.date else 0)))
-    return hits[:MAX_RESULTS]
+        )
+        .order_by("-date")
+    )
+    for meeting in meetings[:MAX_RESULTS]:
+        yield SearchHit(
+            kind="meeting",
+            kind_label=_("会議"),
+            meeting=meeting,
+            title=meeting.title,
+            snippet=_first_snippet(
+                [meeting.title, *(_attendee_line(a) for a in meeting.matching_attendees)], words
+            ),
+            url=meeting.get_absolute_url(),
+        )
+
+
+def _candidate_hits(words: Sequence[str], filters: SearchFilters) -> Iterator[SearchHit]:
+    if filters.narrows_meetings:
+        return
+    candidates = Candidate.objects.filter(
+        text_search.contains_all("search_text", words)
+    ).select_related("lead_ministry")
+    if filters.candidate:
+        candidates = candidates.filter(pk=filters.candidate.pk)
+    for found in candidates.order_by("name")[:MAX_RESULTS]:
+        yield SearchHit(
+            kind="candidate",
+            kind_label=_("共通化候補"),
+            candidate=found,
+            title=found.name,
+            snippet=_first_snippet([found.name, found.summary, found.business_area], words),
+            url=found.get_absolute_url(),
+        )
+
+
+def _first_snippet(texts: Sequence[str], words: Sequence[str]) -> Snippet:
+    """The snippet of the first text that holds one of the words (else of the first text)."""
+    for text in texts:
+        if text and text_search.locate(text, words):
+            return snippet_of(text, words)
+    return snippet_of(texts[0], words)
+
+
+def _attendee_line(attendee: Attendee) -> str:
+    line = f"{attendee.organisation} {attendee.title} {attendee.name}".strip()
+    if attendee.proxy_name:
+        line += f"（{_('代理')} {attendee.proxy_unit} {attendee.proxy_name}{attendee.proxy_title}）"
+    return line

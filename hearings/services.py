@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from candidates.models import Candidate
+from core import planner_stats
 from core.concurrency import check_version
 from core.models import User
 from core.permissions import is_secretariat, require
@@ -105,6 +106,8 @@ def meeting_save(
     attendees_replace(meeting=meeting, rows=record.attendees)
     items = agenda_items_replace(meeting=meeting, rows=record.agenda_items)
     entries_replace(meeting=meeting, rows=record.entries, agenda_items=items)
+    if len(record.entries) >= planner_stats.BULK_ROWS:  # an import: keep search plans right
+        planner_stats.analyze_on_commit(MinutesEntry)
     materials_add_listed(meeting=meeting, rows=record.materials)
     minutes_save(meeting=meeting, text=record.minutes)
     return meeting

@@ -3,6 +3,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core import text_search
 from municipalities.models import Kind, LocalGovernment
 
 
@@ -29,12 +30,10 @@ class LocalGovernmentFilter(django_filters.FilterSet):
         fields = ["q", "prefecture", "kind", "population_min", "population_max"]
 
     def filter_text(self, queryset, name, value):
-        value = value.strip()[:50]
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(name__contains=value) | Q(kana__contains=value) | Q(code__startswith=value)
-        )
+        """Every word in the name or its reading (サッポロ, ｻｯﾎﾟﾛ and さっぽろ alike), or a code's start."""
+        for word in text_search.words(value[:50]):
+            queryset = queryset.filter(Q(search_text__contains=word) | Q(code__startswith=word))
+        return queryset
 
     def filter_prefecture(self, queryset, name, value):
         # A prefecture row itself belongs to its prefecture too.

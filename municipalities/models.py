@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.text_search import SearchTextField
 from municipalities.codes import validate_code
 
 
@@ -62,6 +63,7 @@ class LocalGovernment(models.Model):
         related_name="wards",
     )
     population = models.PositiveIntegerField(_("人口（令和2年国勢調査）"), null=True, blank=True)
+    search_text = SearchTextField(sources=["name", "kana"])
 
     objects = LocalGovernmentQuerySet.as_manager()
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core import planner_stats, text_search
 from municipalities.codes import is_valid_code
 from municipalities.models import (
     CITY_KINDS,
@@ -223,8 +224,10 @@ def _upsert(
         else:
             result.unchanged += 1
     LocalGovernment.objects.bulk_create(to_create)
+    for obj in to_update:
+        text_search.search_text_set(obj)
     LocalGovernment.objects.bulk_update(
-        to_update, ["name", "kana", "kind", "population", "prefecture", "parent"]
+        to_update, ["name", "kana", "kind", "population", "prefecture", "parent", "search_text"]
     )
     result.created += len(to_create)
     result.updated += len(to_update)
@@ -255,6 +258,8 @@ def master_data_load(
     cities = {row.code: existing[row.code] for row in rows if row.kind == Kind.DESIGNATED_CITY}
     _upsert(ward_rows, existing, prefectures, cities, result)
     result.associations = associations_sync()
+    if result.created + result.updated >= planner_stats.BULK_ROWS:
+        planner_stats.analyze_on_commit(LocalGovernment, Association.members.through)
     return result
 
 

@@ -138,3 +138,20 @@ def pytest_runtest_makereport(item, call):
     if report.skipped and os.environ.get("KYOTSUKA_FORBID_SKIPS") == "1":
         report.outcome = "failed"
         report.longrepr = f"skipped in CI, where every test must run: {report.longrepr}"
+
+
+@pytest.fixture
+def analyze_statements(django_capture_on_commit_callbacks):
+    """Run a callable, with on-commit callbacks run too; the ANALYZE statements it sent."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def run(write) -> list[str]:
+        with (
+            CaptureQueriesContext(connection) as queries,
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            write()
+        return [q["sql"] for q in queries.captured_queries if q["sql"].startswith("ANALYZE")]
+
+    return run

@@ -7,6 +7,7 @@ valid payload, so a missing check would show up as a change in the database.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 
@@ -20,13 +21,26 @@ from candidates.models import CouncilReport, MilestoneKind, Ministry
 from core.models import AuditEvent, AuditOutcome
 from core.roles import Role
 from hearings.models import EntryKind, MeetingKind
+from municipalities.models import LocalGovernment
 from tests.meetings import save_meeting
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_today")]
 
-ROLES = ("anonymous", "outsider", "wt_member", "ministry_a", "ministry_b", "secretariat", "admin")
+ROLES = (
+    "anonymous",
+    "outsider",
+    "wt_member",
+    "ministry_a",
+    "ministry_b",
+    "municipality",  # 呉市's staff
+    "prefecture",  # 広島県's staff with the 取りまとめ right (呉市 and 広島市 are in 広島県)
+    "secretariat",
+    "admin",
+)
 OK, LOGIN, FORBIDDEN, NOT_ALLOWED, NOT_FOUND = "ok", "login", 403, 405, 404
 TODAY = dt.date(2026, 11, 24)
+KURE, HIROSHIMA_CITY = "342025", "341002"
+SURVEY = f"団体コード,団体名,利用意向,利用開始予定\r\n{KURE},呉市,利用予定,令和10年度\r\n"
 
 
 def everyone(outcome):
@@ -48,6 +62,17 @@ def secretariat_only(outcome=OK):
 def schedule_editors(outcome=OK):
     """The secretariat and the staff of the candidate's ministry (ministry A)."""
     return {**secretariat_only(outcome), "ministry_a": outcome}
+
+
+def adoption_editors(outcome=OK):
+    """Who may change 広島市's answer about ministry A's candidate: the secretariat, ministry A
+    and 広島県's coordinator (not 呉市's staff: another body)."""
+    return {**schedule_editors(outcome), "prefecture": outcome}
+
+
+def survey_uploaders(outcome=OK):
+    """Who answers for some body of ministry A's candidate: adoption editors and 呉市's staff."""
+    return {**adoption_editors(outcome), "municipality": outcome}
 
 
 def get_only(get):
@@ -147,6 +172,17 @@ MATRIX = {
         {"GET": logged_in(NOT_ALLOWED), "POST": secretariat_only()},
         "link",
     ),
+    "adoption:edit": (
+        "adoption_row",
+        {"GET": adoption_editors(), "POST": adoption_editors()},
+        "adoption",
+    ),
+    "adoption:survey": (
+        "candidate",
+        {"GET": survey_uploaders(), "POST": survey_uploaders()},
+        "survey",
+    ),
+    "adoption:survey_download": ("candidate", get_only(viewers()), None),
     "municipalities:list": ("none", get_only(logged_in(OK)), None),
     "municipalities:association_list": ("none", get_only(logged_in(OK)), None),
     "municipalities:association_detail": ("association", get_only(logged_in(OK)), None),
@@ -174,6 +210,8 @@ REFUSAL = {
     "candidates:progress_create": OWN_MINISTRY_ONLY,
     "candidates:milestone_update": OWN_MINISTRY_ONLY,
     "candidates:reports": "報告書の作成を依頼できるのは事務局のみです。",
+    "adoption:edit": "この団体の利用状況を編集する権限がありません。",
+    "adoption:survey": "この候補の利用意向調査を取り込む権限がありません。",
     "candidates:report_delete": "報告書を削除できるのは事務局のみです。",
     **{
         name: MEETINGS_SECRETARIAT_ONLY
@@ -190,11 +228,15 @@ REFUSAL = {
 }
 # Pages that first ask whether the user reads the product at all (a login with no role).
 SCHEDULE_PAGES = {name for name, message in REFUSAL.items() if message == OWN_MINISTRY_ONLY}
-FOR_READERS = SCHEDULE_PAGES | {
-    name
-    for name, (_kind, expected, _payload) in MATRIX.items()
-    if expected["GET"]["outsider"] == FORBIDDEN and expected["GET"]["wt_member"] != FORBIDDEN
-}
+FOR_READERS = (
+    SCHEDULE_PAGES
+    | {"adoption:edit", "adoption:survey"}
+    | {
+        name
+        for name, (_kind, expected, _payload) in MATRIX.items()
+        if expected["GET"]["outsider"] == FORBIDDEN and expected["GET"]["wt_member"] != FORBIDDEN
+    }
+)
 
 
 def refusal(name: str, role: str) -> str:
@@ -234,6 +276,17 @@ def world(make_user, secretariat, wt_member, outsider, admin_user):
         "wt_member": wt_member,
         "ministry_a": make_user("ministry_a", Role.MINISTRY_STAFF, ministry=mlit),
         "ministry_b": make_user("ministry_b", Role.MINISTRY_STAFF, ministry=mhlw),
+        "municipality": make_user(
+            "municipality",
+            Role.LOCAL_GOVERNMENT_STAFF,
+            local_government=LocalGovernment.objects.get(code=KURE),
+        ),
+        "prefecture": make_user(
+            "prefecture",
+            Role.LOCAL_GOVERNMENT_STAFF,
+            local_government=LocalGovernment.objects.get(code="340006"),
+            coordinates_municipalities=True,
+        ),
         "secretariat": secretariat,
         "admin": admin_user,
     }
@@ -273,7 +326,7 @@ def world(make_user, secretariat, wt_member, outsider, admin_user):
 
 
 def url_for(name: str, kind: str, objects: dict) -> str:
-    from municipalities.models import Association, LocalGovernment
+    from municipalities.models import Association
 
     kwargs = {
         "none": {},
@@ -286,6 +339,7 @@ def url_for(name: str, kind: str, objects: dict) -> str:
         "report": {"pk": objects["report"].pk},
         "association": {"slug": Association.objects.all()[0].slug},
         "municipality": {"code": LocalGovernment.objects.all()[0].code},
+        "adoption_row": {"pk": objects["candidate"].pk, "code": HIROSHIMA_CITY},
     }[kind]
     return reverse(name, kwargs=kwargs)
 
@@ -338,13 +392,16 @@ def payload(kind: str | None, objects: dict) -> dict:
         "paste": {"text": "国・地方デジタル共通基盤推進連絡協議会ワーキングチーム（第10回）"},
         "material": {"label": "資料9"},
         "link": {"candidates": [candidate.pk]},
+        "adoption": {"status": "planned", "planned_start_fiscal_year": "2028", "version": "0"},
+        # The confirmed survey: 呉市 will use it from 令和10年度.
+        "survey": {"content": base64.b64encode(SURVEY.encode("cp932")).decode()},
     }[kind]
 
 
 def fingerprint() -> str:
     """A digest of every row of the project's own tables (not sessions or history)."""
     digest = hashlib.sha256()
-    for label in ("candidates", "hearings", "municipalities", "core"):
+    for label in ("candidates", "hearings", "municipalities", "core", "adoption"):
         for model in apps.get_app_config(label).get_models():
             if model._meta.label.startswith(("candidates.Historical", "core.AuditEvent")):
                 continue

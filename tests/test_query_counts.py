@@ -167,7 +167,9 @@ PAGES = {
     "reports": Page(lambda s: reverse("candidates:reports"), report_rows, 5),
     "meeting list": Page(lambda s: reverse("hearings:list"), meeting_rows, 6),
     "meeting detail": Page(lambda s: s.meeting.get_absolute_url(), meeting_page_rows, 12),
-    "search": Page(lambda s: reverse("hearings:search") + "?q=理由", search_rows, 10),
+    "search": Page(
+        lambda s: reverse("hearings:search") + "?q=理由", search_rows, 11
+    ),  # + the meetings by title and by attendees
     "audit": Page(lambda s: reverse("audit"), audit_rows, 5),
 }
 

@@ -148,6 +148,14 @@ def test_a_five_digit_code_the_check_digit_does_not_confirm_is_an_error(secretar
     assert [row for row, _m in messages(result.errors)] == [2] and result.warnings == []
 
 
+def test_a_five_digit_code_whose_padded_code_names_no_body_is_an_error_without_warning(
+    secretariat, candidate
+):
+    # 034207 has a valid check digit but no local government has it.
+    result = read(secretariat, candidate, csv_file("34207,三原市,利用予定,,,,,"))
+    assert [row for row, _m in messages(result.errors)] == [2] and result.warnings == []
+
+
 def test_a_shift_jis_csv_from_excel_is_read(secretariat, candidate):
     data = csv_file("342025,呉市,利用中,令和８年度,,都道府県による共同調達,,", encoding="cp932")
     with pytest.raises(UnicodeDecodeError):

@@ -397,3 +397,21 @@ def test_a_decision_can_name_the_meeting_where_it_was_taken(client, secretariat,
     candidate.refresh_from_db()
     assert candidate.stage == Stage.JUDGED_PROCEED
     assert candidate.transitions.last().meeting == meeting
+
+
+def test_the_list_keyword_matches_responsible_ministries_and_every_word(
+    client, wt_member, make_candidate, mhlw, mlit
+):
+    make_candidate(name="道路占用許可システム")  # led by 国土交通省
+    shared = make_candidate(name="介護認定", ministry=mhlw)
+    shared.co_ministries.add(mlit)
+    make_candidate(name="児童手当", ministry=mhlw)
+    client.force_login(wt_member)
+    url = reverse("candidates:list")
+    names = lambda q: {c.name for c in client.get(url, {"q": q}).context["page"]}  # noqa: E731
+    assert names("国土交通省") == {"道路占用許可システム", "介護認定"}
+    assert names("国土交通省　介護") == {"介護認定"}  # full-width space: both words
+    assert names("システム 道路") == {"道路占用許可システム"}
+    assert names("ｼｽﾃﾑ") == {"道路占用許可システム"}
+    assert names("しすてむ") == {"道路占用許可システム"}
+    assert names("mlit") == {"道路占用許可システム", "介護認定"}

@@ -204,6 +204,23 @@ def test_the_secretariat_links_an_agenda_item_to_a_candidate(client, secretariat
     assert list(item.candidates.all()) == [care_candidate]
 
 
+def test_saving_minutes_with_many_entries_analyses_the_entries_table(
+    secretariat, analyze_statements
+):
+    def save(count):
+        save_meeting(
+            secretariat,
+            kind="wt",
+            title=f"第{count}回",
+            date=dt.date(2026, 2, 4),
+            entries=[{"kind": "remark", "text": f"発言{n}"} for n in range(count)],
+        )
+
+    assert analyze_statements(lambda: save(5)) == []
+    (analysed,) = analyze_statements(lambda: save(150))
+    assert "hearings_minutesentry" in analysed
+
+
 def test_each_entry_is_written_once(secretariat):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

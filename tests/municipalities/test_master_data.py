@@ -151,3 +151,11 @@ def test_a_ward_whose_parent_is_not_a_designated_city_is_refused(tmp_path):
     target.write_text(text, encoding="utf-8")
     with pytest.raises(MasterDataError, match="指定都市ではありません"):
         master_data_load(wards_csv=target)
+
+
+def test_a_load_that_adds_many_rows_analyses_the_tables_it_touched(analyze_statements):
+    LocalGovernment.objects.filter(kind="ward").delete()  # 175 rows the load adds back
+    analysed = analyze_statements(lambda: call_command("load_municipalities", verbosity=0))
+    assert any("municipalities_localgovernment" in sql for sql in analysed)
+    # Nothing changes the second time: no ANALYZE.
+    assert analyze_statements(lambda: call_command("load_municipalities", verbosity=0)) == []

@@ -38,6 +38,16 @@ def test_list_searches_name_and_kana(wt_client):
     assert by_kana >= 3
 
 
+def test_list_search_folds_katakana_width_and_takes_every_word(wt_client):
+    url = reverse("municipalities:list")
+    names = lambda q: {lg.name for lg in wt_client.get(url, {"q": q}).context["page"]}  # noqa: E731
+    sapporo = names("さっぽろし")
+    assert "札幌市" in sapporo
+    assert names("サッポロシ") == names("ｻｯﾎﾟﾛｼ") == sapporo
+    assert names("札幌　ちゅうおう") == {"札幌市中央区"}
+    assert names("０１１００２") == {"札幌市"}  # a full-width code
+
+
 def test_bad_filter_values_give_a_message_not_an_error(wt_client):
     response = wt_client.get(
         reverse("municipalities:list"),
@@ -81,3 +91,19 @@ def test_pages_render_in_english_when_chosen(wt_client):
     assert 'lang="en"' in body
     body = wt_client.get(reverse("municipalities:association_list")).content.decode()
     assert "National Governors&#x27; Association" in body
+
+
+def test_pagination_links_the_first_last_and_nearby_pages_with_gaps(wt_client):
+    import re
+
+    url = reverse("municipalities:list")
+    body = wt_client.get(url, {"kind": ["town", "village"], "page": 10}).content.decode()
+    start = body.index('<nav class="pagination"')
+    nav = body[start : body.index("</nav>", start)]
+    linked = re.findall(r'href="\?kind=town&amp;kind=village&amp;page=(\d+)"', nav)
+    # 926 towns and villages: 19 pages; the previous and next links come first and last.
+    assert linked == ["9", "1", "8", "9", "11", "12", "19", "11"]
+    assert nav.count("…") == 2
+    assert '<span aria-current="page" class="pagination__current">10</span>' in nav
+    first = wt_client.get(url).content.decode()
+    assert 'page=40"' in first and "…" in first and 'rel="prev"' not in first

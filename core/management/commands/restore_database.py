@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
-from core import backup
+from core import backup, planner_stats
 
 CREATE_HINT = (
     "CREATE DATABASE <name> TEMPLATE template0 ENCODING 'UTF8' "
@@ -140,6 +140,8 @@ class Command(BaseCommand):
                 self.stderr.write(warnings)
         else:
             backup.sqlite_copy(dump, backup.sqlite_path(target))
+        # A dump carries no planner statistics: without them search plans are guesses.
+        planner_stats.analyze(connection=target)
 
     def _report(self, label: str, manifest: dict | None, restored: dict) -> None:
         tables, rows = len(restored["counts"]), sum(restored["counts"].values())

@@ -42,4 +42,4 @@ class Command(BaseCommand):
         self.stdout.write(f"  URL: {options['url']}")
         self.stdout.write(f"  パスワード / password (all demo accounts): {DEMO_PASSWORD}")
         for account in accounts:
-            self.stdout.write(f"  {account.username:<15} {account.display_name}")
+            self.stdout.write(f"  {account.username:<22} {account.display_name}")

@@ -1,0 +1,87 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from adoption.models import EARLIEST_FISCAL_YEAR, LATEST_FISCAL_YEAR, Adoption, Procurement, Status
+from adoption.services import AdoptionValues
+from core.display import fiscal_year_display
+from core.forms import AccessibleForm
+
+
+def _years():
+    return [("", "—")] + [
+        (year, fiscal_year_display(year))
+        for year in range(EARLIEST_FISCAL_YEAR, LATEST_FISCAL_YEAR + 1)
+    ]
+
+
+def _months():
+    return [("", "—")] + [(m, f"{m}") for m in (*range(4, 13), 1, 2, 3)]
+
+
+class AdoptionForm(AccessibleForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    status = forms.ChoiceField(label=_("利用意向"), choices=Status.choices)
+    planned_start_fiscal_year = forms.TypedChoiceField(
+        label=_("利用開始予定年度"), choices=_years, coerce=int, empty_value=None, required=False
+    )
+    planned_start_month = forms.TypedChoiceField(
+        label=_("利用開始予定月"),
+        choices=_months,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_("分かっている場合のみ"),
+    )
+    renewal_fiscal_year = forms.TypedChoiceField(
+        label=_("現行システム更新年度"),
+        choices=_years,
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    procurement = forms.ChoiceField(
+        label=_("調達方法"), choices=[("", "—"), *Procurement.choices], required=False
+    )
+    procurement_group = forms.CharField(
+        label=_("共同調達の名称"),
+        max_length=100,
+        required=False,
+        help_text=_("その他の共同調達の場合、共同調達を行う団体・グループの名称"),
+    )
+    reason = forms.CharField(
+        label=_("理由"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("「利用しない」の場合は必須です。"),
+    )
+    note = forms.CharField(
+        label=_("備考"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    change_reason = forms.CharField(
+        label=_("変更の理由"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("利用開始予定を後ろ倒しにする場合は必須です。"),
+    )
+    added_value = forms.CharField(
+        label=_("付加価値"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("後ろ倒しに見合う付加価値があれば記入してください。"),
+    )
+
+    @staticmethod
+    def initial_for(adoption: Adoption) -> dict:
+        values = AdoptionValues.of(adoption)
+        return {**values.__dict__, "version": adoption.version}
+
+    def values(self) -> AdoptionValues:
+        data = self.cleaned_data
+        return AdoptionValues(**{name: data[name] for name in AdoptionValues.__dataclass_fields__})
+
+
+class SurveyUploadForm(AccessibleForm):
+    file = forms.FileField(
+        label=_("調査票ファイル"),
+        help_text=_("Excel（.xlsx）又はCSV（UTF-8・Shift_JIS）。1行目が見出し行です。"),
+    )

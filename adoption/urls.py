@@ -1,0 +1,10 @@
+from django.urls import path
+
+from adoption import views
+
+app_name = "adoption"
+urlpatterns = [
+    path("<int:pk>/survey/", views.survey_upload, name="survey"),
+    path("<int:pk>/survey.xlsx", views.survey_download, name="survey_download"),
+    path("<int:pk>/<str:code>/", views.adoption_edit, name="edit"),
+]

@@ -1,0 +1,163 @@
+"""HTTP for adoption: one body's answer (form and history) and the survey round trip."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from adoption import permissions, selectors, services, survey
+from adoption.forms import AdoptionForm, SurveyUploadForm
+from adoption.models import Status
+from candidates.models import Candidate
+from core.concurrency import ConcurrentEditError
+from core.permissions import require, viewer_required
+from municipalities.models import Kind, LocalGovernment
+
+NOT_YOURS = gettext_lazy("この団体の利用状況を編集する権限がありません。")
+NO_SURVEY = gettext_lazy("この候補の利用意向調査を取り込む権限がありません。")
+
+
+def _candidate(pk: int) -> Candidate:
+    try:
+        return selectors.candidate_for_adoption(pk=pk)
+    except Candidate.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _body(code: str) -> LocalGovernment:
+    try:
+        return selectors.local_government_by_code(code=code)
+    except LocalGovernment.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@require_http_methods(["GET", "POST"])
+@viewer_required
+def adoption_edit(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """One body's answer about one candidate: the form, and every earlier change below it."""
+    candidate, body = _candidate(pk), _body(code)
+    require(permissions.can_edit_adoption(request.user, candidate, body), NOT_YOURS)
+    adoption = selectors.adoption_of(candidate=candidate, local_government=body)
+    form = AdoptionForm(request.POST or None, initial=AdoptionForm.initial_for(adoption))
+    if body.kind == Kind.WARD:
+        form = None
+    elif request.method == "POST" and form.is_valid():
+        try:
+            services.adoption_update(
+                user=request.user,
+                candidate=candidate,
+                local_government=body,
+                version=form.cleaned_data["version"],
+                values=form.values(),
+                change_reason=form.cleaned_data["change_reason"],
+                added_value=form.cleaned_data["added_value"],
+            )
+        except ConcurrentEditError as exc:
+            form.add_error(None, exc)
+        except ValidationError as exc:
+            form.apply_service_error(exc)
+        else:
+            messages.success(
+                request,
+                _("%(body)sの「%(candidate)s」の利用状況を保存しました。")
+                % {"body": body.qualified_name, "candidate": candidate.name},
+            )
+            return redirect("adoption:edit", pk=candidate.pk, code=body.code)
+    return render(
+        request,
+        "adoption/edit.html",
+        {
+            "candidate": candidate,
+            "body": body,
+            "adoption": adoption,
+            "form": form,
+            "ward_message": services.ward_error(body) if form is None else "",
+            "changes": selectors.adoption_changes(adoption=adoption),
+        },
+    )
+
+
+def _survey_prefecture(request: HttpRequest) -> LocalGovernment | None:
+    code = request.GET.get("prefecture", "")
+    if not code:
+        return permissions.own_prefecture(request.user)
+    if code == "all":
+        return None
+    return selectors.prefectures().filter(code=code).first()
+
+
+@require_GET
+@viewer_required
+def survey_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The survey sheet (.xlsx) of a candidate, for one prefecture or the whole country."""
+    candidate = _candidate(pk)
+    prefecture = _survey_prefecture(request)
+    data = survey.survey_sheet(candidate=candidate, prefecture=prefecture)
+    name = f"adoption-survey-{candidate.pk}-{prefecture.code[:2] if prefecture else 'all'}.xlsx"
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@viewer_required
+def survey_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload a survey file: a preview of every change first; nothing is saved until the
+    person confirms, and then only if no row has an error."""
+    candidate = _candidate(pk)
+    require(permissions.can_edit_any_adoption(request.user, candidate), NO_SURVEY)
+    context = {
+        "candidate": candidate,
+        "prefectures": selectors.prefectures(),
+        "own_prefecture": permissions.own_prefecture(request.user),
+        "statuses": Status,
+    }
+    form = SurveyUploadForm()
+    if request.method == "POST" and "content" in request.POST:
+        try:
+            data = base64.b64decode(request.POST["content"], validate=True)
+        except (binascii.Error, ValueError):
+            data = b""
+        result = survey.survey_apply(user=request.user, candidate=candidate, data=data)
+        if result.applied:
+            messages.success(
+                request,
+                _("調査票の%(n)s団体分の変更を保存しました。") % {"n": len(result.changes)},
+            )
+            return redirect("adoption:survey", pk=candidate.pk)
+        return render(
+            request,
+            "adoption/survey.html",
+            {**context, "form": form, "result": result, "content": request.POST["content"]},
+        )
+    if request.method == "POST":
+        form = SurveyUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            if upload.size > survey.MAX_BYTES:
+                form.add_error("file", _("ファイルが大きすぎます（5MBまで）。"))
+            else:
+                data = upload.read()
+                result = survey.survey_read(user=request.user, candidate=candidate, data=data)
+                return render(
+                    request,
+                    "adoption/survey.html",
+                    {
+                        **context,
+                        "form": form,
+                        "result": result,
+                        "content": base64.b64encode(data).decode("ascii"),
+                        "file_name": upload.name,
+                    },
+                )
+    return render(request, "adoption/survey.html", {**context, "form": form, "result": None})

@@ -1,0 +1,74 @@
+"""Fresh planner statistics after writes that change a table's size at once.
+
+PostgreSQL chooses between an index and a scan from the statistics ANALYZE collects. After a
+restore (pg_restore copies no statistics) or a bulk import, and until autovacuum runs
+(a minute at the earliest, longer on a busy server), the planner guesses, and a guess can
+send the search down a plan ten times slower (issue 21, docs/benchmarks.md). Whatever adds
+many rows at once therefore analyses the tables it touched. SQLite's planner uses its
+sqlite_stat1 table, filled by the same statement.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.db import connection as default_connection
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+# An import adding at least this many rows to a table analyses it: a few hundred rows can
+# double a small table; fewer are within what autovacuum's next pass handles.
+BULK_ROWS = 100
+
+
+def analyze(
+    *models_to_analyze: type[models.Model], connection: BaseDatabaseWrapper | None = None
+) -> None:
+    """ANALYZE the models' tables (every table when none is named)."""
+    connection = connection or default_connection
+    quote = connection.ops.quote_name
+    tables = [quote(model._meta.db_table) for model in models_to_analyze]
+    with connection.cursor() as cursor:
+        if not tables:
+            cursor.execute("ANALYZE")
+        elif connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {', '.join(tables)}")
+        else:
+            for table in tables:  # SQLite analyses one table (or all) per statement
+                cursor.execute(f"ANALYZE {table}")
+
+
+def analyze_on_commit(*models_to_analyze: type[models.Model]) -> None:
+    """ANALYZE the tables once the current transaction has committed (its rows then count)."""
+    transaction.on_commit(lambda: analyze(*models_to_analyze), robust=True)
+
+
+@contextlib.contextmanager
+def index_plans(using: str | None = None) -> Iterator[None]:
+    """Inside: PostgreSQL reads tables through bitmap index scans wherever an index applies.
+
+    The search's conditions are served by GIN indexes, read through bitmap scans. From its
+    statistics alone the planner sometimes preferred a sequential scan, or walking the
+    meetings' date index and filtering every entry row by row, hoping to meet 200 matches
+    early; which it chose changed with the rows ANALYZE happened to sample, for a 3× to 10×
+    difference (issue 21). Switching off sequential and plain index scans for these queries
+    leaves the GIN path whatever the statistics say (the settings only add a cost, so a table
+    with no usable index is still read). The previous values come back on the way out, also
+    inside an outer transaction.
+    """
+    connection = connections[using or DEFAULT_DB_ALIAS]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    names = ("enable_seqscan", "enable_indexscan")
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(f"current_setting('{name}')" for name in names))
+        before = cursor.fetchone()
+        cursor.execute(
+            "SELECT " + ", ".join(f"set_config('{name}', 'off', true)" for name in names)
+        )
+        yield
+        cursor.execute(
+            "SELECT " + ", ".join(f"set_config('{name}', %s, true)" for name in names), before
+        )
