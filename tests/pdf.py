@@ -1,7 +1,11 @@
-"""Reading generated PDFs in tests: extracted text and the fonts embedded in them."""
+"""Reading generated PDFs in tests: extracted text, word positions and embedded fonts."""
 
 import io
+import subprocess
+import tempfile
+from dataclasses import dataclass
 from typing import cast
+from xml.etree import ElementTree
 
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
@@ -26,3 +30,35 @@ def embedded_fonts(content: bytes) -> set[str]:
                 if "/FontFile2" in descriptor or "/FontFile3" in descriptor:
                     fonts.add(str(font["/BaseFont"]))
     return fonts
+
+
+@dataclass(frozen=True)
+class Word:
+    """One word as poppler placed it: page number (from 1), page size and box, in points."""
+
+    page: int
+    page_width: float
+    page_height: float
+    text: str
+    x_min: float
+    y_min: float
+    x_max: float
+    y_max: float
+
+
+def words(content: bytes) -> list[Word]:
+    """Every word of the PDF with its box, read back by `pdftotext -bbox` (poppler-utils)."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as pdf:
+        pdf.write(content)
+        pdf.flush()
+        html = subprocess.run(
+            ["pdftotext", "-bbox", pdf.name, "-"], capture_output=True, check=True, text=True
+        ).stdout
+    found = []
+    document = ElementTree.fromstring(html)  # noqa: S314 - poppler's output for our own PDF
+    for number, page in enumerate(document.iterfind(".//{*}page"), start=1):
+        width, height = float(page.get("width", 0)), float(page.get("height", 0))
+        for word in page.iterfind(".//{*}word"):
+            box = [float(word.get(k, 0)) for k in ("xMin", "yMin", "xMax", "yMax")]
+            found.append(Word(number, width, height, word.text or "", *box))
+    return found
