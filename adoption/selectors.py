@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Case, Count, F, IntegerField, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, Substr
@@ -19,6 +20,9 @@ from adoption.models import COMMITTED, Adoption, AdoptionChange, Status
 from candidates.models import Candidate
 from core.display import choice_label, fiscal_year_display, japanese_active
 from municipalities.models import MUNICIPALITY_KINDS, Kind, LocalGovernment
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 ADOPTER_KINDS = (Kind.PREFECTURE, *MUNICIPALITY_KINDS)
 
@@ -149,7 +153,7 @@ def adopters_by_code() -> dict[str, LocalGovernment]:
 
 # Population bands of municipalities (2020 census); a body with no census population (a town
 # evacuated in 2020) falls in the first.
-POPULATION_BANDS: tuple[tuple[int, str], ...] = (
+POPULATION_BANDS: tuple[tuple[int, StrOrPromise], ...] = (
     (0, _("1万人未満")),
     (10_000, _("1万〜5万人")),
     (50_000, _("5万〜20万人")),

@@ -7,7 +7,7 @@ import binascii
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,6 +18,7 @@ from adoption.forms import AdoptionForm, SurveyUploadForm
 from adoption.models import Status
 from candidates.models import Candidate
 from core.concurrency import ConcurrentEditError
+from core.http import AuthenticatedHttpRequest
 from core.permissions import require, viewer_required
 from municipalities.models import Kind, LocalGovernment
 
@@ -41,15 +42,14 @@ def _body(code: str) -> LocalGovernment:
 
 @require_http_methods(["GET", "POST"])
 @viewer_required
-def adoption_edit(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+def adoption_edit(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResponse:
     """One body's answer about one candidate: the form, and every earlier change below it."""
     candidate, body = _candidate(pk), _body(code)
     require(permissions.can_edit_adoption(request.user, candidate, body), NOT_YOURS)
     adoption = selectors.adoption_of(candidate=candidate, local_government=body)
     form = AdoptionForm(request.POST or None, initial=AdoptionForm.initial_for(adoption))
-    if body.kind == Kind.WARD:
-        form = None
-    elif request.method == "POST" and form.is_valid():
+    is_ward = body.kind == Kind.WARD  # a ward does not answer: its city does
+    if not is_ward and request.method == "POST" and form.is_valid():
         try:
             services.adoption_update(
                 user=request.user,
@@ -78,14 +78,14 @@ def adoption_edit(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             "candidate": candidate,
             "body": body,
             "adoption": adoption,
-            "form": form,
-            "ward_message": services.ward_error(body) if form is None else "",
+            "form": None if is_ward else form,
+            "ward_message": services.ward_error(body) if is_ward else "",
             "changes": selectors.adoption_changes(adoption=adoption),
         },
     )
 
 
-def _survey_prefecture(request: HttpRequest) -> LocalGovernment | None:
+def _survey_prefecture(request: AuthenticatedHttpRequest) -> LocalGovernment | None:
     code = request.GET.get("prefecture", "")
     if not code:
         return permissions.own_prefecture(request.user)
@@ -96,7 +96,7 @@ def _survey_prefecture(request: HttpRequest) -> LocalGovernment | None:
 
 @require_GET
 @viewer_required
-def survey_download(request: HttpRequest, pk: int) -> HttpResponse:
+def survey_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The survey sheet (.xlsx) of a candidate, for one prefecture or the whole country."""
     candidate = _candidate(pk)
     prefecture = _survey_prefecture(request)
@@ -111,7 +111,7 @@ def survey_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @viewer_required
-def survey_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def survey_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Upload a survey file: a preview of every change first; nothing is saved until the
     person confirms, and then only if no row has an error."""
     candidate = _candidate(pk)
