@@ -163,7 +163,8 @@ PAGES = {
     "candidate list": Page(lambda s: reverse("candidates:list"), candidate_rows, 8),
     "dashboard": Page(lambda s: reverse("candidates:dashboard"), candidate_rows, 12),
     "slips": Page(lambda s: reverse("candidates:slips"), candidate_rows, 5),
-    "candidate detail": Page(lambda s: s.candidate.get_absolute_url(), candidate_page_rows, 18),
+    # 18 for the candidate, its schedule and history; 3 for the adoption panel's grouped figures.
+    "candidate detail": Page(lambda s: s.candidate.get_absolute_url(), candidate_page_rows, 21),
     "reports": Page(lambda s: reverse("candidates:reports"), report_rows, 5),
     "meeting list": Page(lambda s: reverse("hearings:list"), meeting_rows, 6),
     "meeting detail": Page(lambda s: s.meeting.get_absolute_url(), meeting_page_rows, 12),
@@ -209,7 +210,7 @@ MASTER_DATA_PAGES = {
     "municipality detail": (
         lambda: reverse("municipalities:detail", args=["141305"]),
         lambda: reverse("municipalities:detail", args=["271004"]),
-        6,
+        8,  # 6 for the body and its wards; 2 for its adoption answers and the meetings it attended
     ),
     # 指定都市市長会's 20 members, then a full page of 全国町村会's.
     "association detail": (
