@@ -16,9 +16,6 @@ def demo_adoptions(demo_site):
     demo_adoptions_load()
 
 
-# Japanese only for now: in English the panel's heading was not found on the page in the last
-# run and was not diagnosed in time (open in the session note).
-@pytest.mark.parametrize("journey", ["ja"], indirect=True)
 def test_wt_member_reads_the_adoption_panel_the_map_and_the_overview(journey, demo_adoptions):
     page, t = journey.page, journey.t
     candidate = Candidate.objects.get(name="予防接種事務システム")

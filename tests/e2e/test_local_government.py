@@ -42,9 +42,6 @@ def test_a_municipality_reads_a_candidate_updates_its_own_row_and_is_refused_ano
     assert not Adoption.objects.filter(local_government__code="341002").exists()
 
 
-# Japanese only for now: the English run's preview lost its per-status counts in CI and was
-# not diagnosed in time (open in the session note).
-@pytest.mark.parametrize("journey", ["ja"], indirect=True)
 def test_a_prefecture_downloads_fills_in_and_uploads_its_survey(journey, tmp_path):
     page, t = journey.page, journey.t
     housing = Candidate.objects.get(name="公営住宅管理システム")
