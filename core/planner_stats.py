@@ -61,14 +61,25 @@ def index_plans(using: str | None = None) -> Iterator[None]:
     if connection.vendor != "postgresql":
         yield
         return
-    names = ("enable_seqscan", "enable_indexscan")
-    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(f"current_setting('{name}')" for name in names))
-        before = cursor.fetchone()
+    # The settings last until the transaction ends (set_config's is_local). When the search
+    # opens that transaction, its end restores them; inside an outer one, they are set back
+    # by hand. One statement reads and sets them (OFFSET 0 keeps the subquery, which reads
+    # them, from being folded into the query that sets them), and no savepoint is taken: a
+    # failing statement aborts a PostgreSQL transaction anyway.
+    outer = connection.in_atomic_block
+    atomic = transaction.atomic(using=connection.alias, savepoint=False)
+    with atomic, connection.cursor() as cursor:
         cursor.execute(
-            "SELECT " + ", ".join(f"set_config('{name}', 'off', true)" for name in names)
+            "SELECT before.seqscan, before.indexscan,"
+            " set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true)"
+            " FROM (SELECT current_setting('enable_seqscan') AS seqscan,"
+            " current_setting('enable_indexscan') AS indexscan OFFSET 0) AS before"
         )
+        seqscan, indexscan, *_ = cursor.fetchone()
         yield
-        cursor.execute(
-            "SELECT " + ", ".join(f"set_config('{name}', %s, true)" for name in names), before
-        )
+        if outer:
+            cursor.execute(
+                "SELECT set_config('enable_seqscan', %s, true),"
+                " set_config('enable_indexscan', %s, true)",
+                [seqscan, indexscan],
+            )

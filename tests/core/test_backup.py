@@ -398,8 +398,8 @@ def test_a_postgresql_backup_restores_into_a_new_utf8_database_with_the_same_dat
             assert backup.table_checksums(restored) == checksums
             cursor.execute("SELECT text FROM hearings_minutesentry WHERE text LIKE '%後ろ倒し%'")
             assert cursor.fetchall() == [(SLIP_REMARK,)]
-            cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE '%trgm'")
-            assert ("hearings_entry_search_trgm",) in cursor.fetchall()
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE '%search_grams'")
+            assert ("hearings_entry_search_grams",) in cursor.fetchall()
             # pg_restore copies no statistics: the restore analysed every table.
             cursor.execute(
                 "SELECT DISTINCT tablename FROM pg_stats WHERE tablename IN "
