@@ -208,6 +208,7 @@ def main() -> None:
         else:
             generate_now = []
         env.manage("compile_translations")
+        env.manage("collectstatic", "--noinput", env=env.django_env())  # DEBUG off: the manifest
         done = subprocess.run(
             [env.PYTHON, __file__, "--inside", "--requests", str(args.requests), *generate_now],
             cwd=env.ROOT,
