@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -253,6 +254,24 @@ class Milestone(models.Model):
         """Slipped: the actual date (else the planned date) is after the baseline. The same
         rule as `selectors.slipped_q`, read on one loaded row (tests hold the two equal)."""
         return (self.slip_days or 0) > 0
+
+    def overdue_days_on(self, today: dt.date) -> int | None:
+        """Days since the planned date passed while the milestone is not reached (期限超過), on
+        `today`; None when it is reached, undated or not yet due. The same rule as
+        `selectors.overdue_q`, read on one loaded row (tests hold the two equal).
+
+        Not the slip: a milestone planned on its baseline and never reached is overdue without
+        having slipped, and one moved 91 days later a year ago is 91 days slipped and a year
+        overdue."""
+        if self.actual_date is not None or self.planned_date is None:
+            return None
+        days = (today - self.planned_date).days
+        return days if days > 0 else None
+
+    @property
+    def overdue_days(self) -> int | None:
+        """overdue_days_on() today (Asia/Tokyo)."""
+        return self.overdue_days_on(timezone.localdate())
 
 
 class DateField(models.TextChoices):

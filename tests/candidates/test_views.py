@@ -337,7 +337,7 @@ def test_csv_export_opens_in_excel_and_neutralises_formulas(client, wt_member, s
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert rows[1][0] == "道路占用許可システム"
     assert rows[1][6] == "92"
-    assert rows[1][7].startswith("'=HYPERLINK")
+    assert rows[1][8].startswith("'=HYPERLINK")
 
 
 def test_xlsx_export_has_the_filtered_candidates(client, wt_member, slipped, make_candidate, mhlw):
@@ -415,3 +415,71 @@ def test_the_list_keyword_matches_responsible_ministries_and_every_word(
     assert names("ｼｽﾃﾑ") == {"道路占用許可システム"}
     assert names("しすてむ") == {"道路占用許可システム"}
     assert names("mlit") == {"道路占用許可システム", "介護認定"}
+
+
+@pytest.fixture
+def overdue(candidate, secretariat, ministry_mlit):
+    """A 実証 milestone baselined 2025-09-01, moved to 2025-12-01 with a reason, never reached:
+    91 days slipped, and on the fixed day (2026-11-24) 358 days overdue."""
+    milestone = services.milestone_create(
+        user=secretariat,
+        candidate=candidate,
+        kind=MilestoneKind.PILOT,
+        baseline_date=dt.date(2025, 9, 1),
+    )
+    services.milestone_update(
+        user=ministry_mlit,
+        milestone=milestone,
+        version=milestone.version,
+        planned_date=dt.date(2025, 12, 1),
+        actual_date=None,
+        progress_note="",
+        reason="実証団体の追加募集のため",
+    )
+    milestone.refresh_from_db()
+    return milestone
+
+
+def test_an_overdue_milestone_shows_as_overdue_beside_its_slip_on_every_page(
+    client, wt_member, ministry_mlit, overdue
+):
+    client.force_login(ministry_mlit)
+    pages = {
+        "detail": overdue.candidate.get_absolute_url(),
+        "slips": reverse("candidates:slips"),
+        "dashboard": reverse("candidates:dashboard"),
+        "milestone": reverse("candidates:milestone_update", args=[overdue.pk]),
+    }
+    for name, url in pages.items():
+        body = client.get(url).content.decode()
+        assert "期限超過 358日" in body and "91日遅れ" in body, name
+    client.force_login(wt_member)
+    listing = client.get(reverse("candidates:list"))
+    row = listing.context["page"][0]
+    assert (row.slipped_count, row.overdue_count) == (1, 1)
+    assert '<span class="overdue">1件</span>' in listing.content.decode()
+    timeline = client.get(pages["detail"]).context["timeline"]
+    assert timeline.rows[0].overdue_text == "期限超過 358日"
+    assert "（期限超過 358日）" in timeline.rows[0].summary
+
+
+def test_the_dashboard_counts_overdue_milestones_by_the_one_rule(client, wt_member, overdue):
+    client.force_login(wt_member)
+    dashboard = client.get(reverse("candidates:dashboard")).context["dashboard"]
+    assert dashboard.due.overdue == 1
+    assert dashboard.slips[0].overdue_days == 358
+
+
+def test_exports_have_overdue_columns_apart_from_the_slip(client, wt_member, overdue):
+    client.force_login(wt_member)
+    raw = client.get(reverse("candidates:slips"), {"format": "csv"}).content
+    header, row = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert header[3] == "当初予定"
+    assert (header[6], row[6]) == ("遅れ（日）", "91")
+    assert (header[7], row[7]) == ("期限超過（日）", "358")
+    sheet = load_workbook(
+        io.BytesIO(client.get(reverse("candidates:export", args=["xlsx"])).content)
+    ).active
+    columns = dict(zip([c.value for c in sheet[1]], [c.value for c in sheet[2]], strict=True))
+    assert columns["遅れのあるマイルストーン数"] == 1
+    assert columns["期限超過のマイルストーン数"] == 1
