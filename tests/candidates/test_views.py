@@ -483,3 +483,28 @@ def test_exports_have_overdue_columns_apart_from_the_slip(client, wt_member, ove
     columns = dict(zip([c.value for c in sheet[1]], [c.value for c in sheet[2]], strict=True))
     assert columns["遅れのあるマイルストーン数"] == 1
     assert columns["期限超過のマイルストーン数"] == 1
+
+
+def test_a_milestones_baseline_reads_as_its_original_plan_not_as_an_as_of_date(
+    client, secretariat, slipped
+):
+    """基準日 is a report's as-of date; a milestone's baseline is its 当初予定 (推進方針上の予定)."""
+    client.force_login(secretariat)
+    for url in (
+        slipped.candidate.get_absolute_url(),
+        reverse("candidates:slips"),
+        reverse("candidates:dashboard"),
+        reverse("candidates:milestone_update", args=[slipped.pk]),
+        reverse("candidates:milestone_rebaseline", args=[slipped.pk]),
+        reverse("candidates:milestone_create", args=[slipped.candidate.pk]),
+    ):
+        body = client.get(url).content.decode()
+        assert "基準日" not in body and "基準との差" not in body, url
+    body = client.get(slipped.candidate.get_absolute_url()).content.decode()
+    assert ">当初予定</th>" in body and "当初予定との差" in body and "当初予定を変更" in body
+    form = client.get(reverse("candidates:milestone_create", args=[slipped.candidate.pk]))
+    assert "推進方針上の予定" in form.content.decode()
+    header = client.get(reverse("candidates:slips"), {"format": "csv"}).content.decode("utf-8-sig")
+    assert "当初予定" in header.splitlines()[0] and "基準日" not in header
+    reports_page = client.get(reverse("candidates:reports")).content.decode()
+    assert ">基準日</th>" in reports_page  # the report's as-of date keeps its name
