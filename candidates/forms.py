@@ -113,13 +113,15 @@ class MilestoneUpdateForm(VersionedForm):
         label=_("変更の理由"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-        help_text=_("予定を後ろ倒しにする場合は必須です。"),
+        help_text=_("予定を後ろ倒しにする場合は、理由又は付加価値のいずれかが必要です。"),
     )
     added_value = forms.CharField(
         label=_("付加価値"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
-        help_text=_("後ろ倒しに見合う付加価値があれば記入してください。"),
+        help_text=_(
+            "後ろ倒しに見合う付加価値があれば記入してください（理由の代わりにもなります）。"
+        ),
     )
 
 

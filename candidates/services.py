@@ -268,7 +268,8 @@ def milestone_update(
     reason: str = "",
     added_value: str = "",
 ) -> Milestone:
-    """Change planned/actual dates and the progress note; a later date needs a reason.
+    """Change planned/actual dates and the progress note; a later date needs a reason or
+    matching added value.
 
     Each date change is kept as a MilestoneChange (old, new, reason, added value, who, when).
     """
@@ -283,7 +284,7 @@ def milestone_update(
             errors[field.value] = messages
     changed = {f: v for f, v in new_values.items() if getattr(current, f.value) != v}
     later = any(slips.is_later(getattr(current, f.value), v) for f, v in changed.items())
-    if messages := slips.slip_reason_errors(later=later, reason=reason):
+    if messages := slips.slip_reason_errors(later=later, reason=reason, added_value=added_value):
         errors["reason"] = messages
     if errors:
         raise ValidationError(errors)

@@ -67,6 +67,24 @@ def test_a_slip_with_a_reason_is_kept_as_a_change_record(milestone, ministry_mli
     assert change.changed_by == ministry_mlit
 
 
+def test_a_slip_with_matching_added_value_and_no_reason_is_accepted(milestone, ministry_mlit):
+    """The help text says a reason or matching added value (the WT's words); the rule agrees."""
+    services.milestone_update(
+        user=ministry_mlit,
+        milestone=milestone,
+        version=milestone.version,
+        planned_date=dt.date(2026, 9, 30),
+        actual_date=None,
+        progress_note="",
+        reason="  ",
+        added_value="マイナンバーカードによる本人確認を追加",
+    )
+    milestone.refresh_from_db()
+    assert milestone.planned_date == dt.date(2026, 9, 30)
+    change = MilestoneChange.objects.get()
+    assert (change.reason, change.added_value) == ("", "マイナンバーカードによる本人確認を追加")
+
+
 def test_moving_a_milestone_earlier_needs_no_reason_but_is_recorded(milestone, ministry_mlit):
     services.milestone_update(
         user=ministry_mlit,

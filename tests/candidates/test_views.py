@@ -217,7 +217,7 @@ def test_ministry_staff_moves_a_milestone_later_through_the_form(client, ministr
     }
     response = client.post(url, data)
     assert response.status_code == 200
-    assert "理由が必要です" in response.content.decode()
+    assert "理由又は見合った付加価値を記入してください" in response.content.decode()
     assert 'aria-describedby="id_reason_error"' in response.content.decode()
     response = client.post(url, {**data, "reason": "調達の不調による再公告"}, follow=True)
     assert "更新しました" in response.content.decode()
@@ -508,3 +508,30 @@ def test_a_milestones_baseline_reads_as_its_original_plan_not_as_an_as_of_date(
     assert "当初予定" in header.splitlines()[0] and "基準日" not in header
     reports_page = client.get(reverse("candidates:reports")).content.decode()
     assert ">基準日</th>" in reports_page  # the report's as-of date keeps its name
+
+
+def test_a_slip_justified_by_added_value_alone_is_saved_and_listed_with_it(
+    client, ministry_mlit, candidate, secretariat
+):
+    milestone = services.milestone_create(
+        user=secretariat,
+        candidate=candidate,
+        kind=MilestoneKind.REQUIREMENTS,
+        baseline_date=dt.date(2026, 6, 30),
+    )
+    client.force_login(ministry_mlit)
+    page = client.get(reverse("candidates:milestone_update", args=[milestone.pk]))
+    assert "理由又は見合った付加価値のいずれか" in page.content.decode()
+    response = client.post(
+        reverse("candidates:milestone_update", args=[milestone.pk]),
+        {
+            "planned_date": "2026-09-30",
+            "added_value": "マイナンバーカードによる本人確認を追加",
+            "version": milestone.version,
+        },
+    )
+    assert response.status_code == 302
+    row = selectors.slip_rows()[0]
+    assert row.added_value == "マイナンバーカードによる本人確認を追加"
+    body = client.get(reverse("candidates:dashboard")).content.decode()
+    assert "理由の記録なし" not in body and "マイナンバーカードによる本人確認を追加" in body
