@@ -535,3 +535,53 @@ def test_a_slip_justified_by_added_value_alone_is_saved_and_listed_with_it(
     assert row.added_value == "マイナンバーカードによる本人確認を追加"
     body = client.get(reverse("candidates:dashboard")).content.decode()
     assert "理由の記録なし" not in body and "マイナンバーカードによる本人確認を追加" in body
+
+
+def test_the_change_history_shows_era_dates_fiscal_years_and_labels(
+    client, wt_member, make_candidate, secretariat
+):
+    import time_machine
+
+    start = dt.datetime(2026, 11, 20, 3, 0, tzinfo=dt.UTC)
+
+    def at(minutes: int) -> time_machine.travel:
+        # The history compares each version with the one before it: one minute apart.
+        return time_machine.travel(start + dt.timedelta(minutes=minutes), tick=False)
+
+    with at(0):
+        candidate = make_candidate(stage=Stage.POLICY_DRAFT)
+    with at(1):
+        services.candidate_transition(
+            user=secretariat,
+            candidate=candidate,
+            to_stage=Stage.CONSENTED,
+            decided_on=dt.date(2026, 1, 10),
+        )
+    with at(2):
+        milestone = services.milestone_create(
+            user=secretariat,
+            candidate=candidate,
+            kind=MilestoneKind.PILOT,
+            baseline_date=dt.date(2026, 2, 1),
+        )
+    with at(3):
+        services.milestone_update(
+            user=secretariat,
+            milestone=milestone,
+            version=milestone.version,
+            planned_date=dt.date(2026, 4, 1),
+            actual_date=None,
+            progress_note="",
+            reason="実証団体の追加",
+        )
+    client.force_login(wt_member)
+    response = client.get(candidate.get_absolute_url())
+    changes = {
+        (c.field, c.old, c.new) for entry in response.context["history"] for c in entry.changes
+    }
+    assert ("現在の予定日", "令和8年2月1日", "令和8年4月1日") in changes
+    assert ("決定年度", "—", "令和7年度") in changes
+    assert ("段階", "推進方針案", "同意") in changes or ("段階", "候補選定", "同意") in changes
+    body = response.content.decode()
+    assert "2026-02-01" not in body and "— → 2025<" not in body
+    assert "現在の予定日：令和8年2月1日 → 令和8年4月1日" in body
