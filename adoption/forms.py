@@ -61,7 +61,9 @@ class AdoptionForm(AccessibleForm):
         label=_("変更の理由"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
-        help_text=_("利用開始予定を後ろ倒しにする場合は必須です。"),
+        help_text=_(
+            "利用開始予定を後ろ倒しにする場合は、変更の理由又は付加価値のいずれかが必要です。"
+        ),
     )
     added_value = forms.CharField(
         label=_("付加価値"),

@@ -117,6 +117,7 @@ def adoption_errors(
     current: AdoptionValues | None,
     values: AdoptionValues,
     change_reason: str = "",
+    added_value: str = "",
 ) -> dict[str, list[str]]:
     """Every rule an answer must meet, by field; empty when it may be saved. `current` is
     the saved answer (None when the body has no row yet)."""
@@ -136,7 +137,9 @@ def adoption_errors(
     if values.procurement and values.procurement not in PROCUREMENT_VALUES:
         errors["procurement"] = [_("調達方法の値が正しくありません。")]
     later = current is not None and slips.is_later(current.start_key, values.start_key)
-    if messages := slips.slip_reason_errors(later=later, reason=change_reason):
+    if messages := slips.slip_reason_errors(
+        later=later, reason=change_reason, added_value=added_value
+    ):
         errors["change_reason"] = messages
     return errors
 
@@ -200,6 +203,7 @@ def adoption_update(
         current=AdoptionValues.of(current) if current.pk else None,
         values=values,
         change_reason=change_reason or (values.reason if values.reason != current.reason else ""),
+        added_value=added_value,
     ):
         raise ValidationError(errors)
     changes = _apply(

@@ -1,4 +1,7 @@
-"""The columns of the candidate list and the slip list as exported to CSV and .xlsx."""
+"""The columns of the candidate list and the slip list as exported to CSV and .xlsx.
+
+A slip (遅れ: current plan against the 当初予定) and being overdue (期限超過: the planned date has
+passed and the milestone is not reached) are separate columns, as on the pages."""
 
 from collections.abc import Iterable
 
@@ -21,6 +24,7 @@ def candidate_table(candidates: Iterable[Candidate]) -> tuple[list[str], list[li
         _("共同担当府省庁"),
         _("段階"),
         _("遅れのあるマイルストーン数"),
+        _("期限超過のマイルストーン数"),
         _("最新の進捗報告"),
     ]
     rows = [
@@ -35,6 +39,7 @@ def candidate_table(candidates: Iterable[Candidate]) -> tuple[list[str], list[li
             "、".join(str(m) for m in c.co_ministries.all()),
             c.stage_label,
             getattr(c, "slipped_count", 0),
+            getattr(c, "overdue_count", 0),
             getattr(c, "last_progress_on", None),
         ]
         for c in candidates
@@ -47,10 +52,11 @@ def slip_table(slips: Iterable[SlipRow]) -> tuple[list[str], list[list]]:
         _("候補"),
         _("府省庁"),
         _("マイルストーン"),
-        _("基準日"),
+        _("当初予定"),
         _("現在の予定日"),
         _("実績日"),
         _("遅れ（日）"),
+        _("期限超過（日）"),
         _("理由"),
         _("付加価値"),
     ]
@@ -63,6 +69,7 @@ def slip_table(slips: Iterable[SlipRow]) -> tuple[list[str], list[list]]:
             row.milestone.planned_date,
             row.milestone.actual_date,
             row.slip_days,
+            row.overdue_days or "",
             row.reason,
             row.added_value,
         ]

@@ -3,6 +3,7 @@ from typing import cast
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from candidates.lifecycle import Stage, allowed_next
 from candidates.models import Candidate, MilestoneKind, Ministry, ProgressStatus
@@ -88,7 +89,12 @@ class TransitionForm(VersionedForm):
 class MilestoneCreateForm(AccessibleForm):
     kind = forms.ChoiceField(label=_("種類"), choices=MilestoneKind.choices)
     name = forms.CharField(label=_("名称（「その他」の場合）"), max_length=100, required=False)
-    baseline_date = forms.DateField(label=_("基準日（推進方針）"), widget=DateInput, required=False)
+    baseline_date = forms.DateField(
+        label=_("当初予定"),
+        widget=DateInput,
+        required=False,
+        help_text=_("推進方針上の予定（同意された推進方針での日付）"),
+    )
     planned_date = forms.DateField(label=_("現在の予定日"), widget=DateInput, required=False)
 
     def __init__(self, *args, can_set_baseline: bool, **kwargs):
@@ -107,18 +113,20 @@ class MilestoneUpdateForm(VersionedForm):
         label=_("変更の理由"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-        help_text=_("予定を後ろ倒しにする場合は必須です。"),
+        help_text=_("予定を後ろ倒しにする場合は、理由又は付加価値のいずれかが必要です。"),
     )
     added_value = forms.CharField(
         label=_("付加価値"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
-        help_text=_("後ろ倒しに見合う付加価値があれば記入してください。"),
+        help_text=_(
+            "後ろ倒しに見合う付加価値があれば記入してください（理由の代わりにもなります）。"
+        ),
     )
 
 
 class RebaselineForm(VersionedForm):
-    baseline_date = forms.DateField(label=_("新しい基準日"), widget=DateInput, required=False)
+    baseline_date = forms.DateField(label=_("新しい当初予定"), widget=DateInput, required=False)
     reason = forms.CharField(
         label=_("変更の理由"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -144,7 +152,9 @@ class ProgressUpdateForm(AccessibleForm):
 
 
 class ReportRequestForm(AccessibleForm):
-    as_of = forms.DateField(label=_("基準日"), widget=DateInput)
+    as_of = forms.DateField(
+        label=pgettext_lazy("a report's as-of date", "基準日"), widget=DateInput
+    )
     fiscal_years = forms.TypedMultipleChoiceField(
         label=_("対象年度（選定年度）"),
         choices=_fiscal_year_choices,

@@ -21,6 +21,7 @@ from django.db.models import OuterRef, Subquery
 from simple_history.utils import get_m2m_reverse_field_name
 
 from candidates.models import Candidate, Milestone
+from core.display import date_display, fiscal_year_display
 from core.models import User
 
 EMPTY = "—"
@@ -55,7 +56,8 @@ class _RawChange:
 
 def candidate_history(*, candidate: Candidate, limit: int = 50) -> list[HistoryEntry]:
     """Every recorded change to the candidate and its milestones, newest first: who, when,
-    field, old → new. Versions that changed nothing are left out."""
+    field, old → new, each value shown as the page shows it (labels, era dates, fiscal years).
+    Versions that changed nothing are left out."""
     entries = [
         *_entries(Candidate.history.filter(id=candidate.pk), limit),
         *_entries(Milestone.history.filter(candidate_id=candidate.pk), limit),
@@ -181,4 +183,10 @@ def _display(
         return str(related.get((field_name, value), value))
     if field_obj.many_to_many:
         return "、".join(str(v) for v in value) if value else EMPTY
+    # As the rest of the candidate page shows them: era dates (令和8年2月1日) and fiscal years
+    # (令和7年度), in the active language, not ISO dates and bare years.
+    if isinstance(field_obj, models.DateField | models.DateTimeField):
+        return date_display(value) or str(value)
+    if field_name.endswith("_fiscal_year"):
+        return fiscal_year_display(value)
     return str(value)

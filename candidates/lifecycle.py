@@ -1,7 +1,7 @@
 """The official lifecycle of a common-platform candidate (基本方針, 2024-06-18).
 
 候補選定 → 実現可能性調査 → 中間報告 → judgment → 推進方針案 → 同意 (or 同意省略) → 推進中 → 供用開始;
-the judgments 共通化以外の方法が妥当 and 見送り lead instead to 協議会へ報告 → optional 個別協議要請.
+the judgments 共通化以外の方法の検討が妥当 and 見送り lead instead to 協議会へ報告 → optional 個別協議要請.
 Every allowed move is listed in TRANSITIONS; anything else is an illegal jump.
 """
 
@@ -15,7 +15,7 @@ class Stage(models.TextChoices):
     INTERIM = "interim", _("中間報告")
     JUDGED_PROCEED = "judged_proceed", _("判断：共通化を進める")
     JUDGED_CONDITIONAL = "judged_conditional", _("判断：条件を整備して進める")
-    JUDGED_OTHER_METHOD = "judged_other_method", _("判断：共通化以外の方法が妥当")
+    JUDGED_OTHER_METHOD = "judged_other_method", _("判断：共通化以外の方法の検討が妥当")
     JUDGED_NOT_PURSUED = "judged_not_pursued", _("判断：見送り")
     POLICY_DRAFT = "policy_draft", _("推進方針案")
     CONSENTED = "consented", _("同意")

@@ -4,7 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -185,7 +186,9 @@ class MilestoneKind(models.TextChoices):
 
 
 class Milestone(models.Model):
-    """A dated step of a candidate's schedule: baseline (adopted policy), planned, actual."""
+    """A dated step of a candidate's schedule: baseline (当初予定, the date in the consented
+    promotion policy), planned, actual. Not 基準日: officials use that word for a report's
+    as-of date."""
 
     candidate = models.ForeignKey(
         Candidate, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("候補")
@@ -194,10 +197,10 @@ class Milestone(models.Model):
     name = models.CharField(_("名称（その他の場合）"), max_length=100, blank=True)
     position = models.PositiveSmallIntegerField(_("順序"), default=0)
     baseline_date = models.DateField(
-        _("基準日（推進方針）"),
+        _("当初予定"),
         null=True,
         blank=True,
-        help_text=_("同意された推進方針での予定日。事務局のみ変更できます。"),
+        help_text=_("推進方針上の予定（同意された推進方針での日付）。事務局のみ変更できます。"),
     )
     planned_date = models.DateField(_("現在の予定日"), null=True, blank=True)
     actual_date = models.DateField(_("実績日"), null=True, blank=True)
@@ -254,9 +257,27 @@ class Milestone(models.Model):
         rule as `selectors.slipped_q`, read on one loaded row (tests hold the two equal)."""
         return (self.slip_days or 0) > 0
 
+    def overdue_days_on(self, today: dt.date) -> int | None:
+        """Days since the planned date passed while the milestone is not reached (期限超過), on
+        `today`; None when it is reached, undated or not yet due. The same rule as
+        `selectors.overdue_q`, read on one loaded row (tests hold the two equal).
+
+        Not the slip: a milestone planned on its baseline and never reached is overdue without
+        having slipped, and one moved 91 days later a year ago is 91 days slipped and a year
+        overdue."""
+        if self.actual_date is not None or self.planned_date is None:
+            return None
+        days = (today - self.planned_date).days
+        return days if days > 0 else None
+
+    @property
+    def overdue_days(self) -> int | None:
+        """overdue_days_on() today (Asia/Tokyo)."""
+        return self.overdue_days_on(timezone.localdate())
+
 
 class DateField(models.TextChoices):
-    BASELINE = "baseline_date", _("基準日")
+    BASELINE = "baseline_date", _("当初予定")
     PLANNED = "planned_date", _("予定日")
     ACTUAL = "actual_date", _("実績日")
 
@@ -347,7 +368,7 @@ class CouncilReport(models.Model):
         default=ReportStatus.QUEUED,
         db_index=True,
     )
-    as_of = models.DateField(_("基準日"))
+    as_of = models.DateField(pgettext_lazy("a report's as-of date", "基準日"))
     fiscal_years = models.JSONField(_("対象年度"), default=list, blank=True)
     ministry_ids = models.JSONField(_("対象府省庁"), default=list, blank=True)
     stages = models.JSONField(_("対象段階"), default=list, blank=True)

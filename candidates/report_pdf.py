@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -28,6 +29,7 @@ from candidates import selectors
 from candidates.lifecycle import Stage
 from candidates.models import Candidate, CouncilReport, LifecycleTransition, ProgressUpdate
 from candidates.timeline import timeline_layout
+from core.display import date_display
 from hearings.models import MinutesEntry
 
 RECENT_REMARKS = 3
@@ -67,7 +69,7 @@ class ReportData:
 
 
 def scoped_candidates(report: CouncilReport) -> QuerySet[Candidate]:
-    candidates = selectors.candidate_list()
+    candidates = selectors.candidate_list(today=report.as_of)
     if report.fiscal_years:
         candidates = candidates.filter(selected_fiscal_year__in=report.fiscal_years)
     if report.ministry_ids:
@@ -98,13 +100,16 @@ def report_data(report: CouncilReport) -> ReportData:
             ),
         )
     )
+    as_of_label = gettext("%(date)s時点") % {"date": date_display(report.as_of)}
     rows = []
     for candidate in candidates:
         milestones = list(candidate.milestones.all())
         rows.append(
             ReportCandidate(
                 candidate=candidate,
-                timeline=timeline_layout(milestones=milestones, today=report.as_of),
+                timeline=timeline_layout(
+                    milestones=milestones, today=report.as_of, today_label=as_of_label
+                ),
                 milestones=milestones,
                 transitions=list(candidate.transitions.all()),
                 progress=candidate.progress_until[0] if candidate.progress_until else None,
@@ -119,7 +124,11 @@ def report_data(report: CouncilReport) -> ReportData:
         counts[0] += 1
         counts[1] += 1 if getattr(c, "slipped_count", 0) else 0  # candidate_list() annotates it
     ministry_counts = [(name, total, slipped) for name, (total, slipped) in by_ministry.items()]
-    slips = selectors.slip_rows(candidates=scoped_candidates(report)) if candidates else []
+    slips = (
+        selectors.slip_rows(candidates=scoped_candidates(report), today=report.as_of)
+        if candidates
+        else []
+    )
     panels = adoption_selectors.adoption_panels(candidate_ids=[c.pk for c in candidates])
     for row in rows:
         row.adoption = panels[row.candidate.pk]

@@ -26,6 +26,7 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.functions import Coalesce, Collate
+from django.utils import timezone
 
 from candidates.lifecycle import DECIDED_STAGES, Stage
 from candidates.models import (
@@ -67,22 +68,38 @@ def due_q(end: dt.date, prefix: str = "") -> Q:
     return Q(**{f"{prefix}actual_date__isnull": True, f"{prefix}planned_date__lte": end})
 
 
-def candidate_rows() -> QuerySet[Candidate]:
-    """Candidates with their ministries, slip counts and latest progress date, for the list and
-    the exports (which show no milestone).
+def overdue_q(today: dt.date, prefix: str = "") -> Q:
+    """Overdue (期限超過) on `today`: not yet reached and planned before `today`.
 
-    The slip count and the latest progress date are correlated subqueries, not aggregates over
+    The one definition of "overdue" for queries; `Milestone.overdue_days_on` reads the same
+    rule on a loaded row (a test holds the two equal). Distinct from slipped: that compares the
+    plan with the baseline, this compares the plan with the calendar.
+    """
+    return Q(**{f"{prefix}actual_date__isnull": True, f"{prefix}planned_date__lt": today})
+
+
+def candidate_rows(*, today: dt.date | None = None) -> QuerySet[Candidate]:
+    """Candidates with their ministries, slip and overdue counts (overdue on `today`, else the
+    current date) and latest progress date, for the list and the exports (which show no
+    milestone).
+
+    The counts and the latest progress date are correlated subqueries, not aggregates over
     joins: joining every milestone and progress update multiplied the rows to group (30 × 4 per
     candidate at the council's scale), and the paginator's COUNT had to group them too; a
     subquery runs only for the rows of the page (docs/benchmarks.md).
     """
-    slipped = (
-        Milestone.objects.filter(slipped_q(), candidate=OuterRef("pk"))
-        .order_by()
-        .values("candidate")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+    today = today or timezone.localdate()
+
+    def counted(condition: Q) -> Subquery:
+        return Subquery(
+            Milestone.objects.filter(condition, candidate=OuterRef("pk"))
+            .order_by()
+            .values("candidate")
+            .annotate(n=Count("pk"))
+            .values("n"),
+            output_field=IntegerField(),
+        )
+
     latest_progress = (
         ProgressUpdate.objects.filter(candidate=OuterRef("pk"))
         .order_by("-as_of")
@@ -93,7 +110,8 @@ def candidate_rows() -> QuerySet[Candidate]:
         Candidate.objects.select_related("lead_ministry")
         .prefetch_related("co_ministries")
         .annotate(
-            slipped_count=Coalesce(Subquery(slipped, output_field=IntegerField()), 0),
+            slipped_count=Coalesce(counted(slipped_q()), 0),
+            overdue_count=Coalesce(counted(overdue_q(today)), 0),
             last_progress_on=Subquery(latest_progress, output_field=models.DateField()),
         )
         .order_by("-selected_fiscal_year", "lead_ministry__display_order", "name")
@@ -116,11 +134,11 @@ def with_next_milestone(candidates: QuerySet[Candidate]) -> QuerySet[Candidate]:
     )
 
 
-def candidate_list() -> QuerySet[Candidate]:
+def candidate_list(*, today: dt.date | None = None) -> QuerySet[Candidate]:
     """candidate_rows() with every milestone, for the council PDF's schedules and timelines."""
     # The PDF reads dates, kind and name; not the notes or timestamps.
     milestones = Milestone.objects.defer("progress_note", "updated_at").order_by("position", "pk")
-    return candidate_rows().prefetch_related(Prefetch("milestones", queryset=milestones))
+    return candidate_rows(today=today).prefetch_related(Prefetch("milestones", queryset=milestones))
 
 
 def candidate_names() -> QuerySet[Candidate]:
@@ -177,6 +195,7 @@ class SlipRow:
     milestone: Milestone
     candidate: Candidate
     slip_days: int
+    overdue_days: int | None  # on the day the rows were read for (期限超過; not the slip)
     reason: str
     added_value: str
     changed_at: dt.datetime | None
@@ -200,21 +219,28 @@ def _slipped_milestones(candidates: QuerySet[Candidate] | None = None) -> QueryS
     return milestones
 
 
-def _slip_row(milestone: Milestone) -> SlipRow:
-    later = next((c for c in milestone.changes.all() if c.is_later and c.reason), None)
+def _slip_row(milestone: Milestone, today: dt.date) -> SlipRow:
+    later = next(
+        (c for c in milestone.changes.all() if c.is_later and (c.reason or c.added_value)), None
+    )
     return SlipRow(
         milestone=milestone,
         candidate=milestone.candidate,
         slip_days=milestone.slip_days or 0,
+        overdue_days=milestone.overdue_days_on(today),
         reason=later.reason if later else "",
         added_value=later.added_value if later else "",
         changed_at=later.changed_at if later else None,
     )
 
 
-def slip_rows(*, candidates: QuerySet[Candidate] | None = None) -> list[SlipRow]:
-    """Slipped milestones, worst first, each with the reason of its latest later-move."""
-    rows = [_slip_row(milestone) for milestone in _slipped_milestones(candidates)]
+def slip_rows(
+    *, candidates: QuerySet[Candidate] | None = None, today: dt.date | None = None
+) -> list[SlipRow]:
+    """Slipped milestones, worst first, each with the reason of its latest later-move and how
+    long it is overdue on `today` (else the current date)."""
+    today = today or timezone.localdate()
+    rows = [_slip_row(milestone, today) for milestone in _slipped_milestones(candidates)]
     rows.sort(key=lambda r: (-r.slip_days, r.candidate.name, r.milestone.position))
     return rows
 
@@ -243,7 +269,7 @@ class DaysBetween(Func):
         )
 
 
-def worst_slips(*, limit: int) -> list[SlipRow]:
+def worst_slips(*, limit: int, today: dt.date | None = None) -> list[SlipRow]:
     """The first `limit` rows of slip_rows(), ordered and limited in the database.
 
     The dashboard shows the worst ten slips. Building a row for every slipped milestone to show
@@ -262,7 +288,8 @@ def worst_slips(*, limit: int) -> list[SlipRow]:
     )
     ids = list(ranked.values_list("pk", flat=True)[:limit])
     loaded = _slipped_milestones().in_bulk(ids)
-    return [_slip_row(loaded[pk]) for pk in ids if pk in loaded]
+    today = today or timezone.localdate()
+    return [_slip_row(loaded[pk], today) for pk in ids if pk in loaded]
 
 
 def due_milestones(*, today: dt.date, days: int = DUE_WINDOW_DAYS) -> QuerySet[Milestone]:
@@ -340,7 +367,7 @@ def dashboard(*, today: dt.date) -> Dashboard:
         fiscal_years=candidates.fiscal_years,
         stage_rows=candidates.stage_rows,
         ministry_rows=_ministry_rows(candidates.per_ministry, milestones, progress, ministries),
-        slips=worst_slips(limit=DASHBOARD_SLIPS),
+        slips=worst_slips(limit=DASHBOARD_SLIPS, today=today),
         # Every milestone's candidate has one lead ministry: the per-ministry counts add up.
         slip_count=sum(row["slipped"] for row in milestones.values()),
         due=DueSummary(
@@ -404,7 +431,7 @@ def _milestone_counts(*, today: dt.date) -> ByMinistry:
         .annotate(
             slipped=Count("pk", filter=slipped_q()),
             due=Count("pk", filter=due_q(due_end)),
-            overdue=Count("pk", filter=due_q(due_end) & Q(planned_date__lt=today)),
+            overdue=Count("pk", filter=overdue_q(today)),
         )
         .order_by()
     }

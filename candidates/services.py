@@ -230,7 +230,7 @@ def milestone_create(
     if not can_edit_schedule(user, candidate):
         raise _refuse(_("この候補のスケジュールを編集する権限がありません。"))
     if baseline_date is not None and not is_secretariat(user):
-        raise _refuse(_("基準日を設定できるのは事務局のみです。"))
+        raise _refuse(_("当初予定を設定できるのは事務局のみです。"))
     errors = {
         f: msgs
         for f, msgs in (
@@ -268,7 +268,8 @@ def milestone_update(
     reason: str = "",
     added_value: str = "",
 ) -> Milestone:
-    """Change planned/actual dates and the progress note; a later date needs a reason.
+    """Change planned/actual dates and the progress note; a later date needs a reason or
+    matching added value.
 
     Each date change is kept as a MilestoneChange (old, new, reason, added value, who, when).
     """
@@ -283,7 +284,7 @@ def milestone_update(
             errors[field.value] = messages
     changed = {f: v for f, v in new_values.items() if getattr(current, f.value) != v}
     later = any(slips.is_later(getattr(current, f.value), v) for f, v in changed.items())
-    if messages := slips.slip_reason_errors(later=later, reason=reason):
+    if messages := slips.slip_reason_errors(later=later, reason=reason, added_value=added_value):
         errors["reason"] = messages
     if errors:
         raise ValidationError(errors)
@@ -317,14 +318,14 @@ def milestone_rebaseline(
 ) -> Milestone:
     """Change the baseline (the date in the consented policy): secretariat only, always with a reason."""
     if not is_secretariat(user):
-        raise _refuse(_("基準日を変更できるのは事務局のみです。"))
+        raise _refuse(_("当初予定を変更できるのは事務局のみです。"))
     current = Milestone.objects.select_for_update().select_related("candidate").get(pk=milestone.pk)
     check_version(current, version)
     errors: dict[str, list[str]] = {}
     if messages := _date_range_errors(current.candidate, DateField.BASELINE, baseline_date):
         errors["baseline_date"] = messages
     if not reason.strip():
-        errors["reason"] = [_("基準日の変更には理由（推進方針の変更への同意など）が必要です。")]
+        errors["reason"] = [_("当初予定の変更には理由（推進方針の変更への同意など）が必要です。")]
     if errors:
         raise ValidationError(errors)
     if current.baseline_date == baseline_date:

@@ -8,6 +8,7 @@ effective date when it is later. Deterministic: the only notion of "now" is the 
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -19,7 +20,15 @@ LABEL_WIDTH = 190
 ROW_HEIGHT = 30
 AXIS_HEIGHT = 34
 RIGHT_PAD = 24
-LABEL_CHARS = 12
+FONT_SIZE = 12
+# The label column's text starts at x=4 and keeps clear of the plot by a few pixels.
+LABEL_TEXT_WIDTH = LABEL_WIDTH - 12
+LABEL_LINES = 2  # a row is 30 px high: two lines of 12 px text
+LINE_HEIGHT = 13
+# Estimated advance of one character in em: a wide (CJK) glyph is a full em; Noto Sans's Latin
+# letters average about half an em, 0.62 leaves room for capitals. An estimate: the SVG is drawn
+# by the browser or WeasyPrint, and neither measures text for us.
+WIDE_EM, NARROW_EM = 1.0, 0.62
 
 
 @dataclass(frozen=True)
@@ -29,9 +38,15 @@ class Tick:
 
 
 @dataclass(frozen=True)
+class LabelLine:
+    y: float
+    text: str
+
+
+@dataclass(frozen=True)
 class Row:
     label: str
-    short_label: str
+    label_lines: list[LabelLine]
     y: float
     baseline_x: float | None
     planned_x: float | None
@@ -39,6 +54,8 @@ class Row:
     slip_from_x: float | None
     slip_to_x: float | None
     slip_text: str
+    overdue_to_x: float | None  # from planned_x to today, when 期限超過
+    overdue_text: str
     summary: str
 
 
@@ -67,10 +84,49 @@ def _fiscal_start(date: dt.date) -> dt.date:
     return dt.date(date.year if date.month >= 4 else date.year - 1, 4, 1)
 
 
-def _summary(milestone) -> str:
+def _text_width(text: str) -> float:
+    return FONT_SIZE * sum(
+        WIDE_EM if unicodedata.east_asian_width(c) in ("W", "F") else NARROW_EM for c in text
+    )
+
+
+def _breaks(text: str) -> list[int]:
+    """Where a line may end: after a space, or beside a wide (CJK) character, never inside a
+    word of Latin letters."""
+    wide = [unicodedata.east_asian_width(c) in ("W", "F") for c in text]
+    return [
+        i
+        for i in range(1, len(text))
+        if text[i - 1] == " " or text[i] == " " or wide[i - 1] or wide[i]
+    ]
+
+
+def label_lines(
+    label: str, *, width: float = LABEL_TEXT_WIDTH, lines: int = LABEL_LINES
+) -> list[str]:
+    """The label in at most `lines` lines that fit `width`, broken between words (or between
+    CJK characters); what still does not fit ends the last line with "…" at a break."""
+    result: list[str] = []
+    rest = label.strip()
+    while rest and len(result) < lines:
+        if _text_width(rest) <= width:
+            result.append(rest)
+            rest = ""
+            break
+        last = len(result) == lines - 1
+        room = width - (_text_width("…") if last else 0)
+        fitting = [i for i in _breaks(rest) if _text_width(rest[:i].rstrip()) <= room]
+        # A single word wider than the column is cut where it must be: nothing else fits.
+        cut = fitting[-1] if fitting else max(1, int(room // (FONT_SIZE * WIDE_EM)))
+        result.append(rest[:cut].rstrip() + ("…" if last else ""))
+        rest = rest[cut:].lstrip()
+    return result
+
+
+def _summary(milestone, today: dt.date) -> str:
     parts = [milestone.label + "："]
     if milestone.baseline_date:
-        parts.append(_("基準 %(date)s") % {"date": date_display(milestone.baseline_date)})
+        parts.append(_("当初予定 %(date)s") % {"date": date_display(milestone.baseline_date)})
     if milestone.planned_date:
         parts.append(_("予定 %(date)s") % {"date": date_display(milestone.planned_date)})
     if milestone.actual_date:
@@ -78,11 +134,16 @@ def _summary(milestone) -> str:
     text = " ".join(parts)
     if milestone.is_slipped:
         text += _("（%(days)s日の遅れ）") % {"days": milestone.slip_days}
+    if overdue := milestone.overdue_days_on(today):
+        text += _("（期限超過 %(days)s日）") % {"days": overdue}
     return text
 
 
-def timeline_layout(*, milestones: Sequence, today: dt.date, width: int = 880) -> Timeline | None:
-    """Compute the timeline geometry; None when no milestone has a date."""
+def timeline_layout(
+    *, milestones: Sequence, today: dt.date, width: int = 880, today_label: str | None = None
+) -> Timeline | None:
+    """Compute the timeline geometry; None when no milestone has a date. The line at `today`
+    reads `today_label` (a report's as-of date), else 「今日」."""
     all_dates = [d for m in milestones for d in _dates_of(m)]
     if not all_dates:
         return None
@@ -107,19 +168,28 @@ def timeline_layout(*, milestones: Sequence, today: dt.date, width: int = 880) -
     rows = []
     for index, milestone in enumerate(milestones):
         slipped = milestone.is_slipped
+        overdue = milestone.overdue_days_on(today)
         label = milestone.label
+        y = AXIS_HEIGHT + index * ROW_HEIGHT + ROW_HEIGHT / 2
+        lines = label_lines(label)
+        first_y = y + 4 - (len(lines) - 1) * LINE_HEIGHT / 2
         rows.append(
             Row(
                 label=label,
-                short_label=label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…",
-                y=AXIS_HEIGHT + index * ROW_HEIGHT + ROW_HEIGHT / 2,
+                label_lines=[
+                    LabelLine(round(first_y + n * LINE_HEIGHT, 1), text)
+                    for n, text in enumerate(lines)
+                ],
+                y=y,
                 baseline_x=x_of(milestone.baseline_date),
                 planned_x=x_of(milestone.planned_date) if not milestone.actual_date else None,
                 actual_x=x_of(milestone.actual_date),
                 slip_from_x=x_of(milestone.baseline_date) if slipped else None,
                 slip_to_x=x_of(milestone.effective) if slipped else None,
                 slip_text=_("+%(days)s日") % {"days": milestone.slip_days} if slipped else "",
-                summary=_summary(milestone),
+                overdue_to_x=x_at(today) if overdue else None,
+                overdue_text=_("期限超過 %(days)s日") % {"days": overdue} if overdue else "",
+                summary=_summary(milestone, today),
             )
         )
     return Timeline(
@@ -130,7 +200,7 @@ def timeline_layout(*, milestones: Sequence, today: dt.date, width: int = 880) -
         axis_y=AXIS_HEIGHT,
         ticks=ticks,
         today_x=x_of(today),
-        today_label=_("今日"),
+        today_label=today_label or _("今日"),
         rows=rows,
         start=start,
         end=end,

@@ -343,8 +343,8 @@ def milestone_rebaseline(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
         milestone,
         RebaselineForm(request.POST or None, initial=initial),
         services.milestone_rebaseline,
-        done=_("基準日を変更しました。"),
-        title=_("基準日の変更"),
+        done=_("当初予定を変更しました。"),
+        title=_("当初予定の変更"),
     )
 
 

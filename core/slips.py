@@ -1,8 +1,9 @@
 """The slip rule (スケジュールの後ろ倒し), shared by milestones and adoption plans.
 
 The WT (9th meeting, 2026-02-04) asked that every move of a schedule to a later time come
-with its reason explained, or with matching added value; a reason is what the product asks
-for, and the added value is kept beside it. Clearing a value that was set counts as later.
+with its reason explained, or with matching added value (見合った付加価値): either one is
+accepted, as the help texts say, and both are kept. Clearing a value that was set counts as
+later.
 """
 
 from __future__ import annotations
@@ -24,13 +25,14 @@ def is_later(old: T | None, new: T | None) -> bool:
     return old is not None and (new is None or old < new)
 
 
-def slip_reason_errors(*, later: bool, reason: str) -> list[str]:
-    """The message a later move without a reason gets (empty when nothing is missing)."""
-    if later and not reason.strip():
+def slip_reason_errors(*, later: bool, reason: str, added_value: str = "") -> list[str]:
+    """The message a later move with neither a reason nor added value gets (empty when
+    nothing is missing)."""
+    if later and not reason.strip() and not added_value.strip():
         return [
             _(
-                "予定を後ろ倒しにする場合は理由が必要です（スケジュールの後ろ倒しには理由の説明"
-                "又は見合った付加価値が求められます）。"
+                "予定を後ろ倒しにする場合は、理由又は見合った付加価値を記入してください"
+                "（スケジュールの後ろ倒しには理由の説明又は見合った付加価値が求められます）。"
             )
         ]
     return []

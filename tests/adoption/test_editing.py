@@ -103,7 +103,7 @@ def test_a_later_start_without_a_reason_is_shown_on_the_form_and_nothing_changes
         {"status": Status.PLANNED, "planned_start_fiscal_year": "2029", "version": "1"},
     )
     assert response.status_code == 200
-    assert "理由が必要です" in response.content.decode()
+    assert "理由又は見合った付加価値を記入してください" in response.content.decode()
     assert Adoption.objects.get().planned_start_fiscal_year == 2027
 
 

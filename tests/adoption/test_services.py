@@ -126,6 +126,28 @@ def test_moving_the_planned_start_later_needs_a_reason(secretariat, candidate, k
     )
 
 
+def test_moving_the_planned_start_later_with_matching_added_value_alone_is_accepted(
+    secretariat, candidate, kure
+):
+    """The WT asked for a reason or matching added value (core/slips.py): either will do."""
+    row = save(secretariat, candidate, kure, status=Status.PLANNED, planned_start_fiscal_year=2027)
+    save(
+        secretariat,
+        candidate,
+        kure,
+        version=row.version,
+        status=Status.PLANNED,
+        planned_start_fiscal_year=2028,
+        added_value="標準準拠版での移行になる",
+    )
+    change = AdoptionChange.objects.get(field=ChangeField.PLANNED_START, old_value="2027")
+    assert (change.new_value, change.reason, change.added_value) == (
+        "2028",
+        "",
+        "標準準拠版での移行になる",
+    )
+
+
 def test_a_later_month_in_the_same_fiscal_year_is_later_but_january_follows_october(
     secretariat, candidate, kure
 ):

@@ -153,6 +153,9 @@ def test_labels_render_exactly_as_officials_write_them(make_candidate, secretari
         assert candidate.official_label == "共通化対象（令和7年度決定分）"
     with translation.override("en"):
         assert "FY2025" in candidate.official_label
+    with translation.override("ja"):
+        # 「の検討」 matters: the judgment is that another method deserves study, not that it wins.
+        assert str(Stage.JUDGED_OTHER_METHOD.label) == "判断：共通化以外の方法の検討が妥当"
 
 
 def test_a_stale_version_is_refused_and_changes_nothing(make_candidate, secretariat):

@@ -245,6 +245,9 @@ def test_the_reports_page_and_a_queued_message_read_in_english(client, secretari
     assert "Council progress reports (PDF)" in body
     assert "Your report request has been queued." in body
     assert "Queued" in body and "協議会" not in body
+    assert '<th scope="col">As of</th><th scope="col">Scope</th>' in body
+    assert "Baseline" not in body and ">Record<" not in body
+    assert "As of" in client.get(reverse("candidates:reports")).content.decode()
 
 
 def test_the_secretariat_deletes_a_report_and_its_file_after_a_confirmation(

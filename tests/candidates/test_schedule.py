@@ -67,6 +67,24 @@ def test_a_slip_with_a_reason_is_kept_as_a_change_record(milestone, ministry_mli
     assert change.changed_by == ministry_mlit
 
 
+def test_a_slip_with_matching_added_value_and_no_reason_is_accepted(milestone, ministry_mlit):
+    """The help text says a reason or matching added value (the WT's words); the rule agrees."""
+    services.milestone_update(
+        user=ministry_mlit,
+        milestone=milestone,
+        version=milestone.version,
+        planned_date=dt.date(2026, 9, 30),
+        actual_date=None,
+        progress_note="",
+        reason="  ",
+        added_value="マイナンバーカードによる本人確認を追加",
+    )
+    milestone.refresh_from_db()
+    assert milestone.planned_date == dt.date(2026, 9, 30)
+    change = MilestoneChange.objects.get()
+    assert (change.reason, change.added_value) == ("", "マイナンバーカードによる本人確認を追加")
+
+
 def test_moving_a_milestone_earlier_needs_no_reason_but_is_recorded(milestone, ministry_mlit):
     services.milestone_update(
         user=ministry_mlit,
@@ -328,3 +346,44 @@ def test_slipped_means_the_same_in_sql_and_on_a_loaded_row(candidate):
     on_rows = {m.pk for m in Milestone.objects.all() if m.is_slipped}
     assert in_sql == on_rows
     assert len(on_rows) == 5  # 4 with an actual date after the baseline, 1 planned after it
+
+
+def test_overdue_means_the_same_in_sql_and_on_a_loaded_row(candidate, fixed_today):
+    """`selectors.overdue_q` (counts, the dashboard) and `Milestone.overdue_days` (the candidate
+    page, the timeline) are one rule: not reached and planned before today."""
+    from candidates.models import Milestone, MilestoneKind
+    from candidates.selectors import overdue_q
+
+    today = fixed_today
+    near = (None, today - dt.timedelta(days=1), today, today + dt.timedelta(days=1))
+    for planned in near:
+        for actual in near:
+            Milestone.objects.create(
+                candidate=candidate,
+                kind=MilestoneKind.PILOT,
+                baseline_date=dt.date(2026, 6, 30),
+                planned_date=planned,
+                actual_date=actual,
+            )
+    in_sql = set(Milestone.objects.filter(overdue_q(today)).values_list("pk", flat=True))
+    on_rows = {m.pk for m in Milestone.objects.all() if m.overdue_days}
+    assert in_sql == on_rows
+    assert len(on_rows) == 1  # planned yesterday, no actual date
+    assert {m.overdue_days for m in Milestone.objects.filter(pk__in=on_rows)} == {1}
+
+
+def test_a_milestone_a_year_past_its_plan_is_overdue_by_a_year_and_slipped_by_its_move(
+    candidate, fixed_today
+):
+    from candidates.models import Milestone, MilestoneKind
+
+    milestone = Milestone.objects.create(
+        candidate=candidate,
+        kind=MilestoneKind.PILOT,
+        baseline_date=dt.date(2025, 9, 1),
+        planned_date=dt.date(2025, 12, 1),
+    )
+    assert milestone.slip_days == 91
+    assert milestone.overdue_days == (fixed_today - dt.date(2025, 12, 1)).days == 358
+    milestone.actual_date = dt.date(2026, 1, 5)
+    assert milestone.overdue_days is None and milestone.slip_days == 126

@@ -4,10 +4,11 @@ import xml.etree.ElementTree as ET
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from candidates.models import Milestone
+from candidates.models import Milestone, MilestoneKind
 from candidates.timeline import timeline_layout
 
 TODAY = dt.date(2026, 11, 24)
+MILESTONE_KINDS = [k for k in MilestoneKind if k != MilestoneKind.OTHER]
 
 
 def milestone(kind="requirements", **dates) -> Milestone:
@@ -67,3 +68,34 @@ def test_the_svg_is_valid_xml_and_escapes_user_text():
     svg = html[html.index("<svg") : html.index("</svg>") + len("</svg>")]
     ET.fromstring(svg)  # noqa: S314 - our own rendered SVG, checked for well-formedness
     assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_english_labels_fit_the_label_column_without_cutting_a_word():
+    from candidates.timeline import LABEL_TEXT_WIDTH, _text_width, label_lines
+
+    rows = [milestone(kind=kind, planned_date=dt.date(2026, 5, 1)) for kind in MILESTONE_KINDS]
+    with translation.override("en"):
+        layout = timeline_layout(milestones=rows, today=TODAY)
+    for row in layout.rows:
+        assert " ".join(line.text for line in row.label_lines) == row.label
+        assert all(_text_width(line.text) <= LABEL_TEXT_WIDTH for line in row.label_lines)
+    long = "Promotion policy decision for the nationwide shared platform and its pilots"
+    lines = label_lines(long)
+    assert len(lines) == 2 and lines[-1].endswith("…")
+    assert all(word in long.split() for word in " ".join(lines).rstrip("…").split())
+    japanese = "住民基本台帳ネットワークシステムとの連携に関する要件定義"
+    assert "".join(label_lines(japanese)) == japanese  # CJK breaks between any two characters
+
+
+def test_an_overdue_milestone_gets_a_line_to_today_and_its_days():
+    late = milestone(baseline_date=dt.date(2025, 9, 1), planned_date=dt.date(2025, 12, 1))
+    done = milestone(kind="pilot", planned_date=dt.date(2025, 12, 1), actual_date=TODAY)
+    with translation.override("ja"):
+        layout = timeline_layout(
+            milestones=[late, done], today=TODAY, today_label="令和8年11月24日時点"
+        )
+    first, second = layout.rows
+    assert first.overdue_to_x == layout.today_x and first.overdue_text == "期限超過 358日"
+    assert first.slip_text == "+91日"
+    assert second.overdue_to_x is None and second.overdue_text == ""
+    assert layout.today_label == "令和8年11月24日時点"

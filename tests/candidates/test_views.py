@@ -217,7 +217,7 @@ def test_ministry_staff_moves_a_milestone_later_through_the_form(client, ministr
     }
     response = client.post(url, data)
     assert response.status_code == 200
-    assert "理由が必要です" in response.content.decode()
+    assert "理由又は見合った付加価値を記入してください" in response.content.decode()
     assert 'aria-describedby="id_reason_error"' in response.content.decode()
     response = client.post(url, {**data, "reason": "調達の不調による再公告"}, follow=True)
     assert "更新しました" in response.content.decode()
@@ -337,7 +337,7 @@ def test_csv_export_opens_in_excel_and_neutralises_formulas(client, wt_member, s
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert rows[1][0] == "道路占用許可システム"
     assert rows[1][6] == "92"
-    assert rows[1][7].startswith("'=HYPERLINK")
+    assert rows[1][8].startswith("'=HYPERLINK")
 
 
 def test_xlsx_export_has_the_filtered_candidates(client, wt_member, slipped, make_candidate, mhlw):
@@ -415,3 +415,173 @@ def test_the_list_keyword_matches_responsible_ministries_and_every_word(
     assert names("ｼｽﾃﾑ") == {"道路占用許可システム"}
     assert names("しすてむ") == {"道路占用許可システム"}
     assert names("mlit") == {"道路占用許可システム", "介護認定"}
+
+
+@pytest.fixture
+def overdue(candidate, secretariat, ministry_mlit):
+    """A 実証 milestone baselined 2025-09-01, moved to 2025-12-01 with a reason, never reached:
+    91 days slipped, and on the fixed day (2026-11-24) 358 days overdue."""
+    milestone = services.milestone_create(
+        user=secretariat,
+        candidate=candidate,
+        kind=MilestoneKind.PILOT,
+        baseline_date=dt.date(2025, 9, 1),
+    )
+    services.milestone_update(
+        user=ministry_mlit,
+        milestone=milestone,
+        version=milestone.version,
+        planned_date=dt.date(2025, 12, 1),
+        actual_date=None,
+        progress_note="",
+        reason="実証団体の追加募集のため",
+    )
+    milestone.refresh_from_db()
+    return milestone
+
+
+def test_an_overdue_milestone_shows_as_overdue_beside_its_slip_on_every_page(
+    client, wt_member, ministry_mlit, overdue
+):
+    client.force_login(ministry_mlit)
+    pages = {
+        "detail": overdue.candidate.get_absolute_url(),
+        "slips": reverse("candidates:slips"),
+        "dashboard": reverse("candidates:dashboard"),
+        "milestone": reverse("candidates:milestone_update", args=[overdue.pk]),
+    }
+    for name, url in pages.items():
+        body = client.get(url).content.decode()
+        assert "期限超過 358日" in body and "91日遅れ" in body, name
+    client.force_login(wt_member)
+    listing = client.get(reverse("candidates:list"))
+    row = listing.context["page"][0]
+    assert (row.slipped_count, row.overdue_count) == (1, 1)
+    assert '<span class="overdue">1件</span>' in listing.content.decode()
+    timeline = client.get(pages["detail"]).context["timeline"]
+    assert timeline.rows[0].overdue_text == "期限超過 358日"
+    assert "（期限超過 358日）" in timeline.rows[0].summary
+
+
+def test_the_dashboard_counts_overdue_milestones_by_the_one_rule(client, wt_member, overdue):
+    client.force_login(wt_member)
+    dashboard = client.get(reverse("candidates:dashboard")).context["dashboard"]
+    assert dashboard.due.overdue == 1
+    assert dashboard.slips[0].overdue_days == 358
+
+
+def test_exports_have_overdue_columns_apart_from_the_slip(client, wt_member, overdue):
+    client.force_login(wt_member)
+    raw = client.get(reverse("candidates:slips"), {"format": "csv"}).content
+    header, row = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert header[3] == "当初予定"
+    assert (header[6], row[6]) == ("遅れ（日）", "91")
+    assert (header[7], row[7]) == ("期限超過（日）", "358")
+    sheet = load_workbook(
+        io.BytesIO(client.get(reverse("candidates:export", args=["xlsx"])).content)
+    ).active
+    columns = dict(zip([c.value for c in sheet[1]], [c.value for c in sheet[2]], strict=True))
+    assert columns["遅れのあるマイルストーン数"] == 1
+    assert columns["期限超過のマイルストーン数"] == 1
+
+
+def test_a_milestones_baseline_reads_as_its_original_plan_not_as_an_as_of_date(
+    client, secretariat, slipped
+):
+    """基準日 is a report's as-of date; a milestone's baseline is its 当初予定 (推進方針上の予定)."""
+    client.force_login(secretariat)
+    for url in (
+        slipped.candidate.get_absolute_url(),
+        reverse("candidates:slips"),
+        reverse("candidates:dashboard"),
+        reverse("candidates:milestone_update", args=[slipped.pk]),
+        reverse("candidates:milestone_rebaseline", args=[slipped.pk]),
+        reverse("candidates:milestone_create", args=[slipped.candidate.pk]),
+    ):
+        body = client.get(url).content.decode()
+        assert "基準日" not in body and "基準との差" not in body, url
+    body = client.get(slipped.candidate.get_absolute_url()).content.decode()
+    assert ">当初予定</th>" in body and "当初予定との差" in body and "当初予定を変更" in body
+    form = client.get(reverse("candidates:milestone_create", args=[slipped.candidate.pk]))
+    assert "推進方針上の予定" in form.content.decode()
+    header = client.get(reverse("candidates:slips"), {"format": "csv"}).content.decode("utf-8-sig")
+    assert "当初予定" in header.splitlines()[0] and "基準日" not in header
+    reports_page = client.get(reverse("candidates:reports")).content.decode()
+    assert ">基準日</th>" in reports_page  # the report's as-of date keeps its name
+
+
+def test_a_slip_justified_by_added_value_alone_is_saved_and_listed_with_it(
+    client, ministry_mlit, candidate, secretariat
+):
+    milestone = services.milestone_create(
+        user=secretariat,
+        candidate=candidate,
+        kind=MilestoneKind.REQUIREMENTS,
+        baseline_date=dt.date(2026, 6, 30),
+    )
+    client.force_login(ministry_mlit)
+    page = client.get(reverse("candidates:milestone_update", args=[milestone.pk]))
+    assert "理由又は見合った付加価値のいずれか" in page.content.decode()
+    response = client.post(
+        reverse("candidates:milestone_update", args=[milestone.pk]),
+        {
+            "planned_date": "2026-09-30",
+            "added_value": "マイナンバーカードによる本人確認を追加",
+            "version": milestone.version,
+        },
+    )
+    assert response.status_code == 302
+    row = selectors.slip_rows()[0]
+    assert row.added_value == "マイナンバーカードによる本人確認を追加"
+    body = client.get(reverse("candidates:dashboard")).content.decode()
+    assert "理由の記録なし" not in body and "マイナンバーカードによる本人確認を追加" in body
+
+
+def test_the_change_history_shows_era_dates_fiscal_years_and_labels(
+    client, wt_member, make_candidate, secretariat
+):
+    import time_machine
+
+    start = dt.datetime(2026, 11, 20, 3, 0, tzinfo=dt.UTC)
+
+    def at(minutes: int) -> time_machine.travel:
+        # The history compares each version with the one before it: one minute apart.
+        return time_machine.travel(start + dt.timedelta(minutes=minutes), tick=False)
+
+    with at(0):
+        candidate = make_candidate(stage=Stage.POLICY_DRAFT)
+    with at(1):
+        services.candidate_transition(
+            user=secretariat,
+            candidate=candidate,
+            to_stage=Stage.CONSENTED,
+            decided_on=dt.date(2026, 1, 10),
+        )
+    with at(2):
+        milestone = services.milestone_create(
+            user=secretariat,
+            candidate=candidate,
+            kind=MilestoneKind.PILOT,
+            baseline_date=dt.date(2026, 2, 1),
+        )
+    with at(3):
+        services.milestone_update(
+            user=secretariat,
+            milestone=milestone,
+            version=milestone.version,
+            planned_date=dt.date(2026, 4, 1),
+            actual_date=None,
+            progress_note="",
+            reason="実証団体の追加",
+        )
+    client.force_login(wt_member)
+    response = client.get(candidate.get_absolute_url())
+    changes = {
+        (c.field, c.old, c.new) for entry in response.context["history"] for c in entry.changes
+    }
+    assert ("現在の予定日", "令和8年2月1日", "令和8年4月1日") in changes
+    assert ("決定年度", "—", "令和7年度") in changes
+    assert ("段階", "推進方針案", "同意") in changes or ("段階", "候補選定", "同意") in changes
+    body = response.content.decode()
+    assert "2026-02-01" not in body and "— → 2025<" not in body
+    assert "現在の予定日：令和8年2月1日 → 令和8年4月1日" in body
