@@ -12,11 +12,11 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from adoption import permissions, selectors, services, survey
+from adoption import permissions, selectors, services, survey, tilemap
 from adoption.filters import OverviewFilterForm
 from adoption.forms import AdoptionForm, SurveyUploadForm
 from adoption.models import Status
@@ -99,7 +99,14 @@ def prefecture(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     return render(
         request,
         "adoption/prefecture.html",
-        {"candidate": candidate, "prefecture": prefecture, "answers": answers},
+        {
+            "candidate": candidate,
+            "prefecture": prefecture,
+            "prefecture_label": tilemap.prefecture_label(
+                prefecture.code, prefecture.name, get_language()
+            ),
+            "answers": answers,
+        },
     )
 
 
