@@ -31,7 +31,8 @@ MINISTRIES: tuple[tuple[str, str, str], ...] = (
     ("デジタル庁", "", "Digital Agency"),
     ("総務省", "", "Ministry of Internal Affairs and Communications"),
     ("総務省", "自治行政局", "MIC Local Administration Bureau"),
-    ("消防庁", "", "Fire and Disaster Management Agency"),
+    # 消防庁 is a bureau (外局) of 総務省: pages name it 総務省消防庁.
+    ("総務省", "消防庁", "Fire and Disaster Management Agency"),
     ("法務省", "", "Ministry of Justice"),
     ("外務省", "", "Ministry of Foreign Affairs"),
     ("財務省", "", "Ministry of Finance"),
@@ -236,7 +237,7 @@ CANDIDATES = (
     ),
     (
         "消防指令システム",
-        "消防庁",
+        "総務省消防庁",
         (),
         "消防",
         2,

@@ -28,6 +28,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Collate
 from django.utils import timezone
 
+from candidates import consistency
 from candidates.lifecycle import DECIDED_STAGES, Stage
 from candidates.models import (
     Candidate,
@@ -495,3 +496,50 @@ def decisions_at_meeting(*, meeting_id: int) -> list[LifecycleTransition]:
         .select_related("candidate")
         .order_by("decided_on", "pk")
     )
+
+
+# --- consistency (整合性の確認) ---------------------------------------------------------------
+
+
+def _numbering_issues() -> list[consistency.Issue]:
+    """Numbers against dates in each numbered series of meetings: the imported meetings and
+    the ones decisions only name in their free text (two queries)."""
+    # Imported here: hearings.selectors reads this module, so it cannot be imported above.
+    from hearings.selectors import numbered_meetings
+
+    named = LifecycleTransition.objects.filter(
+        meeting__isnull=True, meeting_text__contains="回"
+    ).select_related("candidate")
+    meetings = [
+        consistency.NumberedMeeting(m.kind, m.number or 0, m.date, meeting=m)
+        for m in numbered_meetings(kinds=consistency.NUMBERED_SERIES)
+    ]
+    meetings += filter(None, (consistency.numbered_from_decision(t) for t in named))
+    return consistency.numbering_issues(meetings)
+
+
+def consistency_issues() -> list[consistency.Issue]:
+    """Every contradiction the consistency rules find, by rule and candidate (five queries)."""
+    candidates = Candidate.objects.select_related("lead_ministry").prefetch_related(
+        Prefetch("milestones", queryset=Milestone.objects.order_by("position", "pk")),
+        Prefetch("transitions", queryset=LifecycleTransition.objects.select_related("meeting")),
+    )
+    issues = [
+        issue
+        for candidate in candidates.order_by("name", "pk")
+        for issue in consistency.candidate_issues(
+            candidate, list(candidate.milestones.all()), list(candidate.transitions.all())
+        )
+    ]
+    issues += _numbering_issues()
+    rules = list(consistency.RULE_LABELS)
+    return sorted(issues, key=lambda issue: rules.index(issue.rule))
+
+
+def candidate_consistency_issues(*, candidate: Candidate) -> list[consistency.Issue]:
+    """The contradictions about one candidate, read from candidate_detail()'s prefetched
+    milestones and decisions (plus two queries for the numbered meetings)."""
+    own = consistency.candidate_issues(
+        candidate, list(candidate.milestones.all()), list(candidate.transitions.all())
+    )
+    return own + [i for i in _numbering_issues() if candidate.pk in i.candidate_ids]

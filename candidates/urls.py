@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.candidate_index, name="list"),
     path("export.<str:fmt>", views.candidate_export, name="export"),
     path("slips/", views.slip_index, name="slips"),
+    path("consistency/", views.consistency_index, name="consistency"),
     path("new/", views.candidate_new, name="create"),
     path("<int:pk>/", views.candidate_show, name="detail"),
     path("<int:pk>/edit/", views.candidate_edit, name="edit"),

@@ -11,10 +11,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from adoption import selectors as adoption_selectors
-from candidates import cache, permissions, selectors, services
+from candidates import cache, consistency, permissions, selectors, services
 from candidates.exports import candidate_table, slip_table
 from candidates.filters import CandidateFilter
 from candidates.forms import (
@@ -119,6 +120,17 @@ def candidate_export(request: AuthenticatedHttpRequest, fmt: str) -> HttpRespons
 
 
 @require_GET
+@secretariat_required(message=gettext_lazy("整合性の確認を見られるのは事務局のみです。"))
+def consistency_index(request: AuthenticatedHttpRequest) -> HttpResponse:
+    issues = selectors.consistency_issues()
+    groups = [
+        (label, [i for i in issues if i.rule == rule])
+        for rule, label in consistency.RULE_LABELS.items()
+    ]
+    return render(request, "candidates/consistency.html", {"issues": issues, "groups": groups})
+
+
+@require_GET
 @viewer_required
 def slip_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     _filterset, queryset = _filtered(request)
@@ -154,6 +166,7 @@ def _detail_context(request: AuthenticatedHttpRequest, candidate: Candidate, **e
         "can_manage": is_secretariat(user),
         "can_edit_schedule": permissions.can_edit_schedule(user, candidate),
         "responsible": permissions.responsible_ministries(candidate),
+        "issues": selectors.candidate_consistency_issues(candidate=candidate),
     }
     if context["can_manage"] and "transition_form" not in extra:
         context["transition_form"] = TransitionForm(candidate=candidate)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import CharField, Count, Exists, OuterRef, Prefetch, Q, QuerySet
@@ -201,3 +202,13 @@ def meetings_of_local_government(*, local_government: LocalGovernment) -> list[B
         )
         for m in meetings
     ]
+
+
+def numbered_meetings(*, kinds: Iterable[str]) -> QuerySet[Meeting]:
+    """The meetings of numbered series (第N回), oldest first: what the consistency check
+    compares numbers and dates on."""
+    return (
+        Meeting.objects.filter(kind__in=list(kinds), number__isnull=False)
+        .only("pk", "kind", "number", "date", "title")
+        .order_by("date", "number", "pk")
+    )

@@ -94,6 +94,7 @@ MATRIX = {
     "candidates:list": ("none", get_only(viewers()), None),
     "candidates:export": ("csv", get_only(viewers()), None),
     "candidates:slips": ("none", get_only(viewers()), None),
+    "candidates:consistency": ("none", get_only(secretariat_only()), None),
     "candidates:create": (
         "none",
         {"GET": secretariat_only(), "POST": secretariat_only()},
@@ -204,6 +205,7 @@ OWN_MINISTRY_ONLY = "この候補のスケジュールを編集する権限が�
 NO_ROLE = "この画面を見る権限がありません。事務局にお問い合わせください。"
 REFUSAL = {
     "audit": "操作記録を見られるのは事務局のみです。",
+    "candidates:consistency": "整合性の確認を見られるのは事務局のみです。",
     "candidates:create": SECRETARIAT_ONLY,
     "candidates:edit": SECRETARIAT_ONLY,
     "candidates:transition_create": SECRETARIAT_ONLY,

@@ -22,9 +22,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from candidates.lifecycle import Stage
-from candidates.models import Candidate, LifecycleTransition
+from candidates.models import Candidate, LifecycleTransition, MilestoneKind
 from core.models import User
-from hearings.models import Material, Meeting
+from hearings.models import Material, Meeting, MeetingKind
 from municipalities.models import LocalGovernment
 from tests.factories import (
     AgendaItemFactory,
@@ -80,6 +80,32 @@ def candidate_rows(scene: Scene, n: int) -> None:
         MilestoneChangeFactory.create(milestone=milestone, changed_by=scene.user)
         MilestoneFactory.create(candidate=candidate, baseline_date=dt.date(2026, 12, 1))
         ProgressUpdateFactory.create(candidate=candidate, written_by=scene.user)
+
+
+def consistency_rows(scene: Scene, n: int) -> None:
+    """Candidates with an issue of every rule: a milestone out of order and reached before its
+    stage, a decision dated apart from its meeting, meetings numbered against their dates."""
+    for index in range(n):
+        candidate = CandidateFactory.create(stage=Stage.IN_PROGRESS)
+        MilestoneFactory.create(candidate=candidate, kind=MilestoneKind.REQUIREMENTS)
+        MilestoneFactory.create(
+            candidate=candidate,
+            kind=MilestoneKind.SERVICE_START,
+            actual_date=dt.date(2026, 4, 1),
+        )
+        meeting = MeetingFactory.create(
+            kind=MeetingKind.WT, number=100 - index, date=dt.date(2026, 1, 1) + dt.timedelta(index)
+        )
+        for meeting_text, linked in (("", meeting), ("第1回ワーキングチーム", None)):
+            LifecycleTransition.objects.create(
+                candidate=candidate,
+                from_stage=Stage.SELECTED,
+                to_stage=Stage.FEASIBILITY,
+                decided_on=dt.date(2025, 6, 1) + dt.timedelta(index),
+                recorded_by=scene.user,
+                meeting=linked,
+                meeting_text=meeting_text,
+            )
 
 
 def candidate_page_rows(scene: Scene, n: int) -> None:
@@ -163,8 +189,12 @@ PAGES = {
     "candidate list": Page(lambda s: reverse("candidates:list"), candidate_rows, 8),
     "dashboard": Page(lambda s: reverse("candidates:dashboard"), candidate_rows, 12),
     "slips": Page(lambda s: reverse("candidates:slips"), candidate_rows, 5),
-    # 18 for the candidate, its schedule and history; 3 for the adoption panel's grouped figures.
-    "candidate detail": Page(lambda s: s.candidate.get_absolute_url(), candidate_page_rows, 21),
+    # 3 for the session and user; 5 for the candidates, their milestones, their decisions (with
+    # the decisions' meetings), the decisions naming a meeting in free text, the numbered meetings.
+    "consistency": Page(lambda s: reverse("candidates:consistency"), consistency_rows, 8),
+    # 18 for the candidate, its schedule and history; 3 for the adoption panel's grouped figures;
+    # 2 for the consistency note (the numbered meetings, and the decisions naming one in text).
+    "candidate detail": Page(lambda s: s.candidate.get_absolute_url(), candidate_page_rows, 23),
     "reports": Page(lambda s: reverse("candidates:reports"), report_rows, 5),
     "meeting list": Page(lambda s: reverse("hearings:list"), meeting_rows, 6),
     "meeting detail": Page(lambda s: s.meeting.get_absolute_url(), meeting_page_rows, 12),

@@ -6,7 +6,7 @@ import time_machine
 from candidates.demo import REAL_CANDIDATES, demo_data_load
 from candidates.lifecycle import Stage
 from candidates.models import Candidate, MilestoneChange
-from candidates.selectors import dashboard, slip_rows
+from candidates.selectors import consistency_issues, dashboard, slip_rows
 from core.demo import demo_accounts_ensure
 from core.models import User
 from hearings.demo import demo_meetings_load
@@ -125,3 +125,9 @@ def test_the_mlit_report_case_is_recorded_as_the_public_record_has_it():
     assert (judged.meeting.kind, judged.meeting.number) == (MeetingKind.WT, 9)
     assert judged.meeting.date == judged.decided_on
     assert Stage.REPORTED not in transitions  # the report to the council is not on our record
+
+
+@pytest.mark.parametrize("day", [dt.date(2026, 4, 2), dt.date(2026, 11, 24), dt.date(2028, 1, 31)])
+def test_the_demo_data_has_no_consistency_issues(day):
+    load_everything_on(day)
+    assert [(i.rule, i.message) for i in consistency_issues()] == []
