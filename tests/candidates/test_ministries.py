@@ -14,7 +14,7 @@ from tests.factories import CandidateFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-migration = importlib.import_module("candidates.migrations.0007_fire_agency_under_mic")
+migration = importlib.import_module("candidates.migrations.0008_fire_agency_under_mic")
 
 
 def test_a_fire_agency_recorded_as_a_ministry_becomes_a_bureau_of_mic_keeping_its_id():

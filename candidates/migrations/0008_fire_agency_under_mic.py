@@ -49,7 +49,7 @@ def fire_agency_on_its_own(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("candidates", "0006_search_text"),
+        ("candidates", "0007_labels_as_officials_use"),
         ("core", "0003_user_ministry"),
     ]
 
