@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from candidates.lifecycle import DECIDED_STAGES, Stage
 from candidates.models import Candidate, LifecycleTransition, Milestone, MilestoneKind
@@ -143,7 +143,10 @@ def order_issues(candidate: Candidate, milestones: Iterable[Milestone]) -> list[
             ) % {
                 "later": later.label,
                 "date": date_display(later.actual_date),
-                "pending": _("、").join(_("「%(label)s」") % {"label": m.label} for m in pending),
+                "pending": pgettext("consistency list", "、").join(
+                    pgettext("consistency list", "「%(label)s」") % {"label": m.label}
+                    for m in pending
+                ),
             }
             issues.append(_issue(Rule.ORDER, message, [candidate]))
         for before in earlier:
