@@ -18,13 +18,14 @@ decision recorded the day after its meeting). The tables below are the expectati
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from candidates.lifecycle import DECIDED_STAGES, Stage
 from candidates.models import Candidate, LifecycleTransition, Milestone, MilestoneKind
@@ -142,7 +143,10 @@ def order_issues(candidate: Candidate, milestones: Iterable[Milestone]) -> list[
             ) % {
                 "later": later.label,
                 "date": date_display(later.actual_date),
-                "pending": _("、").join(_("「%(label)s」") % {"label": m.label} for m in pending),
+                "pending": pgettext("consistency list", "、").join(
+                    pgettext("consistency list", "「%(label)s」") % {"label": m.label}
+                    for m in pending
+                ),
             }
             issues.append(_issue(Rule.ORDER, message, [candidate]))
         for before in earlier:
@@ -264,7 +268,11 @@ def numbered_from_decision(transition: LifecycleTransition) -> NumberedMeeting |
 
 
 def numbering_issues(meetings: Iterable[NumberedMeeting]) -> list[Issue]:
-    """Within a series, a later meeting has a higher number, and a number has one date."""
+    """Within a series, a later meeting has a higher number, and a number has one date.
+
+    Only neighbours in date order are compared (any inversion shows between two neighbours),
+    so one wrong entry gives one or two issues, not one for every meeting after it.
+    """
     by_kind: dict[str, dict[tuple[int, dt.date], list[NumberedMeeting]]] = {}
     for meeting in meetings:
         if meeting.kind in NUMBERED_SERIES:
@@ -275,28 +283,31 @@ def numbering_issues(meetings: Iterable[NumberedMeeting]) -> list[Issue]:
     for same in by_kind.values():
         # One entry per (number, date): the imported meeting and the decisions naming it.
         held = sorted(same.items(), key=lambda item: (item[0][1], item[0][0]))
-        highest: tuple[tuple[int, dt.date], list[NumberedMeeting]] | None = None
-        for (number, date), named in held:
-            if highest is not None and highest[0][1] < date and highest[0][0] >= number:
-                earlier = highest[1][0]
-                later = named[0]
-                if highest[0][0] == number:
-                    message = _("%(earlier)sと%(later)sは、同じ回が異なる日付で記録されています。")
-                else:
-                    message = _("%(later)sが、それより前の%(earlier)sより小さい回になっています。")
-                message = message % {"earlier": earlier.label, "later": later.label}
-                involved = _suspects(highest[1], named)
-                issues.append(
-                    _issue(
-                        Rule.NUMBERING,
-                        message,
-                        [m.candidate for m in involved],
-                        [m.meeting for m in [*highest[1], *named]],
-                    )
-                )
-            if highest is None or number > highest[0][0]:
-                highest = ((number, date), named)
+        for before, after in itertools.pairwise(held):
+            (number_before, date_before), named_before = before
+            (number_after, date_after), named_after = after
+            if date_before < date_after and number_before > number_after:
+                message = _("%(later)sが、それより前の%(earlier)sより小さい回になっています。")
+                issues.append(_numbering_issue(message, named_before, named_after))
+        first_held: dict[int, list[NumberedMeeting]] = {}
+        for (number, _date), named in held:
+            if number in first_held:
+                message = _("%(earlier)sと%(later)sは、同じ回が異なる日付で記録されています。")
+                issues.append(_numbering_issue(message, first_held[number], named))
+            else:
+                first_held[number] = named
     return issues
+
+
+def _numbering_issue(
+    message: str, earlier: list[NumberedMeeting], later: list[NumberedMeeting]
+) -> Issue:
+    return _issue(
+        Rule.NUMBERING,
+        message % {"earlier": earlier[0].label, "later": later[0].label},
+        [m.candidate for m in _suspects(earlier, later)],
+        [m.meeting for m in [*earlier, *later]],
+    )
 
 
 def _suspects(

@@ -186,3 +186,13 @@ def test_the_messages_are_translated():
         "“In service” was finished (1 April 2026), but “Design and development”, “Pilot”, "
         "which come before it, are not."
     )
+
+
+def test_one_wrong_number_is_reported_once_or_twice_not_against_every_later_meeting(secretariat):
+    for number, month in ((7, 1), (8, 2), (9, 3), (10, 4), (11, 5)):
+        MeetingFactory.create(kind=MeetingKind.WT, number=number, date=D(2026, month, 10))
+    candidate = CandidateFactory.create()
+    decision(candidate, secretariat, D(2025, 12, 1), text="第9回ワーキングチーム")
+    issues = [i for i in consistency_issues() if i.rule == Rule.NUMBERING]
+    assert len(issues) == 2
+    assert all(issue.candidates == (candidate,) for issue in issues)
