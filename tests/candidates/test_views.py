@@ -216,7 +216,7 @@ def test_ministry_staff_moves_a_milestone_later_through_the_form(client, ministr
         "version": slipped.version,
     }
     response = client.post(url, data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "理由が必要です" in response.content.decode()
     assert 'aria-describedby="id_reason_error"' in response.content.decode()
     response = client.post(url, {**data, "reason": "調達の不調による再公告"}, follow=True)
