@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from candidates import services
-from candidates.lifecycle import Stage
+from candidates.lifecycle import Stage, path_to
 from candidates.models import Candidate, MilestoneKind, Ministry, ProgressStatus
 from core.demo import DEMO_ACCOUNTS
 from core.models import User
@@ -41,57 +41,8 @@ MINISTRIES: tuple[tuple[str, str, str], ...] = (
     ("環境省", "", "Ministry of the Environment"),
 )
 
-PATHS: dict[str, list[str]] = {
-    Stage.SELECTED: [],
-    Stage.FEASIBILITY: [Stage.FEASIBILITY],
-    Stage.INTERIM: [Stage.FEASIBILITY, Stage.INTERIM],
-    Stage.JUDGED_CONDITIONAL: [Stage.FEASIBILITY, Stage.INTERIM, Stage.JUDGED_CONDITIONAL],
-    Stage.POLICY_DRAFT: [
-        Stage.FEASIBILITY,
-        Stage.INTERIM,
-        Stage.JUDGED_PROCEED,
-        Stage.POLICY_DRAFT,
-    ],
-    Stage.CONSENTED: [
-        Stage.FEASIBILITY,
-        Stage.INTERIM,
-        Stage.JUDGED_PROCEED,
-        Stage.POLICY_DRAFT,
-        Stage.CONSENTED,
-    ],
-    Stage.CONSENT_OMITTED: [
-        Stage.FEASIBILITY,
-        Stage.INTERIM,
-        Stage.JUDGED_PROCEED,
-        Stage.POLICY_DRAFT,
-        Stage.CONSENT_OMITTED,
-    ],
-    Stage.IN_PROGRESS: [
-        Stage.FEASIBILITY,
-        Stage.INTERIM,
-        Stage.JUDGED_PROCEED,
-        Stage.POLICY_DRAFT,
-        Stage.CONSENTED,
-        Stage.IN_PROGRESS,
-    ],
-    Stage.IN_SERVICE: [
-        Stage.FEASIBILITY,
-        Stage.INTERIM,
-        Stage.JUDGED_PROCEED,
-        Stage.POLICY_DRAFT,
-        Stage.CONSENTED,
-        Stage.IN_PROGRESS,
-        Stage.IN_SERVICE,
-    ],
-    Stage.REPORTED: [Stage.FEASIBILITY, Stage.INTERIM, Stage.JUDGED_OTHER_METHOD, Stage.REPORTED],
-    Stage.CONSULTATION_REQUESTED: [
-        Stage.FEASIBILITY,
-        Stage.INTERIM,
-        Stage.JUDGED_NOT_PURSUED,
-        Stage.REPORTED,
-        Stage.CONSULTATION_REQUESTED,
-    ],
-}
+# The demo's one consultation request follows 見送り; every other candidate walks the usual way.
+VIA = {Stage.CONSULTATION_REQUESTED: (Stage.JUDGED_NOT_PURSUED,)}
 
 MEETINGS = ("第7回ワーキングチーム", "第8回ワーキングチーム", "連絡協議会", "第9回ワーキングチーム")
 
@@ -316,7 +267,7 @@ def _load_candidates(today: dt.date, ministries: dict[str, Ministry]) -> None:
             business_area=area,
             summary=summary + DEMO_MARK,
         )
-        steps = PATHS[stage]
+        steps = path_to(stage, via=VIA.get(stage, ()))
         start = dt.date(fiscal_year, 6, 1)
         span = max((today - start).days - 30, len(steps))
         for index, step in enumerate(steps):
