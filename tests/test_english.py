@@ -93,3 +93,31 @@ def test_no_english_text_carries_a_japanese_separator():
         if MIXED_SEPARATOR.search(text)
     ]
     assert mixed == []
+
+
+TEMPLATE_PIECES = re.compile(
+    r"{%\s*blocktranslate.*?%}.*?{%\s*endblocktranslate\s*%}|{%.*?%}|{#.*?#}|{{.*?}}", re.S
+)
+BILINGUAL_PAGES = {"500.html", "503.html"}  # static pages with both languages written out
+
+
+def test_no_template_puts_a_bare_japanese_separator_between_values():
+    """A 「：」 or 「、」 between values stays Japanese in English; the templates use the
+    translated separators ({% translate "：" context "label separator" %}) instead."""
+    bare = []
+    for path in sorted((settings.BASE_DIR / "templates").rglob("*.html")):
+        if path.name in BILINGUAL_PAGES:
+            continue
+        text = TEMPLATE_PIECES.sub("", path.read_text(encoding="utf-8"))
+        bare += [
+            f"{path.name}: {line.strip()}"
+            for line in text.splitlines()
+            if re.search("[：、]", line)
+        ]
+    assert bare == []
+
+
+def test_a_milestone_form_title_reads_in_english(english):
+    milestone = MilestoneChangeFactory.create().milestone
+    body = english.get(reverse("candidates:milestone_update", args=[milestone.pk])).content.decode()
+    assert "Update milestone: Requirements" in body
