@@ -168,8 +168,11 @@ def test_the_audit_page_says_what_was_done_in_english(client, secretariat):
     AuditEventFactory.create(action="hearings:delete", outcome=AuditOutcome.DONE, status_code=302)
     client.force_login(secretariat)
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    rows = _rows(client.get(reverse("audit")))
+    page = client.get(reverse("audit"))
+    rows = _rows(page)
     assert "Deleting a meeting" in rows and "hearings:delete" not in rows
+    assert '<th scope="col">Action</th>' in page.content.decode()
+    assert "1 result<" in page.content.decode()
 
 
 def test_the_trail_is_filtered_by_action(client, secretariat):
