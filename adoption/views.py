@@ -152,6 +152,7 @@ def adoption_edit(request: AuthenticatedHttpRequest, pk: int, code: str) -> Http
             "ward_message": services.ward_error(body) if is_ward else "",
             "changes": selectors.adoption_changes(adoption=adoption),
         },
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -205,6 +206,7 @@ def survey_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             request,
             "adoption/survey.html",
             {**context, "form": form, "result": result, "content": request.POST["content"]},
+            status=400,
         )
     if request.method == "POST":
         form = SurveyUploadForm(request.POST, request.FILES)
@@ -226,4 +228,9 @@ def survey_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                         "file_name": upload.name,
                     },
                 )
-    return render(request, "adoption/survey.html", {**context, "form": form, "result": None})
+    return render(
+        request,
+        "adoption/survey.html",
+        {**context, "form": form, "result": None},
+        status=400 if request.method == "POST" else 200,
+    )

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from candidates import services
-from candidates.lifecycle import Stage
+from candidates.lifecycle import Stage, path_to
 from candidates.models import Candidate, MilestoneKind, Ministry, ProgressStatus
 from core import wareki
 from core.demo import DEMO_ACCOUNTS
@@ -44,57 +44,8 @@ MINISTRIES: tuple[tuple[str, str, str], ...] = (
     ("環境省", "", "Ministry of the Environment"),
 )
 
-PATHS: dict[str, list[str]] = {
-    Stage.SELECTED: [],
-    Stage.FEASIBILITY: [Stage.FEASIBILITY],
-    Stage.INTERIM: [Stage.FEASIBILITY, Stage.INTERIM],
-    Stage.JUDGED_CONDITIONAL: [Stage.FEASIBILITY, Stage.INTERIM, Stage.JUDGED_CONDITIONAL],
-    Stage.POLICY_DRAFT: [
-        Stage.FEASIBILITY,
-        Stage.INTERIM,
-        Stage.JUDGED_PROCEED,
-        Stage.POLICY_DRAFT,
-    ],
-    Stage.CONSENTED: [
-        Stage.FEASIBILITY,
-        Stage.INTERIM,
-        Stage.JUDGED_PROCEED,
-        Stage.POLICY_DRAFT,
-        Stage.CONSENTED,
-    ],
-    Stage.CONSENT_OMITTED: [
-        Stage.FEASIBILITY,
-        Stage.INTERIM,
-        Stage.JUDGED_PROCEED,
-        Stage.POLICY_DRAFT,
-        Stage.CONSENT_OMITTED,
-    ],
-    Stage.IN_PROGRESS: [
-        Stage.FEASIBILITY,
-        Stage.INTERIM,
-        Stage.JUDGED_PROCEED,
-        Stage.POLICY_DRAFT,
-        Stage.CONSENTED,
-        Stage.IN_PROGRESS,
-    ],
-    Stage.IN_SERVICE: [
-        Stage.FEASIBILITY,
-        Stage.INTERIM,
-        Stage.JUDGED_PROCEED,
-        Stage.POLICY_DRAFT,
-        Stage.CONSENTED,
-        Stage.IN_PROGRESS,
-        Stage.IN_SERVICE,
-    ],
-    Stage.REPORTED: [Stage.FEASIBILITY, Stage.INTERIM, Stage.JUDGED_OTHER_METHOD, Stage.REPORTED],
-    Stage.CONSULTATION_REQUESTED: [
-        Stage.FEASIBILITY,
-        Stage.INTERIM,
-        Stage.JUDGED_NOT_PURSUED,
-        Stage.REPORTED,
-        Stage.CONSULTATION_REQUESTED,
-    ],
-}
+# The demo's one consultation request follows 見送り; every other candidate walks the usual way.
+VIA = {Stage.CONSULTATION_REQUESTED: (Stage.JUDGED_NOT_PURSUED,)}
 
 # Invented decisions name the kind of meeting that makes them, never a number: the real WT and
 # council meetings have numbers and dates on the public record, and an invented 「第8回」 on a
@@ -415,7 +366,7 @@ def _load_candidates(today: dt.date, ministries: dict[str, Ministry]) -> None:
             business_area=area,
             summary=summary + DEMO_MARK,
         )
-        steps = PATHS[stage]
+        steps = path_to(stage, via=VIA.get(stage, ()))
         decided = dict(zip(steps, _decision_dates(fiscal_year, len(steps), today), strict=True))
         for step, decided_on in decided.items():
             services.candidate_transition(

@@ -66,3 +66,25 @@ def can_move(from_stage: str, to_stage: str) -> bool:
 
 def is_decided(stage: str) -> bool:
     return stage in DECIDED_STAGES
+
+
+def path_to(stage: str, *, via: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The moves that take a new candidate (候補選定) to `stage`, passing every stage of `via`.
+
+    Where TRANSITIONS offers a choice, the first listed move is taken unless `via` asks for
+    another (a judgment, consent or its omission), so tests and the demo walk the usual way.
+    """
+
+    def walk(current: str, taken: tuple[str, ...]) -> tuple[str, ...] | None:
+        if current == stage and set(via) <= set(taken):
+            return taken
+        for step in allowed_next(current):
+            found = walk(step, (*taken, step))
+            if found is not None:
+                return found
+        return None
+
+    path = walk(Stage.SELECTED, ())
+    if path is None:
+        raise ValueError(f"no way from {Stage.SELECTED} to {stage} through {via}")
+    return path

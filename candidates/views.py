@@ -57,6 +57,12 @@ def _stale(form) -> dict:
     return {"current": current, "current_values": values}
 
 
+def _form_status(request: AuthenticatedHttpRequest) -> int:
+    """400 for a form shown again after a POST (its input was refused, so the audit trail
+    records invalid input, not a save); 200 for a form shown to be filled in."""
+    return 400 if request.method == "POST" else 200
+
+
 def _filtered(
     request: AuthenticatedHttpRequest, candidates: QuerySet[Candidate] | None = None
 ) -> tuple[CandidateFilter, QuerySet[Candidate]]:
@@ -200,7 +206,12 @@ def candidate_new(request: AuthenticatedHttpRequest) -> HttpResponse:
                 request, _("候補「%(name)s」を登録しました。") % {"name": candidate.name}
             )
             return redirect(candidate)
-    return render(request, "candidates/form.html", {"form": form, "title": _("共通化候補の登録")})
+    return render(
+        request,
+        "candidates/form.html",
+        {"form": form, "title": _("共通化候補の登録")},
+        status=_form_status(request),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -228,6 +239,7 @@ def candidate_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "candidate": candidate,
             **_stale(form),
         },
+        status=_form_status(request),
     )
 
 
@@ -275,7 +287,10 @@ def _schedule_entry(
             messages.success(request, done)
             return redirect(candidate)
     return render(
-        request, "candidates/form.html", {"form": form, "title": title, "candidate": candidate}
+        request,
+        "candidates/form.html",
+        {"form": form, "title": title, "candidate": candidate},
+        status=_form_status(request),
     )
 
 
@@ -322,6 +337,7 @@ def _milestone_change(
             "candidate": milestone.candidate,
             **_stale(form),
         },
+        status=_form_status(request),
     )
 
 

@@ -7,15 +7,71 @@ import logging
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
+from django.utils.functional import Promise
+from django.utils.translation import pgettext_lazy
 
 from core.models import AuditEvent, AuditOutcome
 
 logger = logging.getLogger(__name__)
 NOT_AUDITED = {"set_language"}
 OBJECT_KWARGS = ("pk", "code", "slug")
+UNKNOWN = "unknown"
+ADMIN = "admin:"
+
+# What the secretariat reads for each URL name that writes. Every such name of the urlconf
+# needs one: tests/core/test_audit.py fails when a writing URL has none.
+ACTION_LABELS: dict[str, Promise] = {
+    "login": pgettext_lazy("audit action", "ログイン"),
+    "logout": pgettext_lazy("audit action", "ログアウト"),
+    "candidates:create": pgettext_lazy("audit action", "候補の登録"),
+    "candidates:edit": pgettext_lazy("audit action", "候補の編集"),
+    "candidates:transition_create": pgettext_lazy("audit action", "段階の変更"),
+    "candidates:milestone_create": pgettext_lazy("audit action", "マイルストーンの追加"),
+    "candidates:milestone_update": pgettext_lazy("audit action", "マイルストーンの更新"),
+    "candidates:milestone_rebaseline": pgettext_lazy("audit action", "基準日の変更"),
+    "candidates:progress_create": pgettext_lazy("audit action", "進捗報告の登録"),
+    "candidates:reports": pgettext_lazy("audit action", "報告書の作成依頼"),
+    "candidates:report_delete": pgettext_lazy("audit action", "報告書の削除"),
+    "hearings:create": pgettext_lazy("audit action", "会議の登録"),
+    "hearings:import": pgettext_lazy("audit action", "議事録の取り込み"),
+    "hearings:edit": pgettext_lazy("audit action", "会議の編集"),
+    "hearings:delete": pgettext_lazy("audit action", "会議の削除"),
+    "hearings:material_create": pgettext_lazy("audit action", "資料の登録"),
+    "hearings:entry_link": pgettext_lazy("audit action", "発言と候補の関連付け"),
+    "hearings:agenda_link": pgettext_lazy("audit action", "議題と候補の関連付け"),
+    "adoption:edit": pgettext_lazy("audit action", "利用状況の更新"),
+    "adoption:survey": pgettext_lazy("audit action", "調査票のアップロード"),
+    ADMIN: pgettext_lazy("audit action", "管理画面での操作"),
+    UNKNOWN: pgettext_lazy("audit action", "不明なURLへの送信"),
+}
+
+# Why a write was refused, by status code; a login redirect is told apart by its Location.
+REFUSAL_REASONS: dict[int, Promise] = {
+    302: pgettext_lazy("audit refusal", "ログインしていない"),
+    401: pgettext_lazy("audit refusal", "ログインしていない"),
+    403: pgettext_lazy("audit refusal", "権限がない"),
+    404: pgettext_lazy("audit refusal", "対象が見つからない"),
+    405: pgettext_lazy("audit refusal", "この操作は受け付けていない"),
+}
+
+
+def action_label(action: str) -> str | Promise:
+    """The words for an action (a URL name); the name itself if it has none."""
+    if action.startswith(ADMIN):
+        return ACTION_LABELS[ADMIN]
+    return ACTION_LABELS.get(action, action)
+
+
+def refusal_reason(event: AuditEvent) -> str | Promise:
+    """Why a refused write was refused ("" for any other outcome, and for a failed login)."""
+    if event.outcome != AuditOutcome.REFUSED or event.action == "login":
+        return ""
+    return REFUSAL_REASONS.get(event.status_code, "")
 
 
 def _outcome(request: HttpRequest, response: HttpResponse) -> str:
+    """What came of a write, read from its response: a view that shows a form again with its
+    errors answers 400 (invalid input), so only a redirect or a plain 200 counts as done."""
     status = response.status_code
     if status >= 500:
         return AuditOutcome.FAILED
@@ -52,7 +108,7 @@ def audit_record(*, request: HttpRequest, response: HttpResponse, actor=None) ->
     """Save the event for one write request by actor (None: anonymous); an audit failure is
     logged, never shown."""
     match = request.resolver_match
-    action = match.view_name if match else "unknown"
+    action = match.view_name if match else UNKNOWN
     if action in NOT_AUDITED:
         return None
     user = actor
@@ -87,6 +143,13 @@ def audit_events(*, username: str = "", outcome: str = "", action: str = "") -> 
         events = events.filter(username__contains=username[:150])
     if outcome:
         events = events.filter(outcome=outcome)
-    if action:
-        events = events.filter(action__contains=action[:100])
+    if action == ADMIN:
+        events = events.filter(action__startswith=ADMIN)
+    elif action:
+        events = events.filter(action=action[:100])
     return events
+
+
+def action_choices() -> list[tuple[str, str]]:
+    """The audit page's choice of action: (URL name, words), grouped by part of the site."""
+    return [(name, str(label)) for name, label in ACTION_LABELS.items()]

@@ -109,3 +109,17 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("audit events cannot be deleted")
+
+    @property
+    def action_label(self):
+        """The action in words (「会議の削除」), not its URL name."""
+        from core.audit import action_label
+
+        return action_label(self.action)
+
+    @property
+    def refusal_reason(self):
+        """Why a refused write was refused (「権限がない」); "" otherwise."""
+        from core.audit import refusal_reason
+
+        return refusal_reason(self)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from core import health
-from core.audit import audit_events
+from core.audit import ACTION_LABELS, action_choices, audit_events
 from core.http import AuthenticatedHttpRequest
 from core.models import AuditOutcome
 from core.permissions import can_view, secretariat_required
@@ -48,10 +48,13 @@ def audit_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     outcome = request.GET.get("outcome", "")
     if outcome not in AuditOutcome.values:
         outcome = ""
+    action = request.GET.get("action", "")
+    if action not in ACTION_LABELS:
+        action = ""
     filters = {
         "username": query_text(request.GET.get("username", ""), max_length=150),
         "outcome": outcome,
-        "action": query_text(request.GET.get("action", ""), max_length=100),
+        "action": action,
     }
     page = Paginator(audit_events(**filters), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -63,6 +66,7 @@ def audit_index(request: AuthenticatedHttpRequest) -> HttpResponse:
             "page": page,
             "filters": filters,
             "outcomes": AuditOutcome.choices,
+            "actions": action_choices(),
             "query": query.urlencode(),
         },
     )

@@ -70,7 +70,13 @@ def _load(pk: int) -> Meeting:
 @require_GET
 @viewer_required
 def meeting_show(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    meeting = _load(pk)
+    return _meeting_page(request, _load(pk), MaterialForm())
+
+
+def _meeting_page(
+    request: AuthenticatedHttpRequest, meeting: Meeting, material_form: MaterialForm, status=200
+) -> HttpResponse:
+    """The meeting's page; a material form with errors is shown on it with status 400."""
     entries = list(meeting.entries.all())
     items = list(meeting.agenda_items.all())
     for item in items:
@@ -87,8 +93,9 @@ def meeting_show(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "loose_entries": loose,
             "can_edit": is_secretariat(request.user),
             "candidates": candidate_selectors.candidate_names(),
-            "material_form": MaterialForm(),
+            "material_form": material_form,
         },
+        status=status,
     )
 
 
@@ -306,10 +313,9 @@ def material_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         services.material_add(user=request.user, meeting=meeting, **form.cleaned_data)
         messages.success(request, _("資料を登録しました。"))
-    else:
-        errors = "、".join(str(e) for errs in form.errors.values() for e in errs)
-        messages.error(request, _("資料を登録できませんでした：%(errors)s") % {"errors": errors})
-    return redirect(f"{meeting.get_absolute_url()}#materials")
+        return redirect(f"{meeting.get_absolute_url()}#materials")
+    messages.error(request, _("資料を登録できませんでした。資料の欄を確認してください。"))
+    return _meeting_page(request, _load(pk), form, status=400)
 
 
 @require_GET

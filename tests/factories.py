@@ -32,6 +32,7 @@ from hearings.models import (
     Attendee,
     AttendeeGroup,
     EntryKind,
+    Material,
     Meeting,
     MeetingKind,
     Minutes,
@@ -169,6 +170,17 @@ class MinutesEntryFactory(DjangoModelFactory[MinutesEntry]):
     position = factory.Sequence(lambda n: n)
     kind = EntryKind.REMARK
     text = factory.Sequence(lambda n: f"後ろ倒しには理由が必要（{n}）")
+
+
+class MaterialFactory(DjangoModelFactory[Material]):
+    """A material without its PDF."""
+
+    class Meta:
+        model = Material
+
+    meeting = factory.SubFactory(MeetingFactory)
+    position = factory.Sequence(lambda n: n)
+    label = factory.Sequence(lambda n: f"資料{n + 1}")
 
 
 class AuditEventFactory(DjangoModelFactory[AuditEvent]):

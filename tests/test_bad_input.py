@@ -242,7 +242,7 @@ def test_the_audit_filters_take_any_text(browsing):
     audit = reverse("audit")
     assert len(browsing.get(audit, {"username": "secret"}).context["page"]) == 1
     assert len(browsing.get(audit, {"username": "secret\x00"}).context["page"]) == 1
-    assert len(browsing.get(audit, {"action": "' OR 1=1 --"}).context["page"]) == 0
+    assert len(browsing.get(audit, {"action": "' OR 1=1 --"}).context["page"]) == 1  # no filter
     assert len(browsing.get(audit, {"outcome": "\x00"}).context["page"]) == 1  # no filter
 
 

@@ -67,7 +67,7 @@ def test_two_sessions_on_one_milestone(candidate, secretariat, make_user, mlit):
         url, {"version": v2, "planned_date": "2026-06-30", "progress_note": "未着手"}
     )
     body = refused.content.decode()
-    assert refused.status_code == 200 and "他の人が保存した最新の内容" in body
+    assert refused.status_code == 400 and "他の人が保存した最新の内容" in body
     assert "実証完了" in body and "未着手" in body  # theirs shown, mine kept in the form
     assert Milestone.objects.get(pk=milestone.pk).progress_note == "実証完了"
 

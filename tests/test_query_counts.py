@@ -24,7 +24,7 @@ from django.urls import reverse
 from candidates.lifecycle import Stage
 from candidates.models import Candidate, LifecycleTransition, MilestoneKind
 from core.models import User
-from hearings.models import Material, Meeting, MeetingKind
+from hearings.models import Meeting, MeetingKind
 from municipalities.models import LocalGovernment
 from tests.factories import (
     AgendaItemFactory,
@@ -32,6 +32,7 @@ from tests.factories import (
     AuditEventFactory,
     CandidateFactory,
     CouncilReportFactory,
+    MaterialFactory,
     MeetingFactory,
     MilestoneChangeFactory,
     MilestoneFactory,
@@ -155,7 +156,7 @@ def meeting_page_rows(scene: Scene, n: int) -> None:
             scene.candidate
         )
         MinutesEntryFactory.create(meeting=meeting).candidates.add(CandidateFactory.create())
-        Material.objects.create(meeting=meeting, label=f"資料{item.number}")
+        MaterialFactory.create(meeting=meeting, label=f"資料{item.number}")
 
 
 def search_rows(scene: Scene, n: int) -> None:

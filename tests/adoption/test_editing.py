@@ -102,7 +102,7 @@ def test_a_later_start_without_a_reason_is_shown_on_the_form_and_nothing_changes
         edit_url(candidate, "342025"),
         {"status": Status.PLANNED, "planned_start_fiscal_year": "2029", "version": "1"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "理由又は見合った付加価値を記入してください" in response.content.decode()
     assert Adoption.objects.get().planned_start_fiscal_year == 2027
 
@@ -172,7 +172,7 @@ def test_a_broken_upload_is_answered_with_a_message_not_a_500(client, secretaria
     client.force_login(secretariat)
     url = reverse("adoption:survey", args=[candidate.pk])
     response = client.post(url, {"content": "%%%not base64"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "1行目" in response.content.decode()
     response = client.post(url, {"file": SimpleUploadedFile("x.xlsx", b"PK\x03\x04broken")})
     assert "Excelファイル（.xlsx）として読めません" in response.content.decode()

@@ -11,8 +11,9 @@ from openpyxl import load_workbook
 
 from adoption import selectors
 from adoption.models import Adoption, Status
-from hearings.models import Attendee, Meeting, MeetingKind
+from hearings.models import MeetingKind
 from tests.adoption.conftest import body
+from tests.factories import AttendeeFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -170,9 +171,7 @@ def test_the_overview_query_count_does_not_grow_with_rows(
 
 @pytest.fixture
 def wt_meeting(db):
-    meeting = Meeting.objects.create(
-        kind=MeetingKind.WT, title="第9回ワーキングチーム", date=dt.date(2026, 2, 4)
-    )
+    meeting = MeetingFactory.create(title="第9回ワーキングチーム")
     for position, (name, title, group) in enumerate(
         [
             ("池田 博之", "山口県総合企画部長", "wt_member"),
@@ -180,7 +179,7 @@ def wt_meeting(db):
             ("下関 花子", "山口県下関市情報政策課長", "other"),
         ]
     ):
-        Attendee.objects.create(
+        AttendeeFactory.create(
             meeting=meeting, position=position, name=name, title=title, group=group
         )
     return meeting
@@ -215,7 +214,7 @@ def test_a_local_government_page_lists_the_meetings_it_attended(wt_client, wt_me
 
 def test_a_hearing_a_body_spoke_at_is_listed(wt_client):
     kure = body("342025")
-    meeting = Meeting.objects.create(
+    meeting = MeetingFactory.create(
         kind=MeetingKind.HEARING, title="中核市市長会ヒアリング", date=dt.date(2026, 3, 1)
     )
     meeting.speaking_municipalities.set([kure])

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from candidates import services
-from candidates.lifecycle import Stage
+from candidates.lifecycle import Stage, path_to
 from candidates.models import Candidate, Ministry
 from core.roles import Role
 from tests.slips import slipped_milestone
@@ -37,34 +37,6 @@ def ministry_mhlw(make_user, mhlw):
     return make_user("ministry_mhlw", Role.MINISTRY_STAFF, ministry=mhlw)
 
 
-PATH_TO = {
-    Stage.SELECTED: [],
-    Stage.FEASIBILITY: [Stage.FEASIBILITY],
-    Stage.INTERIM: [Stage.FEASIBILITY, Stage.INTERIM],
-    Stage.POLICY_DRAFT: [
-        Stage.FEASIBILITY,
-        Stage.INTERIM,
-        Stage.JUDGED_PROCEED,
-        Stage.POLICY_DRAFT,
-    ],
-    Stage.CONSENTED: [
-        Stage.FEASIBILITY,
-        Stage.INTERIM,
-        Stage.JUDGED_PROCEED,
-        Stage.POLICY_DRAFT,
-        Stage.CONSENTED,
-    ],
-    Stage.IN_PROGRESS: [
-        Stage.FEASIBILITY,
-        Stage.INTERIM,
-        Stage.JUDGED_PROCEED,
-        Stage.POLICY_DRAFT,
-        Stage.CONSENTED,
-        Stage.IN_PROGRESS,
-    ],
-}
-
-
 @pytest.fixture
 def make_candidate(secretariat, mlit):
     def make(
@@ -78,7 +50,7 @@ def make_candidate(secretariat, mlit):
             **extra,
         )
         day = dt.date(fiscal_year, 5, 1)
-        for step in PATH_TO[stage]:
+        for step in path_to(stage):
             services.candidate_transition(
                 user=secretariat, candidate=candidate, to_stage=step, decided_on=day
             )

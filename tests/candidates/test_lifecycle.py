@@ -1,4 +1,5 @@
 import datetime as dt
+import itertools
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,6 +16,32 @@ pytestmark = pytest.mark.django_db
 
 def test_every_stage_has_an_entry_in_the_transition_table():
     assert set(lifecycle.TRANSITIONS) == set(Stage.values)
+
+
+@pytest.mark.parametrize("stage", Stage.values)
+def test_every_stage_has_a_path_of_allowed_moves_from_selection(stage):
+    path = lifecycle.path_to(stage)
+    assert path[-1:] == (stage,) or (stage == Stage.SELECTED and path == ())
+    assert all(lifecycle.can_move(a, b) for a, b in itertools.pairwise((Stage.SELECTED, *path)))
+
+
+def test_a_path_takes_the_usual_way_unless_asked_for_another():
+    usual = lifecycle.path_to(Stage.IN_SERVICE)
+    assert Stage.JUDGED_PROCEED in usual and Stage.CONSENTED in usual
+    omitted = lifecycle.path_to(Stage.IN_PROGRESS, via=(Stage.CONSENT_OMITTED,))
+    assert Stage.CONSENT_OMITTED in omitted and Stage.CONSENTED not in omitted
+    assert lifecycle.path_to(Stage.CONSULTATION_REQUESTED, via=(Stage.JUDGED_NOT_PURSUED,)) == (
+        Stage.FEASIBILITY,
+        Stage.INTERIM,
+        Stage.JUDGED_NOT_PURSUED,
+        Stage.REPORTED,
+        Stage.CONSULTATION_REQUESTED,
+    )
+
+
+def test_a_path_through_a_stage_off_the_way_is_refused():
+    with pytest.raises(ValueError):
+        lifecycle.path_to(Stage.IN_SERVICE, via=(Stage.REPORTED,))
 
 
 def test_interim_report_leads_to_exactly_the_four_judgments():

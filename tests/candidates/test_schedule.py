@@ -298,6 +298,8 @@ def test_a_co_responsible_ministry_may_edit_the_schedule(
         actual_date=dt.date(2026, 6, 1),
         progress_note="実証完了",
     )
+    milestone.refresh_from_db()
+    assert (milestone.actual_date, milestone.progress_note) == (dt.date(2026, 6, 1), "実証完了")
 
 
 def test_staff_of_a_ministry_answer_for_its_bureaus(make_candidate, ministry_mlit, secretariat):

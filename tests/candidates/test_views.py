@@ -216,7 +216,7 @@ def test_ministry_staff_moves_a_milestone_later_through_the_form(client, ministr
         "version": slipped.version,
     }
     response = client.post(url, data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "理由又は見合った付加価値を記入してください" in response.content.decode()
     assert 'aria-describedby="id_reason_error"' in response.content.decode()
     response = client.post(url, {**data, "reason": "調達の不調による再公告"}, follow=True)
@@ -377,9 +377,10 @@ def test_the_own_ministry_filter_is_not_offered_to_other_roles(client, wt_member
 
 
 def test_a_decision_can_name_the_meeting_where_it_was_taken(client, secretariat, make_candidate):
-    from hearings.models import Meeting, MeetingKind
+    from hearings.models import MeetingKind
+    from tests.factories import MeetingFactory
 
-    meeting = Meeting.objects.create(
+    meeting = MeetingFactory.create(
         kind=MeetingKind.INTERIM, title="中間報告会", date=dt.date(2026, 11, 16)
     )
     candidate = make_candidate(stage=Stage.INTERIM)

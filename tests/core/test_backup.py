@@ -38,8 +38,9 @@ from candidates.models import (
 )
 from core import backup
 from core.models import AuditEvent, AuditOutcome, User
-from hearings.models import EntryKind, Meeting, MeetingKind, MinutesEntry
+from hearings.models import EntryKind, MeetingKind, MinutesEntry
 from municipalities.models import LocalGovernment
+from tests.factories import MeetingFactory, MinutesEntryFactory
 
 # pytest-django blocks every connection outside a marked test, the separate ones to these
 # tests' own databases included.
@@ -129,13 +130,11 @@ class Terminal(io.StringIO):
 
 
 def test_checksums_are_the_same_for_the_same_rows_and_change_when_a_row_changes():
-    meeting = Meeting.objects.create(
+    meeting = MeetingFactory.create(
         kind=MeetingKind.HEARING, title="全国町村会ヒアリング", date=dt.date(2025, 10, 18)
     )
     first, _second = (
-        MinutesEntry.objects.create(
-            meeting=meeting, position=n, kind=EntryKind.REMARK, text=f"{n}: {SLIP_REMARK}"
-        )
+        MinutesEntryFactory.create(meeting=meeting, position=n, text=f"{n}: {SLIP_REMARK}")
         for n in (1, 2)
     )
     before = backup.table_checksums()
@@ -357,13 +356,11 @@ def committed_records() -> None:
         reason="標準仕様書の改定に合わせるため",
         changed_by=user,
     )
-    meeting = Meeting.objects.create(
-        kind=MeetingKind.HEARING,
-        title="指定都市市長会ヒアリング",
-        date=dt.date(2025, 10, 18),
+    meeting = MeetingFactory.create(
+        kind=MeetingKind.HEARING, title="指定都市市長会ヒアリング", date=dt.date(2025, 10, 18)
     )
     meeting.speaking_municipalities.add(LocalGovernment.objects.get(code="131016"))
-    MinutesEntry.objects.create(meeting=meeting, kind=EntryKind.REMARK, text=SLIP_REMARK)
+    MinutesEntryFactory.create(meeting=meeting, kind=EntryKind.REMARK, text=SLIP_REMARK)
     AuditEvent.objects.create(
         user_id=user.pk,
         username=user.username,

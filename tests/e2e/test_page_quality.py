@@ -81,3 +81,29 @@ def test_without_javascript_filters_and_report_requests_still_work(browser, demo
     assert CouncilReport.objects.count() == 1
     assert page.locator(".messages").is_visible()
     context.close()
+
+
+HEADER_ROWS = """() => {
+  // The header's rows: its title, menu items and tools grouped by overlapping vertical extent.
+  const boxes = [...document.querySelectorAll(
+    '.site-title, .site-nav li, .lang-switch, .user-menu')].map(e => e.getBoundingClientRect());
+  const rows = [];
+  for (const b of boxes.sort((x, y) => x.top - y.top)) {
+    const row = rows.find(r => b.top < r.bottom - 2 && b.bottom > r.top + 2);
+    if (row) { row.top = Math.min(row.top, b.top); row.bottom = Math.max(row.bottom, b.bottom); }
+    else rows.push({top: b.top, bottom: b.bottom});
+  }
+  return rows.length;
+}"""
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_the_header_fits_in_two_rows_on_a_laptop_screen(page, demo_site, language):
+    page.goto(demo_site + "/login/")
+    if language == "en":
+        page.get_by_role("button", name="English").click()
+        page.wait_for_load_state()
+    _login(page, demo_site, "secretariat")  # the secretariat sees every menu item
+    page.goto(demo_site + "/candidates/dashboard/")
+    save_screenshot(page, f"header-{language}")
+    assert page.evaluate(HEADER_ROWS) <= 2

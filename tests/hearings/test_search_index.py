@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from core import planner_stats
 from core.text_search import fold, words
 from hearings.models import Meeting, MinutesEntry
+from tests.factories import MeetingFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -30,7 +31,7 @@ def _plan(queryset) -> str:
 
 @pytest.fixture
 def meeting(db):
-    return Meeting.objects.create(kind="wt", title="第1回", date=dt.date(2025, 4, 1))
+    return MeetingFactory.create(title="第1回", date=dt.date(2025, 4, 1))
 
 
 @settings(
