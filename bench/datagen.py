@@ -16,8 +16,8 @@ import random
 from collections.abc import Iterable
 
 from bench.spec import LARGE, QUERY_TERMS, TODAY
-from candidates.demo import MINISTRIES, PATHS
-from candidates.lifecycle import JUDGMENTS, Stage
+from candidates.demo import MINISTRIES, VIA
+from candidates.lifecycle import JUDGMENTS, Stage, path_to
 from candidates.models import (
     Candidate,
     DateField,
@@ -193,9 +193,14 @@ def candidates(
     return made
 
 
+def _path(stage: str) -> tuple[str, ...]:
+    """The stages a candidate passed through to reach `stage`, as the demo walks them."""
+    return path_to(stage, via=VIA.get(stage, ()))
+
+
 def _candidate(rng: random.Random, n: int, fiscal_years, pool) -> Candidate:
     stage = STAGES[n % len(STAGES)]
-    judged = [s for s in PATHS[stage] if s in JUDGMENTS]
+    judged = [s for s in _path(stage) if s in JUDGMENTS]
     year = rng.choice(fiscal_years)
     return Candidate(
         name=f"{rng.choice(AREAS)}{rng.choice(SYSTEMS)}システム{n:04d}{SYNTHETIC_MARK}",
@@ -212,7 +217,7 @@ def _candidate(rng: random.Random, n: int, fiscal_years, pool) -> Candidate:
 def _transitions(candidate: Candidate, start: dt.date, user: User) -> list[LifecycleTransition]:
     steps: list[LifecycleTransition] = []
     previous: str = Stage.SELECTED
-    for number, stage in enumerate(PATHS[candidate.stage]):
+    for number, stage in enumerate(_path(candidate.stage)):
         steps.append(
             LifecycleTransition(
                 candidate=candidate,
