@@ -45,7 +45,7 @@ MINISTRIES: tuple[tuple[str, str, str], ...] = (
 )
 
 # The demo's one consultation request follows 見送り; every other candidate walks the usual way.
-VIA = {Stage.CONSULTATION_REQUESTED: (Stage.JUDGED_NOT_PURSUED,)}
+VIA: dict[str, tuple[str, ...]] = {Stage.CONSULTATION_REQUESTED: (Stage.JUDGED_NOT_PURSUED,)}
 
 # Invented decisions name the kind of meeting that makes them, never a number: the real WT and
 # council meetings have numbers and dates on the public record, and an invented 「第8回」 on a
