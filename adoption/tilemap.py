@@ -121,3 +121,11 @@ def short_name(prefecture_name: str) -> str:
     if prefecture_name == "北海道":
         return prefecture_name
     return prefecture_name[:-1] if prefecture_name[-1:] in "都府県" else prefecture_name
+
+
+def prefecture_label(code: str, name: str, language: str) -> str:
+    """A prefecture as a page names it: 広島県 in Japanese, "Hiroshima (広島県)" in English."""
+    tile = TILES.get(code[:2])
+    if language.startswith("ja") or tile is None:
+        return name
+    return f"{tile.english} ({name})"

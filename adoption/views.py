@@ -1,4 +1,5 @@
-"""HTTP for adoption: one body's answer (form and history) and the survey round trip."""
+"""HTTP for adoption: the overview across candidates, a prefecture's bodies, one body's answer
+(form and history) and the survey round trip."""
 
 from __future__ import annotations
 
@@ -7,23 +8,31 @@ import binascii
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from adoption import permissions, selectors, services, survey
+from adoption import permissions, selectors, services, survey, tilemap
+from adoption.filters import OverviewFilterForm
 from adoption.forms import AdoptionForm, SurveyUploadForm
 from adoption.models import Status
+from candidates import selectors as candidate_selectors
 from candidates.models import Candidate
 from core.concurrency import ConcurrentEditError
 from core.http import AuthenticatedHttpRequest
 from core.permissions import require, viewer_required
+from core.spreadsheets import csv_bytes, xlsx_bytes
+from municipalities.codes import is_valid_code
 from municipalities.models import Kind, LocalGovernment
 
 NOT_YOURS = gettext_lazy("この団体の利用状況を編集する権限がありません。")
 NO_SURVEY = gettext_lazy("この候補の利用意向調査を取り込む権限がありません。")
+PAGE_SIZE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _candidate(pk: int) -> Candidate:
@@ -38,6 +47,67 @@ def _body(code: str) -> LocalGovernment:
         return selectors.local_government_by_code(code=code)
     except LocalGovernment.DoesNotExist as exc:
         raise Http404 from exc
+
+
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+@viewer_required
+def overview(request: HttpRequest) -> HttpResponse:
+    form = OverviewFilterForm(request.GET or None)
+    valid = form.is_valid() if form.is_bound else True
+    bodies = form.bodies() if form.is_bound and valid else None
+    candidates = candidate_selectors.candidate_rows() if valid else Candidate.objects.none()
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        rows = selectors.adoption_overview(candidates=candidates, bodies=bodies)
+        headers, table = selectors.overview_table(rows)
+        stamp = timezone.localdate().isoformat()
+        if fmt == "csv":
+            return _download(
+                csv_bytes(headers, table), f"adoption-{stamp}.csv", "text/csv; charset=utf-8"
+            )
+        return _download(xlsx_bytes(_("利用状況"), headers, table), f"adoption-{stamp}.xlsx", XLSX)
+    page = Paginator(candidates, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("format", None)
+    context = {
+        "form": form,
+        "page": page,
+        "rows": selectors.adoption_overview(candidates=page, bodies=bodies),
+        "statuses": selectors.status_labels(),
+        "query": query.urlencode(),
+    }
+    return render(request, "adoption/overview.html", context, status=200 if valid else 400)
+
+
+@require_GET
+@viewer_required
+def prefecture(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    if not is_valid_code(code):
+        raise Http404
+    try:
+        candidate = Candidate.objects.select_related("lead_ministry").get(pk=pk)
+        prefecture, answers = selectors.prefecture_bodies(candidate=candidate, prefecture_code=code)
+    except (Candidate.DoesNotExist, LocalGovernment.DoesNotExist) as exc:
+        raise Http404 from exc
+    return render(
+        request,
+        "adoption/prefecture.html",
+        {
+            "candidate": candidate,
+            "prefecture": prefecture,
+            "prefecture_label": tilemap.prefecture_label(
+                prefecture.code, prefecture.name, get_language()
+            ),
+            "answers": answers,
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -102,11 +172,7 @@ def survey_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     prefecture = _survey_prefecture(request)
     data = survey.survey_sheet(candidate=candidate, prefecture=prefecture)
     name = f"adoption-survey-{candidate.pk}-{prefecture.code[:2] if prefecture else 'all'}.xlsx"
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return _download(data, name, XLSX)
 
 
 @require_http_methods(["GET", "POST"])

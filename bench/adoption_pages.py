@@ -13,7 +13,8 @@ off), interleaved rounds of: the candidate page with its adoption panel, a local
 page (its answer for every candidate, 100 a page, and its meetings), the overview across
 candidates (page 1 of 20, unfiltered and for one prefecture) and a prefecture's bodies from
 the map. Query counts are taken at full scale and again for the candidate page with that
-candidate's 1,788 answers deleted (in a transaction rolled back): the same number.
+candidate's 1,788 answers deleted (in a transaction rolled back): the same number. Then a
+survey of every adopter is previewed and applied (bench/survey_import.py).
 
 Writes bench/adoption_pages.md (bench/report.py appends it to docs/benchmarks.md) and
 prints it.
@@ -164,7 +165,7 @@ def measure(requests: int) -> list[dict]:
     return results
 
 
-def report(results: list[dict], made: dict | None, requests: int) -> str:
+def report(results: list[dict], surveys: dict, made: dict | None, requests: int) -> str:
     lines = [
         "## Adoption pages at 1,000 candidates × 1,788 bodies",
         "",
@@ -190,6 +191,21 @@ def report(results: list[dict], made: dict | None, requests: int) -> str:
         )
     if made:
         lines += ["", f"Data set made in {made['seconds']} s ({made['answers']:,} answers)."]
+    lines += [
+        "",
+        f"A survey of every adopter ({surveys['rows']:,} rows, a CP932 CSV) for a new candidate "
+        f"(`bench/survey_import.py`, {surveys['repeat']} repeats, rolled back): targets "
+        "preview ≤ 2 s, apply ≤ 5 s.",
+        "",
+        "| step | median s | worst s | queries | target |",
+        "| --- | ---: | ---: | ---: | --- |",
+    ]
+    for name, step in surveys["steps"].items():
+        met = "met" if step["median_s"] <= step["target_s"] else "missed"
+        lines.append(
+            f"| {name} | {step['median_s']:.2f} | {step['max_s']:.2f} | {step['queries']} "
+            f"| ≤ {step['target_s']:.0f} s, {met} |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -208,6 +224,7 @@ def main() -> None:
         else:
             generate_now = []
         env.manage("compile_translations")
+        env.manage("collectstatic", "--noinput", env=env.django_env())  # DEBUG off: the manifest
         done = subprocess.run(
             [env.PYTHON, __file__, "--inside", "--requests", str(args.requests), *generate_now],
             cwd=env.ROOT,
@@ -221,7 +238,9 @@ def main() -> None:
     made = generate() if args.generate else None
     if made:
         env.marker_write(KEY, made["seconds"])
-    text = report(measure(args.requests), made, args.requests)
+    from bench import survey_import
+
+    text = report(measure(args.requests), survey_import.measure(), made, args.requests)
     RESULT.write_text(text)
     print(text)
 

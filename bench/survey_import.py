@@ -35,14 +35,8 @@ def survey_csv(bodies, *, status: str, year: str) -> bytes:
     return ("\r\n".join(lines) + "\r\n").encode("cp932")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
-
-    import django
-
-    django.setup()
+def measure(repeat: int = 3) -> dict:
+    """Median and worst seconds and the query count of each step (Django set up already)."""
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
@@ -55,7 +49,7 @@ def main() -> None:
     second = survey_csv(bodies, status="利用申込済", year="令和9年度")
     samples: dict[str, list[float]] = {name: [] for name in TARGETS_S}
     queries: dict[str, int] = {}
-    for _ in range(args.repeat):
+    for _ in range(repeat):
         try:
             with transaction.atomic():
                 user = User.objects.create(username="bench_survey", is_superuser=True)
@@ -77,13 +71,38 @@ def main() -> None:
                 raise _Rollback
         except _Rollback:
             pass
-    print(f"adoption survey: {len(bodies)} rows, {connection.vendor}, {args.repeat} repeats")
-    for name, target in TARGETS_S.items():
-        median = statistics.median(samples[name])
-        verdict = "ok" if median <= target else "OVER TARGET"
+    return {
+        "rows": len(bodies),
+        "repeat": repeat,
+        "steps": {
+            name: {
+                "median_s": statistics.median(samples[name]),
+                "max_s": max(samples[name]),
+                "queries": queries[name],
+                "target_s": target,
+            }
+            for name, target in TARGETS_S.items()
+        },
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    result = measure(args.repeat)
+    print(f"adoption survey: {result['rows']} rows, {connection.vendor}, {args.repeat} repeats")
+    for name, step in result["steps"].items():
+        verdict = "ok" if step["median_s"] <= step["target_s"] else "OVER TARGET"
         print(
-            f"  {name:<18} median {median:6.2f} s  max {max(samples[name]):6.2f} s  "
-            f"queries {queries[name]:4d}  target ≤ {target:.0f} s  {verdict}"
+            f"  {name:<18} median {step['median_s']:6.2f} s  max {step['max_s']:6.2f} s  "
+            f"queries {step['queries']:4d}  target ≤ {step['target_s']:.0f} s  {verdict}"
         )
 
 

@@ -8,6 +8,7 @@ history, change records and permissions are exercised exactly as users would.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,6 +16,7 @@ from django.utils import timezone
 from candidates import services
 from candidates.lifecycle import Stage
 from candidates.models import Candidate, MilestoneKind, Ministry, ProgressStatus
+from core import wareki
 from core.demo import DEMO_ACCOUNTS
 from core.models import User
 
@@ -93,20 +95,100 @@ PATHS: dict[str, list[str]] = {
     ],
 }
 
-MEETINGS = ("第7回ワーキングチーム", "第8回ワーキングチーム", "連絡協議会", "第9回ワーキングチーム")
-
-# name, ministry, co-ministries, area, fiscal years before the current one, target stage, summary
-CANDIDATES = (
-    (
-        "土木施設に関する住民からの通報等システム",
-        "国土交通省",
-        (),
-        "インフラ維持管理",
-        2,
-        Stage.REPORTED,
-        "道路・河川等の損傷を住民がスマートフォンで通報する仕組み。実現可能性調査の結果、既存の民間サービスの"
-        "共同調達など共通化以外の方法の検討が妥当と判断された。",
+# Invented decisions name the kind of meeting that makes them, never a number: the real WT and
+# council meetings have numbers and dates on the public record, and an invented 「第8回」 on a
+# day of our choosing would contradict it. The real candidate's decisions carry their own.
+MEETING_OF_STAGE: dict[str, str] = {
+    Stage.INTERIM: "中間報告会",
+    Stage.JUDGED_PROCEED: "ワーキングチーム",
+    Stage.JUDGED_CONDITIONAL: "ワーキングチーム",
+    Stage.JUDGED_OTHER_METHOD: "ワーキングチーム",
+    Stage.JUDGED_NOT_PURSUED: "ワーキングチーム",
+    Stage.CONSENTED: "連絡協議会",
+    Stage.REPORTED: "連絡協議会",
+    Stage.CONSULTATION_REQUESTED: "連絡協議会",
+}
+NOTE_OF_STAGE: dict[str, str] = {
+    Stage.CONSENT_OMITTED: (
+        "大規模災害への対応で緊急に整備する必要があり、協議会の同意を省略（事後報告）"
     ),
+    Stage.JUDGED_OTHER_METHOD: "既存の民間サービスが普及しており、複数団体による共同調達が妥当",
+    Stage.JUDGED_NOT_PURSUED: "対象業務の団体間の差異が大きく、共通化の効果が見込めない",
+}
+
+
+@dataclass(frozen=True)
+class RealDecision:
+    """A decision on the public record: its date and meeting do not depend on the load day."""
+
+    to_stage: str
+    decided_on: dt.date
+    meeting_text: str
+    note: str
+
+
+@dataclass(frozen=True)
+class RealCandidate:
+    name: str
+    lead: str
+    business_area: str
+    selected_fiscal_year: int
+    summary: str
+    decisions: tuple[RealDecision, ...]
+
+
+# The title the minutes importer gives the WT's 9th meeting (demo_minutes/wt09_2026-02-04.txt);
+# hearings/demo.py links the decisions naming it to the imported meeting.
+WT9_TITLE = "国・地方デジタル共通基盤推進連絡協議会ワーキングチーム（第9回）"
+WT9_DATE = dt.date(2026, 2, 4)
+
+# 共通化候補（令和7年度選定分）, from the WT's 9th meeting (議事要旨, 令和8年2月4日) and the
+# interim report meeting its minutes cite (令和7年12月22日).
+ROAD_REPORTS = RealCandidate(
+    name="土木施設に関する住民からの通報等システム",
+    lead="国土交通省",
+    business_area="インフラ維持管理",
+    selected_fiscal_year=2025,
+    summary=(
+        "道路・公園の損傷箇所などを住民が通報する仕組み。My City Report をはじめとする住民通報"
+        "アプリが既に導入されている状況を踏まえ、第9回ワーキングチーム（令和8年2月4日）で、"
+        "「共通化以外の方法の検討が妥当とされたもの」として検討結果を連絡協議会に報告する事務局の"
+        "方針のとおり進めることとなった。他の方法として、民間アプリの導入や、都道府県に限らず"
+        "複数自治体による共同調達などが挙げられた。"
+    ),
+    decisions=(
+        RealDecision(
+            Stage.FEASIBILITY,
+            # Not on the public record we hold: the first day of the year of selection stands
+            # in for it, and the note says so.
+            dt.date(2025, 4, 1),
+            "",
+            "国土交通省による実現可能性調査（開始日は公表資料で未確認のため、選定年度の初日を"
+            "仮に置いている）",
+        ),
+        RealDecision(
+            Stage.INTERIM,
+            dt.date(2025, 12, 22),
+            "中間報告会（土木施設に関する住民からの通報等システム）",
+            "国土交通省が実現可能性調査の結果を説明",
+        ),
+        RealDecision(
+            Stage.JUDGED_OTHER_METHOD,
+            WT9_DATE,
+            WT9_TITLE,
+            "事務局の対応案（「共通化以外の方法の検討が妥当とされたもの」として検討結果を連絡協議会"
+            "に報告する）のとおり進めることとなった。国土交通省は、民間アプリの導入や都道府県に"
+            "限らず複数自治体による共同調達などの事例について情報提供し、推進策の検討を深める。",
+        ),
+    ),
+)
+REAL_CANDIDATES = (ROAD_REPORTS,)
+
+# Invented candidates: name, ministry, co-ministries, area, fiscal years before the current one,
+# target stage, summary. Their dates follow the day the demo is loaded, so that something is
+# always due; each is consistent in itself (tests/candidates/test_demo.py checks them with
+# candidates/consistency.py).
+CANDIDATES = (
     (
         "公営住宅管理システム",
         "国土交通省",
@@ -224,6 +306,15 @@ CANDIDATES = (
         Stage.FEASIBILITY,
         "環境影響評価の届出と縦覧手続を行うシステム。",
     ),
+    (
+        "鳥獣被害対策実施記録システム",
+        "農林水産省",
+        (),
+        "鳥獣被害対策",
+        1,
+        Stage.REPORTED,
+        "有害鳥獣の捕獲実績と被害状況を記録・集計するシステム。",
+    ),
 )
 
 # candidate name -> [(kind, index of change to make)] slips as (milestone kind, months later, reason, added value)
@@ -295,16 +386,23 @@ def _staff_for(ministry: Ministry, secretariat: User) -> User:
     )
 
 
-def _load_candidates(today: dt.date, ministries: dict[str, Ministry]) -> None:
-    secretariat = (
+def _loader() -> User:
+    found = (
         User.objects.filter(groups__name="secretariat").first()
         or User.objects.filter(is_superuser=True).first()
     )
-    if secretariat is None:
-        secretariat = User.objects.create(username="demo_loader", display_name="デモデータ投入")
-        secretariat.is_superuser = True
-        secretariat.save()
-    current_fy = today.year if today.month >= 4 else today.year - 1
+    if found is None:
+        found = User.objects.create(username="demo_loader", display_name="デモデータ投入")
+        found.is_superuser = True
+        found.save()
+    return found
+
+
+def _load_candidates(today: dt.date, ministries: dict[str, Ministry]) -> None:
+    secretariat = _loader()
+    for real in REAL_CANDIDATES:
+        _load_real(real, today, ministries, secretariat)
+    current_fy = wareki.fiscal_year_of(today)
     for name, lead, co, area, years_back, stage, summary in CANDIDATES:
         fiscal_year = current_fy - years_back
         candidate = services.candidate_create(
@@ -317,63 +415,121 @@ def _load_candidates(today: dt.date, ministries: dict[str, Ministry]) -> None:
             summary=summary + DEMO_MARK,
         )
         steps = PATHS[stage]
-        start = dt.date(fiscal_year, 6, 1)
-        span = max((today - start).days - 30, len(steps))
-        for index, step in enumerate(steps):
-            decided_on = start + dt.timedelta(days=span * (index + 1) // (len(steps) + 1))
-            note = ""
-            if step == Stage.CONSENT_OMITTED:
-                note = (
-                    "大規模災害への対応で緊急に整備する必要があり、協議会の同意を省略（事後報告）"
-                )
-            elif step == Stage.JUDGED_OTHER_METHOD:
-                note = "民間の通報サービスが普及しており、都道府県単位の共同調達が妥当"
+        decided = dict(zip(steps, _decision_dates(fiscal_year, len(steps), today), strict=True))
+        for step, decided_on in decided.items():
             services.candidate_transition(
                 user=secretariat,
                 candidate=candidate,
                 to_stage=step,
                 decided_on=decided_on,
-                meeting_text=MEETINGS[index % len(MEETINGS)],
-                note=note,
+                meeting_text=MEETING_OF_STAGE.get(step, ""),
+                note=NOTE_OF_STAGE.get(step, ""),
             )
         candidate.refresh_from_db()
         if candidate.is_decided or stage == Stage.POLICY_DRAFT:
-            _schedule(candidate, today, secretariat)
+            _schedule(candidate, today, secretariat, decided)
 
 
-def _schedule(candidate: Candidate, today: dt.date, secretariat: User) -> None:
+def _decision_dates(fiscal_year: int, count: int, today: dt.date) -> list[dt.date]:
+    """`count` dates spread from June of the year of selection to a month before today, never
+    before the year began nor after today (the services refuse both)."""
+    year_start = wareki.fiscal_year_bounds(fiscal_year)[0]
+    start = max(year_start, min(dt.date(fiscal_year, 6, 1), today - dt.timedelta(days=60)))
+    end = min(today, max(start + dt.timedelta(days=count), today - dt.timedelta(days=30)))
+    span = (end - start).days
+    return [start + dt.timedelta(days=span * (i + 1) // (count + 1)) for i in range(count)]
+
+
+def _load_real(
+    real: RealCandidate, today: dt.date, ministries: dict[str, Ministry], secretariat: User
+) -> None:
+    """A candidate on the public record, with its decisions on their real dates (those not yet
+    made on `today` are left out, as the services refuse future dates)."""
+    candidate = services.candidate_create(
+        user=secretariat,
+        name=real.name,
+        selected_fiscal_year=real.selected_fiscal_year,
+        lead_ministry=ministries[real.lead],
+        co_ministries=[],
+        business_area=real.business_area,
+        summary=real.summary + DEMO_MARK,
+    )
+    for decision in real.decisions:
+        if decision.decided_on > today:
+            break
+        services.candidate_transition(
+            user=secretariat,
+            candidate=candidate,
+            to_stage=decision.to_stage,
+            decided_on=decision.decided_on,
+            meeting_text=decision.meeting_text,
+            note=decision.note,
+        )
+
+
+SCHEDULE_KINDS = (
+    MilestoneKind.POLICY_DECISION,
+    MilestoneKind.REQUIREMENTS,
+    MilestoneKind.PROCUREMENT,
+    MilestoneKind.DEVELOPMENT,
+    MilestoneKind.PILOT,
+    MilestoneKind.SERVICE_START,
+)
+# How far along its schedule each stage may be: a policy is decided (推進方針決定) on consent,
+# the work runs while 推進中, and 供用開始 is reached only in service.
+REACHABLE: dict[str, tuple[str, ...]] = {
+    Stage.POLICY_DRAFT: (),
+    Stage.CONSENTED: SCHEDULE_KINDS[:1],
+    Stage.CONSENT_OMITTED: SCHEDULE_KINDS[:1],
+    Stage.IN_PROGRESS: SCHEDULE_KINDS[:-1],
+    Stage.IN_SERVICE: SCHEDULE_KINDS,
+}
+
+
+def _schedule(
+    candidate: Candidate, today: dt.date, secretariat: User, decided: dict[str, dt.date]
+) -> None:
+    """The promotion policy's schedule, anchored on the consent: 推進方針決定 on that day, the
+    other steps five months apart (or, in service, evenly up to the day it went into service).
+    Steps are reached in order while due, and a slipped step holds back the ones after it."""
     staff = _staff_for(candidate.lead_ministry, secretariat)
-    start = dt.date(candidate.selected_fiscal_year + 1, 4, 1)
-    kinds = [
-        MilestoneKind.POLICY_DECISION,
-        MilestoneKind.REQUIREMENTS,
-        MilestoneKind.PROCUREMENT,
-        MilestoneKind.DEVELOPMENT,
-        MilestoneKind.PILOT,
-        MilestoneKind.SERVICE_START,
-    ]
-    baselines = {kind: _months(start, index * 5) for index, kind in enumerate(kinds)}
+    consent = decided.get(Stage.CONSENTED) or decided.get(Stage.CONSENT_OMITTED)
+    in_service = decided.get(Stage.IN_SERVICE)
+    baselines: dict[str, dt.date]
+    if consent is None:  # a policy still in draft, to be decided in about two months
+        baselines = {
+            kind: _months(today + dt.timedelta(days=60), i * 5)
+            for i, kind in enumerate(SCHEDULE_KINDS)
+        }
+    elif in_service is not None:
+        days = (in_service - consent).days
+        last = len(SCHEDULE_KINDS) - 1
+        baselines = {
+            kind: consent + dt.timedelta(days=days * i // last)
+            for i, kind in enumerate(SCHEDULE_KINDS)
+        }
+    else:
+        baselines = {kind: _months(consent, i * 5) for i, kind in enumerate(SCHEDULE_KINDS)}
+        baselines[MilestoneKind.POLICY_DECISION] = consent
     milestones = {
         kind: services.milestone_create(
             user=secretariat, candidate=candidate, kind=kind, baseline_date=baseline
         )
         for kind, baseline in baselines.items()
     }
-    in_service = candidate.stage == Stage.IN_SERVICE
-    for kind, milestone in milestones.items():
-        if baselines[kind] <= today - dt.timedelta(days=20) and (
-            in_service or kind != MilestoneKind.SERVICE_START
-        ):
-            if candidate.name in SLIPS and any(s[0] == kind for s in SLIPS[candidate.name]):
-                continue
-            milestone = services.milestone_update(
-                user=staff,
-                milestone=milestone,
-                version=milestone.version,
-                planned_date=milestone.planned_date,
-                actual_date=milestone.baseline_date,
-                progress_note="完了",
-            )
+    slipped = {kind for kind, *_rest in SLIPS.get(candidate.name, [])}
+    for kind in REACHABLE[candidate.stage]:
+        if kind in slipped or baselines[kind] > today - dt.timedelta(days=20):
+            break
+        milestone = milestones[kind]
+        services.milestone_update(
+            user=staff,
+            milestone=milestone,
+            version=milestone.version,
+            planned_date=milestone.planned_date,
+            actual_date=milestone.baseline_date,
+            progress_note="完了",
+        )
     for kind, months, reason, added in SLIPS.get(candidate.name, []):
         milestone = milestones[kind]
         milestone.refresh_from_db()
@@ -391,7 +547,6 @@ def _schedule(candidate: Candidate, today: dt.date, secretariat: User) -> None:
     if candidate.stage == Stage.IN_PROGRESS:
         stale = candidate.lead_ministry.name == "デジタル庁"
         as_of = today - dt.timedelta(days=150 if stale else 20)
-        slipped = candidate.name in SLIPS
         services.progress_update_create(
             user=staff,
             candidate=candidate,

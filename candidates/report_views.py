@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from candidates import reports
+from candidates import reports, selectors
 from candidates.forms import ReportRequestForm
 from candidates.models import CouncilReport, ReportStatus
 from core.http import AuthenticatedHttpRequest
@@ -40,20 +40,26 @@ def report_index(request: AuthenticatedHttpRequest) -> HttpResponse:
                         _("報告書の作成を受け付けました。作成が終わるとこの画面に表示されます。"),
                     )
                 return redirect("candidates:reports")
-    report_list = CouncilReport.objects.select_related("requested_by")[:50]
     return render(
         request,
         "candidates/reports.html",
-        {"form": form, "reports": report_list, "can_request": can_request},
+        {"form": form, "reports": selectors.council_reports(), "can_request": can_request},
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _report(pk: int) -> CouncilReport:
+    try:
+        return selectors.council_report(pk=pk)
+    except CouncilReport.DoesNotExist as exc:
+        raise Http404 from exc
 
 
 @require_GET
 @viewer_required
 def report_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One row of the report list, polled by htmx while the report is being made."""
-    report = get_object_or_404(CouncilReport.objects.select_related("requested_by"), pk=pk)
+    report = _report(pk)
     return render(
         request,
         "candidates/_report_row.html",
@@ -65,7 +71,7 @@ def report_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @secretariat_required(message=_lazy("報告書を削除できるのは事務局のみです。"))
 def report_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A confirmation page; POST deletes the report and its file."""
-    report = get_object_or_404(CouncilReport.objects.select_related("requested_by"), pk=pk)
+    report = _report(pk)
     refused = ""
     if request.method == "POST":
         try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +31,7 @@ from django.utils import timezone
 from candidates.lifecycle import DECIDED_STAGES, Stage
 from candidates.models import (
     Candidate,
+    CouncilReport,
     DateField,
     LifecycleTransition,
     Milestone,
@@ -137,6 +139,29 @@ def candidate_list(*, today: dt.date | None = None) -> QuerySet[Candidate]:
     # The PDF reads dates, kind and name; not the notes or timestamps.
     milestones = Milestone.objects.defer("progress_note", "updated_at").order_by("position", "pk")
     return candidate_rows(today=today).prefetch_related(Prefetch("milestones", queryset=milestones))
+
+
+def candidate_names() -> QuerySet[Candidate]:
+    """Every candidate's id and name, by name: for choosing one in another app's form."""
+    return Candidate.objects.order_by("name").only("pk", "name")
+
+
+def candidates_by_ids(ids: Iterable[int]) -> list[Candidate]:
+    """The candidates of these ids that exist (ids of deleted ones are dropped)."""
+    return list(Candidate.objects.filter(pk__in=list(ids)))
+
+
+def candidate_or_none(pk: int | None) -> Candidate | None:
+    return Candidate.objects.filter(pk=pk).first() if pk else None
+
+
+def council_reports(*, limit: int = 50) -> QuerySet[CouncilReport]:
+    """The newest council reports with who asked for each (the reports page lists these)."""
+    return CouncilReport.objects.select_related("requested_by")[:limit]
+
+
+def council_report(*, pk: int) -> CouncilReport:
+    return CouncilReport.objects.select_related("requested_by").get(pk=pk)
 
 
 def candidate_detail(*, pk: int) -> Candidate:

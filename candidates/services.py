@@ -381,3 +381,15 @@ def progress_update_create(
     update.full_clean()
     update.save()
     return update
+
+
+@transaction.atomic
+def transition_link_meeting(
+    *, user: User, transition: LifecycleTransition, meeting
+) -> LifecycleTransition:
+    """Name the (imported) meeting where a recorded decision was made; the decision is kept."""
+    if not is_secretariat(user):
+        raise _refuse(_("段階の変更を記録できるのは事務局のみです。"))
+    transition.meeting = meeting
+    _save(transition, user)
+    return transition

@@ -123,20 +123,63 @@ def search(
     return hits[:MAX_RESULTS]
 
 
-def _entry_hits(words: Sequence[str], filters: SearchFilters) -> Iterator[SearchHit]:
+# A word found in a sixth of the entries (会, 県) fills the 200 hits from the newest few
+# meetings, yet through the GIN index the search fetched every one of its 17,000 entries to
+# sort them by date: only 3–4× a sequential scan (issue 21, docs/benchmarks.md). So the
+# entries of the newest meetings are checked first, read through the meetings' index; only
+# when they hold fewer than 200 hits does the whole index answer. A rare word pays for that
+# small read (a few milliseconds) before the index.
+RECENT_MEETINGS = 40
+
+
+def _entries(words: Sequence[str], filters: SearchFilters, *, by_index: bool = True):
     entries = (
-        MinutesEntry.objects.filter(text_search.contains_all("search_text", words))
+        MinutesEntry.objects.filter(
+            text_search.contains_all("search_text", words, by_index=by_index)
+        )
         .filter(filters.meeting_q("meeting__"))
         .select_related("meeting")
         .order_by("-meeting__date", "position")
     )
     if filters.candidate:
         entries = entries.filter(candidates=filters.candidate)
+    return entries
+
+
+def _recent_meetings(filters: SearchFilters) -> list[int]:
+    """The newest meetings (at most RECENT_MEETINGS) that are all newer than every other one:
+    their entries come first in the results whatever the others hold. Empty when there are
+    fewer meetings than that (the index alone is then quick)."""
+    if RECENT_MEETINGS <= 0:
+        return []
+    newest = list(
+        Meeting.objects.filter(filters.meeting_q())
+        .order_by("-date")
+        .values_list("pk", "date")[: RECENT_MEETINGS + 1]
+    )
+    if len(newest) <= RECENT_MEETINGS:
+        return []
+    older = newest[-1][1]  # a meeting outside the window: keep only those strictly newer
+    return [pk for pk, date in newest if date > older]
+
+
+def _newest_entries(words: Sequence[str], filters: SearchFilters) -> list[MinutesEntry]:
+    recent = _recent_meetings(filters)
+    if recent:
+        found = list(
+            _entries(words, filters, by_index=False).filter(meeting__in=recent)[:MAX_RESULTS]
+        )
+        if len(found) == MAX_RESULTS:
+            return found
+    return list(_entries(words, filters)[:MAX_RESULTS])
+
+
+def _entry_hits(words: Sequence[str], filters: SearchFilters) -> Iterator[SearchHit]:
     # Up to 200 hits: the kind labels and the meeting URLs are looked up once, not per hit
     # (get_FOO_display and reverse() per hit were a third of the search's time).
     kind_labels = {kind.value: str(kind.label) for kind in EntryKind}
     meeting_urls: dict[int, str] = {}
-    for entry in entries[:MAX_RESULTS]:
+    for entry in _newest_entries(words, filters):
         if entry.meeting_id not in meeting_urls:
             meeting_urls[entry.meeting_id] = entry.meeting.get_absolute_url()
         yield SearchHit(

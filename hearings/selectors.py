@@ -10,6 +10,7 @@ from django.db.models import CharField, Count, Exists, OuterRef, Prefetch, Q, Qu
 from django.db.models.functions import Concat
 
 from candidates.selectors import decisions_at_meeting
+from core import wareki
 from hearings.models import (
     AgendaItem,
     Attendee,
@@ -36,6 +37,20 @@ def meeting_list() -> QuerySet[Meeting]:
         .annotate(entry_count=Count("entries", distinct=True))
         .order_by("-date", "-start_time", "-pk")
     )
+
+
+def meeting_fiscal_years() -> list[int]:
+    """The fiscal years with a meeting, newest first (read from one date per month)."""
+    months = Meeting.objects.dates("date", "month")
+    return sorted({wareki.fiscal_year_of(d) for d in months}, reverse=True)
+
+
+def entry_with_meeting(*, pk: int) -> MinutesEntry:
+    return MinutesEntry.objects.select_related("meeting").get(pk=pk)
+
+
+def agenda_item_with_meeting(*, pk: int) -> AgendaItem:
+    return AgendaItem.objects.select_related("meeting").get(pk=pk)
 
 
 def meeting_detail(*, pk: int) -> Meeting:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -13,7 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from candidates.models import Candidate
+from candidates import selectors as candidate_selectors
 from core import wareki
 from core.concurrency import ConcurrentEditError
 from core.http import AuthenticatedHttpRequest
@@ -25,7 +27,10 @@ from hearings.forms import MaterialForm, MeetingEditor, PasteForm
 from hearings.minutes_import import import_warnings, preview_record
 from hearings.minutes_normalise import text_digest
 from hearings.models import AgendaItem, Meeting, MeetingKind, MinutesEntry
-from municipalities.models import Association
+from municipalities import selectors as municipality_selectors
+
+if TYPE_CHECKING:
+    from candidates.models import Candidate
 
 PAGE_SIZE = 30
 MAX_ID = 2**63 - 1  # the largest primary key (BigAutoField)
@@ -81,7 +86,7 @@ def meeting_show(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "agenda_items": items,
             "loose_entries": loose,
             "can_edit": is_secretariat(request.user),
-            "candidates": Candidate.objects.order_by("name").only("pk", "name"),
+            "candidates": candidate_selectors.candidate_names(),
             "material_form": MaterialForm(),
         },
     )
@@ -270,9 +275,11 @@ def _candidate_ids(request: AuthenticatedHttpRequest) -> list[int]:
 @require_POST
 @secretariat_only
 def entry_link(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    entry = get_object_or_404(MinutesEntry.objects.select_related("meeting"), pk=pk)
-    ids = _candidate_ids(request)
-    candidates = list(Candidate.objects.filter(pk__in=ids))
+    try:
+        entry = selectors.entry_with_meeting(pk=pk)
+    except MinutesEntry.DoesNotExist as exc:
+        raise Http404 from exc
+    candidates = candidate_selectors.candidates_by_ids(_candidate_ids(request))
     services.entry_link_candidates(user=request.user, entry=entry, candidates=candidates)
     messages.success(request, _("発言と候補の関連付けを保存しました。"))
     return redirect(f"{entry.meeting.get_absolute_url()}#entry-{entry.pk}")
@@ -281,11 +288,12 @@ def entry_link(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @secretariat_only
 def agenda_link(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(AgendaItem.objects.select_related("meeting"), pk=pk)
-    ids = _candidate_ids(request)
-    services.agenda_item_link_candidates(
-        user=request.user, item=item, candidates=list(Candidate.objects.filter(pk__in=ids))
-    )
+    try:
+        item = selectors.agenda_item_with_meeting(pk=pk)
+    except AgendaItem.DoesNotExist as exc:
+        raise Http404 from exc
+    candidates = candidate_selectors.candidates_by_ids(_candidate_ids(request))
+    services.agenda_item_link_candidates(user=request.user, item=item, candidates=candidates)
     messages.success(request, _("議題と候補の関連付けを保存しました。"))
     return redirect(f"{item.meeting.get_absolute_url()}#agenda-{item.number}")
 
@@ -312,9 +320,9 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     kind = kind if kind in MeetingKind.values else ""
     fiscal_year = query_int(request.GET.get("fiscal_year", ""), low=2001, high=2099)
     slug = query_text(request.GET.get("association", ""), max_length=50)
-    association = Association.objects.filter(slug=slug).first() if slug else None
+    association = municipality_selectors.association_or_none(slug)
     candidate_id = query_int(request.GET.get("candidate", ""), low=1, high=MAX_ID)
-    candidate = Candidate.objects.filter(pk=candidate_id).first() if candidate_id else None
+    candidate = candidate_selectors.candidate_or_none(candidate_id)
     hits = (
         search_module.search(
             query=query,
@@ -326,10 +334,6 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
         if query
         else []
     )
-    # One date per month with a meeting (a few dozen), not every meeting's date.
-    years = sorted(
-        {wareki.fiscal_year_of(d) for d in Meeting.objects.dates("date", "month")}, reverse=True
-    )
     return render(
         request,
         "hearings/search.html",
@@ -339,9 +343,9 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
             "kind": kind,
             "kinds": MeetingKind.choices,
             "fiscal_year": fiscal_year,
-            "fiscal_years": years,
+            "fiscal_years": selectors.meeting_fiscal_years(),
             "association": association,
-            "associations": Association.objects.all(),
+            "associations": municipality_selectors.association_list(),
             "candidate_options": _candidate_options(candidate),
         },
     )
@@ -357,6 +361,6 @@ def _candidate_options(selected: Candidate | None) -> str:
         '<option value="{}"{}>{}</option>',
         (
             (pk, mark_safe(" selected") if pk == selected_pk else "", name)
-            for pk, name in Candidate.objects.order_by("name").values_list("pk", "name")
+            for pk, name in candidate_selectors.candidate_names().values_list("pk", "name")
         ),
     )

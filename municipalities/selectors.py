@@ -35,3 +35,7 @@ def kind_counts() -> dict[str, int]:
 
 def association_list() -> QuerySet[Association]:
     return Association.objects.annotate(member_count=Count("members"))
+
+
+def association_or_none(slug: str) -> Association | None:
+    return Association.objects.filter(slug=slug).first() if slug else None

@@ -250,3 +250,13 @@ def test_the_local_government_page_query_count_does_not_grow_with_rows(
         answer(make_candidate(name=f"候補{i}"), "350001", Status.PLANNED, 2027)
     with django_assert_max_num_queries(len(few.captured_queries)):
         wt_client.get(url)
+
+
+def test_a_prefecture_page_reads_in_english(wt_client, candidate):
+    answer(candidate, "342025", Status.PLANNED, 2027)
+    wt_client.cookies["django_language"] = "en"
+    url = reverse("adoption:prefecture", args=[candidate.pk, "340006"])
+    text = wt_client.get(url).content.decode()
+    title = text.split("<title>")[1].split("</title>")[0]
+    assert title.startswith("Adoption in Hiroshima"), title
+    assert "planning to use" in text and "FY2027" in text and "no answer" in text

@@ -8,6 +8,7 @@ from candidates import lifecycle, services
 from candidates.lifecycle import Stage
 from candidates.models import LifecycleTransition
 from core.concurrency import ConcurrentEditError
+from tests.factories import MeetingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -177,3 +178,16 @@ def test_a_stale_version_is_refused_and_changes_nothing(make_candidate, secretar
         )
     candidate.refresh_from_db()
     assert candidate.stage == Stage.FEASIBILITY
+
+
+def test_only_the_secretariat_names_the_meeting_of_a_recorded_decision(
+    make_candidate, secretariat, ministry_mlit
+):
+    candidate = make_candidate(stage=Stage.FEASIBILITY)
+    decision = candidate.transitions.get()
+    meeting = MeetingFactory.create(date=decision.decided_on)
+    with pytest.raises(PermissionDenied):
+        services.transition_link_meeting(user=ministry_mlit, transition=decision, meeting=meeting)
+    services.transition_link_meeting(user=secretariat, transition=decision, meeting=meeting)
+    decision.refresh_from_db()
+    assert decision.meeting == meeting

@@ -35,14 +35,15 @@ def test_wt_member_reviews_slips_reads_remarks_and_downloads_the_report(journey)
     assert rows.count() == 1
     journey.screenshot("candidate-list")
 
-    # The candidate: timeline, slip reasons, and the WT's remark on slips.
+    # The candidate: timeline and slip reasons (the WT's remark on slips speaks of no demo
+    # candidate, so it is found by searching the minutes).
     rows.first.get_by_role("link").click()
     page.wait_for_load_state()
     journey.check()
     journey.sees("公営住宅管理システム")
     assert page.locator("figure.timeline > svg").count() == 1
     journey.sees("標準仕様書の改定（令和8年度版）に合わせるため要件定義を延長")
-    journey.sees("後ろ倒し")
+    journey.sees("要件定義の延長に伴う後ろ倒し")
     journey.screenshot("candidate")
 
     # Search the minutes for a Japanese word and find the remark about it.

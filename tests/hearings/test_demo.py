@@ -8,7 +8,7 @@ from candidates.models import Candidate
 from core.demo import demo_accounts_ensure
 from core.models import User
 from hearings.demo import demo_meetings_load
-from hearings.models import Meeting, MeetingKind
+from hearings.models import Meeting, MeetingKind, MinutesEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,24 @@ def test_demo_remarks_about_the_mlit_report_case_are_linked_to_it(demo):
     assert road.agenda_items.exists()
 
 
-def test_the_wt_remark_on_slips_is_linked_to_the_slipped_decided_candidates(demo):
+def test_real_remarks_are_linked_only_where_the_minutes_speak_of_the_candidate(demo):
     demo_meetings_load(secretariat=demo)
-    housing = Candidate.objects.get(name="公営住宅管理システム")
-    assert housing.remarks.filter(text__contains="後ろ倒し").exists()
+    links = MinutesEntry.candidates.through.objects.select_related(
+        "minutesentry__agenda_item", "candidate"
+    )
+    assert links.exists()
+    for link in links:
+        entry, candidate = link.minutesentry, link.candidate
+        spoken_of = entry.text + (entry.agenda_item.title if entry.agenda_item else "")
+        assert candidate.name in spoken_of, (candidate.name, entry.text)
+    # The WT's remark on slips concerns real decided targets, none of the invented candidates.
+    assert not Candidate.objects.filter(remarks__text__contains="後ろ倒し").exists()
+
+
+def test_the_mlit_case_has_every_remark_of_its_agenda_item_and_its_decision(demo):
+    demo_meetings_load(secretariat=demo)
+    road = Candidate.objects.get(name="土木施設に関する住民からの通報等システム")
+    wt = Meeting.objects.get(kind=MeetingKind.WT, number=9)
+    item = wt.agenda_items.get(number=2)
+    assert set(road.remarks.all()) == set(item.entries.all())
+    assert wt.decisions.get().candidate == road

@@ -1,8 +1,12 @@
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
 from core.text_search import words
+from hearings import search as hearings_search
 from hearings.search import Snippet, search, snippet_of
+from tests.factories import MeetingFactory, MinutesEntryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -113,3 +117,25 @@ def test_the_folded_copy_follows_every_save_and_bulk_create(hearing):
         [MinutesEntry(meeting=hearing, kind="note", text="Ｗｅｂ申請")]
     )
     assert MinutesEntry.objects.get(pk=made.pk).search_text == "web申請"
+
+
+@pytest.mark.parametrize("query", ["県", "介護", "県 介護", "戸籍"])
+def test_the_newest_meetings_first_finds_what_the_whole_index_finds(monkeypatch, query):
+    """Entries in every meeting hold 県, one in ten 介護, none 戸籍: with a window of 3
+    meetings, 県 fills the results from the window, 介護 needs the whole index, 戸籍 finds
+    nothing; each equal to what the search finds with no window."""
+    monkeypatch.setattr(hearings_search, "MAX_RESULTS", 8)
+    for day in range(6):
+        meeting = MeetingFactory.create(date=dt.date(2026, 4, 1) + dt.timedelta(days=day // 2))
+        for position in range(5):
+            text = "県の意見" + ("と介護" if (day * 5 + position) % 10 == 0 else "")
+            MinutesEntryFactory.create(meeting=meeting, position=position, text=text)
+
+    def found() -> list[tuple[dt.date, str]]:
+        return [(h.date, h.url) for h in search(query=query) if h.kind == "entry" and h.date]
+
+    monkeypatch.setattr(hearings_search, "RECENT_MEETINGS", 0)
+    whole = found()
+    monkeypatch.setattr(hearings_search, "RECENT_MEETINGS", 3)
+    assert sorted(found()) == sorted(whole)
+    assert len(whole) == {"県": 8, "介護": 3, "県 介護": 3, "戸籍": 0}[query]
