@@ -2,12 +2,12 @@ from typing import cast
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from candidates.lifecycle import Stage, allowed_next
 from candidates.models import Candidate, MilestoneKind, Ministry, ProgressStatus
-from core.display import fiscal_year_display
+from core.display import date_display, fiscal_year_display
 from core.forms import AccessibleForm, DateInput
 from hearings.models import Meeting
 
@@ -51,19 +51,48 @@ class CandidateForm(VersionedForm):
         }
 
 
+class MeetingSelect(forms.Select):
+    """A meeting select whose options carry the meeting's date (data-date), so that
+    static/js/decision_date.js can fill the decision date; the form does the same without it."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        meeting = getattr(value, "instance", None)
+        if meeting is not None:
+            option["attrs"]["data-date"] = meeting.date.isoformat()
+        return option
+
+
+class MeetingChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        """「第9回ワーキングチーム（令和8年2月4日）」: titles repeat across years, dates do not."""
+        return gettext("%(title)s（%(date)s）") % {
+            "title": obj.title,
+            "date": date_display(obj.date),
+        }
+
+
 class TransitionForm(VersionedForm):
     # Every stage is accepted here so that an illegal jump reaches the lifecycle rule and gets
     # its specific message; the select only offers the legal next stages.
     to_stage = forms.ChoiceField(label=_("次の段階"), choices=Stage.choices)
-    decided_on = forms.DateField(label=_("決定日"), widget=DateInput)
-    meeting = forms.ModelChoiceField(
-        label=_("決定した会議"), queryset=Meeting.objects.all(), required=False
+    meeting = MeetingChoiceField(
+        label=_("決定した会議"),
+        queryset=Meeting.objects.all(),
+        required=False,
+        widget=MeetingSelect,
     )
     meeting_text = forms.CharField(
         label=_("決定した会議（一覧にない場合）"),
         max_length=200,
         required=False,
         help_text=_("例：第9回ワーキングチーム"),
+    )
+    decided_on = forms.DateField(
+        label=_("決定日"),
+        widget=DateInput,
+        required=False,
+        help_text=_("空欄の場合は、選んだ会議の開催日になります。"),
     )
     note = forms.CharField(
         label=_("備考・理由"),
@@ -83,7 +112,21 @@ class TransitionForm(VersionedForm):
         meeting_field = cast(forms.ModelChoiceField, self.fields["meeting"])
         meeting_field.queryset = Meeting.objects.filter(pk__in=latest).order_by("-date")
         self.initial.setdefault("version", candidate.version)
-        self.initial.setdefault("decided_on", timezone.localdate())
+
+    def clean(self):
+        """A decision taken at a meeting was taken on the meeting's date unless another date is
+        entered; without a meeting the date must be entered (today is not assumed: a decision
+        recorded days later would get the wrong date)."""
+        cleaned = super().clean()
+        if not cleaned.get("decided_on") and "decided_on" not in self.errors:
+            meeting = cleaned.get("meeting")
+            if meeting is not None:
+                cleaned["decided_on"] = meeting.date
+            else:
+                self.add_error(
+                    "decided_on", _("決定日を入力するか、決定した会議を選んでください。")
+                )
+        return cleaned
 
 
 class MilestoneCreateForm(AccessibleForm):

@@ -127,6 +127,14 @@ class Candidate(models.Model):
         return choice_label(Stage, self.stage)
 
     @property
+    def judgment_note(self) -> str:
+        """The judgment, when the stage no longer says it (「推進方針案」 after 「判断：共通化を進める」);
+        empty while the stage is the judgment itself, which would show it twice."""
+        if not self.judgment or self.judgment == self.stage:
+            return ""
+        return choice_label(Stage, self.judgment)
+
+    @property
     def is_decided(self) -> bool:
         return is_decided(self.stage)
 

@@ -7,6 +7,7 @@ through Django's auto-escaping templates exactly as it reaches the browser.
 
 from __future__ import annotations
 
+import datetime as dt
 import mimetypes
 from collections import Counter
 from collections.abc import Sequence
@@ -17,6 +18,7 @@ from urllib.parse import unquote, urlparse
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from weasyprint import HTML
@@ -27,12 +29,22 @@ from adoption import selectors as adoption_selectors
 from adoption.selectors import AdoptionPanel, AdoptionSummary
 from candidates import selectors
 from candidates.lifecycle import Stage
-from candidates.models import Candidate, CouncilReport, LifecycleTransition, ProgressUpdate
+from candidates.models import (
+    Candidate,
+    CouncilReport,
+    LifecycleTransition,
+    Milestone,
+    ProgressUpdate,
+    ReportStatus,
+)
 from candidates.timeline import timeline_layout
-from core.display import date_display
-from hearings.models import MinutesEntry
+from core.display import choice_label, date_display
+from hearings import selectors as hearings_selectors
+from hearings.models import EntryKind, Meeting, MinutesEntry
 
 RECENT_REMARKS = 3
+SUMMARY_SLIPS = 5  # the worst slips on the summary page; the slips chapter lists them all
+REMARK_CHARS = 160  # a remark longer than this is cut after its last sentence that fits
 
 
 def static_roots() -> list[Path]:
@@ -46,6 +58,28 @@ def static_base_url() -> str:
     return static_roots()[0].as_uri() + "/"
 
 
+@dataclass(frozen=True)
+class RemarkLine:
+    kind: str  # the entry kind's label (質問, 回答 …), shown when the remark is a question thread
+    speaker: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ReportRemark:
+    """One remark at a meeting, or one numbered question with its answers and follow-ups."""
+
+    meeting: Meeting
+    lines: list[RemarkLine]
+    is_thread: bool
+
+
+@dataclass(frozen=True)
+class OverdueMilestone:
+    milestone: Milestone
+    days: int
+
+
 @dataclass
 class ReportCandidate:
     candidate: Candidate
@@ -53,8 +87,29 @@ class ReportCandidate:
     milestones: list
     transitions: list
     progress: ProgressUpdate | None
-    remarks: list
+    remarks: list[ReportRemark]
+    overdue: list[OverdueMilestone] = field(default_factory=list)
     adoption: AdoptionPanel | None = None
+
+
+@dataclass(frozen=True)
+class SummarySlip:
+    row: selectors.SlipRow
+    reason: str  # first_sentences() of the reason and the added value: the page stays one page
+    added_value: str
+
+
+@dataclass
+class ReportSummary:
+    """The page a council member reads first: where the candidates stand, what is new since
+    the previous report, and what is late."""
+
+    total: int
+    previous_as_of: dt.date | None  # the as-of date of the latest earlier finished report
+    new_candidates: list[Candidate]  # registered after previous_as_of (all, without one)
+    slipped: int  # milestones later than their 当初予定
+    overdue: int  # milestones past their planned date and not reached, on the as-of date
+    worst_slips: list[SummarySlip]
 
 
 @dataclass
@@ -64,6 +119,8 @@ class ReportData:
     stage_counts: Sequence[tuple[str | Promise, int]]
     ministry_counts: list[tuple[str, int, int]]
     slips: list
+    summary: ReportSummary | None = None
+    as_of_label: str = ""
     scope_labels: dict = field(default_factory=dict)
     adoption_summary: AdoptionSummary | None = None
 
@@ -93,12 +150,17 @@ def report_data(report: CouncilReport) -> ReportData:
             ),
             Prefetch(
                 "remarks",
+                # More than are shown: a question and its answer may both be linked, and are
+                # shown as one.
                 queryset=MinutesEntry.objects.filter(meeting__date__lte=report.as_of)
                 .select_related("meeting")
-                .order_by("-meeting__date", "position")[:RECENT_REMARKS],
+                .order_by("-meeting__date", "-meeting__pk", "position")[: RECENT_REMARKS * 3],
                 to_attr="recent_remarks",
             ),
         )
+    )
+    threads = hearings_selectors.question_threads(
+        entries=[entry for c in candidates for entry in c.recent_remarks]
     )
     as_of_label = gettext("%(date)s時点") % {"date": date_display(report.as_of)}
     rows = []
@@ -113,7 +175,12 @@ def report_data(report: CouncilReport) -> ReportData:
                 milestones=milestones,
                 transitions=list(candidate.transitions.all()),
                 progress=candidate.progress_until[0] if candidate.progress_until else None,
-                remarks=candidate.recent_remarks,
+                remarks=report_remarks(candidate.recent_remarks, threads),
+                overdue=[
+                    OverdueMilestone(m, days)
+                    for m in milestones
+                    if (days := m.overdue_days_on(report.as_of))
+                ],
             )
         )
     by_stage = Counter(c.stage for c in candidates)
@@ -138,8 +205,77 @@ def report_data(report: CouncilReport) -> ReportData:
         stage_counts,
         ministry_counts,
         slips,
+        summary=_summary(report, candidates, slips),
+        as_of_label=as_of_label,
         adoption_summary=adoption_selectors.adoption_summary(panels.values()),
     )
+
+
+def _summary(report: CouncilReport, candidates: Sequence[Candidate], slips: list) -> ReportSummary:
+    previous = (
+        CouncilReport.objects.filter(status=ReportStatus.DONE, as_of__lt=report.as_of)
+        .order_by("-as_of")
+        .values_list("as_of", flat=True)
+        .first()
+    )
+    new = [c for c in candidates if previous is None or timezone.localdate(c.created_at) > previous]
+    return ReportSummary(
+        total=len(candidates),
+        previous_as_of=previous,
+        new_candidates=sorted(new, key=lambda c: (c.created_at, c.pk)) if previous else [],
+        # candidate_list(today=as_of) counts both by selectors' one rule for each.
+        slipped=sum(getattr(c, "slipped_count", 0) for c in candidates),
+        overdue=sum(getattr(c, "overdue_count", 0) for c in candidates),
+        # slip_rows() is worst first, in worst_slips()'s order, and here limited to the scope.
+        worst_slips=[
+            SummarySlip(row, first_sentences(row.reason), first_sentences(row.added_value))
+            for row in slips[:SUMMARY_SLIPS]
+        ],
+    )
+
+
+def first_sentences(text: str, limit: int = REMARK_CHARS) -> str:
+    """The text, or when longer than `limit` its sentences (to 。) that fit, marked as cut;
+    a text with no sentence end within the limit is kept whole rather than cut mid-sentence."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    end = text.rfind("。", 0, limit)
+    if end < 0:
+        return text
+    return text[: end + 1] + gettext("（以下略）")
+
+
+def report_remarks(
+    entries: Sequence[MinutesEntry], threads: dict[tuple[int, int], list[MinutesEntry]]
+) -> list[ReportRemark]:
+    """The newest RECENT_REMARKS remarks, each once: a numbered question comes with its answers
+    and follow-ups (and an answer with its question), whichever of them is linked."""
+    shown: set[object] = set()
+    remarks = []
+    for entry in entries:
+        thread = (
+            threads.get((entry.meeting_id, entry.question_number))
+            if entry.question_number is not None
+            else None
+        )
+        key: object = (entry.meeting_id, entry.question_number) if thread else entry.pk
+        same_text = (entry.meeting_id, entry.text.strip())
+        if key in shown or same_text in shown:
+            continue
+        shown.update((key, same_text))
+        lines = [
+            RemarkLine(
+                kind=choice_label(EntryKind, e.kind) if thread else "",
+                speaker=e.speaker,
+                text=first_sentences(e.text),
+            )
+            for e in (thread or [entry])
+        ]
+        remarks.append(ReportRemark(meeting=entry.meeting, lines=lines, is_thread=bool(thread)))
+        if len(remarks) == RECENT_REMARKS:
+            break
+    return remarks
 
 
 def report_html(report: CouncilReport) -> str:

@@ -69,6 +69,8 @@ class Timeline:
     ticks: list[Tick]
     today_x: float | None
     today_label: str
+    today_label_x: float | None
+    today_label_anchor: str  # "start", or "end" when the label would run past the right edge
     rows: list[Row]
     start: dt.date
     end: dt.date
@@ -192,6 +194,11 @@ def timeline_layout(
                 summary=_summary(milestone, today),
             )
         )
+    label = today_label or _("今日")
+    today_x = x_of(today)
+    # A report's as-of label (令和8年3月31日時点) is long: near the right edge it is drawn to
+    # the left of its line instead of running off the chart. 11 px text: 11/12 of the estimate.
+    fits_right = today_x is not None and today_x + 3 + _text_width(label) * 11 / 12 <= width
     return Timeline(
         width=width,
         height=AXIS_HEIGHT + len(rows) * ROW_HEIGHT + 8,
@@ -199,8 +206,10 @@ def timeline_layout(
         plot_right=plot_right,
         axis_y=AXIS_HEIGHT,
         ticks=ticks,
-        today_x=x_of(today),
-        today_label=today_label or _("今日"),
+        today_x=today_x,
+        today_label=label,
+        today_label_x=None if today_x is None else today_x + (3 if fits_right else -3),
+        today_label_anchor="start" if fits_right else "end",
         rows=rows,
         start=start,
         end=end,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db.models import CharField, Count, Exists, OuterRef, Prefetch, Q, QuerySet
@@ -212,3 +213,31 @@ def numbered_meetings(*, kinds: Iterable[str]) -> QuerySet[Meeting]:
         .only("pk", "kind", "number", "date", "title")
         .order_by("date", "number", "pk")
     )
+
+
+def question_threads(
+    *, entries: Sequence[MinutesEntry]
+) -> dict[tuple[int, int], list[MinutesEntry]]:
+    """For each numbered question among these entries: the question, its answers and the
+    follow-up remarks (the same meeting and question number), in minutes order; one query.
+
+    A hearing's minutes number the questions sent in advance (①②③) and file each answer and
+    follow-up under its number, so a question read alone has lost its answer."""
+    keys = {(e.meeting_id, e.question_number) for e in entries if e.question_number is not None}
+    threads: dict[tuple[int, int], list[MinutesEntry]] = defaultdict(list)
+    if not keys:
+        return threads
+    rows = (
+        MinutesEntry.objects.filter(
+            meeting_id__in={m for m, _ in keys}, question_number__in={n for _, n in keys}
+        )
+        .select_related("meeting")
+        .order_by("position", "pk")
+    )
+    for entry in rows:
+        if (
+            entry.question_number is not None
+            and (key := (entry.meeting_id, entry.question_number)) in keys
+        ):
+            threads[key].append(entry)
+    return threads

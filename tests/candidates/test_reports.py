@@ -288,3 +288,105 @@ def test_readers_are_not_offered_report_deletion(client, wt_member, reported, fi
     assert url not in client.get(reverse("candidates:reports")).content.decode()
     assert client.post(url).status_code == 403
     assert CouncilReport.objects.filter(pk=report.pk).exists()
+
+
+@pytest.fixture
+def council_scene(reported, make_candidate, secretariat, fixed_today):
+    """The report of 2026-11-24 after one finished on 2026-10-31: a candidate registered before
+    it and one after; a milestone a year overdue; a hearing question linked to the candidate
+    with its answer, a long remark, and one remark linked twice."""
+    import time_machine
+
+    from candidates.models import Milestone, MilestoneKind
+    from hearings.models import EntryKind, Meeting, MeetingKind, MinutesEntry
+
+    with time_machine.travel(dt.datetime(2026, 10, 1, 3, 0, tzinfo=dt.UTC), tick=False):
+        make_candidate(name="介護認定", stage=Stage.FEASIBILITY)
+    reported.created_at = dt.datetime(2026, 11, 10, 3, 0, tzinfo=dt.UTC)
+    reported.save(update_fields=["created_at"])
+    CouncilReport.objects.create(as_of=dt.date(2026, 10, 31), status=ReportStatus.DONE)
+    Milestone.objects.create(
+        candidate=reported,
+        kind=MilestoneKind.PILOT,
+        baseline_date=dt.date(2025, 9, 1),
+        planned_date=dt.date(2025, 12, 1),
+        position=5,
+    )
+    hearing = Meeting.objects.create(
+        kind=MeetingKind.HEARING, title="全国市長会ヒアリング", date=dt.date(2026, 10, 20)
+    )
+    wt = Meeting.objects.create(
+        kind=MeetingKind.WT, title="第10回ワーキングチーム", date=dt.date(2026, 11, 4)
+    )
+    entries = [
+        (hearing, 1, EntryKind.QUESTION, 1, "占用許可の審査期間はどの程度短縮できるか。", True),
+        (hearing, 2, EntryKind.ANSWER, 1, "標準的な案件で二週間程度の短縮を見込む。", False),
+        (hearing, 3, EntryKind.REMARK, None, "同じ意見を二度書かない。", True),
+        (
+            wt,
+            1,
+            EntryKind.REMARK,
+            None,
+            "第一文として、道路占用の手続は団体ごとの差が大きく、共通化の効果が見込まれる。"
+            + "第二文として、"
+            + "審査基準の違いを整理する必要があり、" * 5
+            + "時間を要する。"
+            + "第三文は切られる部分であり、報告書には載らない内容を含む長い文である。",
+            True,
+        ),
+    ]
+    for meeting, position, kind, number, text, linked in entries:
+        entry = MinutesEntry.objects.create(
+            meeting=meeting, position=position, kind=kind, question_number=number, text=text
+        )
+        if linked:
+            entry.candidates.add(reported)
+    duplicate = MinutesEntry.objects.create(
+        meeting=hearing, position=4, kind=EntryKind.REMARK, text="同じ意見を二度書かない。"
+    )
+    duplicate.candidates.add(reported)
+    return reported
+
+
+def test_the_report_opens_with_a_summary_page(council_scene, fixed_today):
+    from tests.pdf import words
+
+    report = reports.report_generate(
+        reports.report_request(user=None, as_of=fixed_today, queue=False).pk
+    )
+    content = reports.report_path(report).read_bytes()
+    found = words(content)
+    page2 = "".join(w.text for w in found if w.page == 2)
+    assert "要点" in page2 and "令和8年11月24日時点" in page2
+    assert "前回の報告（令和8年10月31日時点）以降の新規" in page2
+    assert "道路占用許可システム（国土交通省）" in page2 and "介護認定（" not in page2
+    assert "当初予定より遅れているマイルストーン2件" in page2
+    assert "期限超過のマイルストーン（予定日を過ぎて未完了）2件" in page2
+    assert "標準仕様書の改定に合わせるため" in page2  # the worst slips with their reasons
+    assert "目次" not in page2  # the summary is a page of its own
+    assert "今日" not in "".join(w.text for w in found)
+
+
+def test_the_report_marks_overdue_and_shows_remarks_whole_once_and_with_their_answers(
+    council_scene, fixed_today
+):
+    import re
+
+    html = report_html(reports.report_request(user=None, as_of=fixed_today, queue=False))
+    assert '<span class="overdue">期限超過 358日</span>' in html
+    assert "令和8年11月24日時点" in html and ">今日<" not in html
+    html = re.sub(r"<[^>]+>", "", html)
+    assert "【質問】占用許可の審査期間はどの程度短縮できるか。" in html
+    assert "【回答】標準的な案件で二週間程度の短縮を見込む。" in html
+    assert html.count("同じ意見を二度書かない。") == 1
+    assert "時間を要する。（以下略）" in html and "第三文" not in html
+    assert "…" not in html
+
+
+def test_a_remark_is_cut_only_at_a_sentence_end():
+    from candidates.report_pdf import first_sentences
+
+    assert first_sentences("短い。", limit=10) == "短い。"
+    assert first_sentences("一文目。二文目はとても長い文である。", limit=10) == "一文目。（以下略）"
+    unbroken = "句点のない長い発言" * 5
+    assert first_sentences(unbroken, limit=10) == unbroken

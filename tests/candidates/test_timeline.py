@@ -99,3 +99,15 @@ def test_an_overdue_milestone_gets_a_line_to_today_and_its_days():
     assert first.slip_text == "+91日"
     assert second.overdue_to_x is None and second.overdue_text == ""
     assert layout.today_label == "令和8年11月24日時点"
+
+
+def test_a_long_as_of_label_near_the_right_edge_is_drawn_to_the_left_of_its_line():
+    rows = [milestone(planned_date=dt.date(2025, 5, 1))]
+    march = timeline_layout(
+        milestones=rows, today=dt.date(2026, 3, 30), today_label="令和8年3月30日時点"
+    )
+    assert march.today_label_anchor == "end" and march.today_label_x < march.today_x
+    autumn = timeline_layout(
+        milestones=rows, today=dt.date(2025, 10, 1), today_label="令和7年10月1日時点"
+    )
+    assert autumn.today_label_anchor == "start" and autumn.today_label_x > autumn.today_x

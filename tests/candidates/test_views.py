@@ -586,3 +586,83 @@ def test_the_change_history_shows_era_dates_fiscal_years_and_labels(
     body = response.content.decode()
     assert "2026-02-01" not in body and "— → 2025<" not in body
     assert "現在の予定日：令和8年2月1日 → 令和8年4月1日" in body
+
+
+@pytest.fixture
+def wt9(db):
+    from hearings.models import Meeting, MeetingKind
+
+    return Meeting.objects.create(
+        kind=MeetingKind.WT, title="第9回ワーキングチーム", date=dt.date(2026, 2, 4)
+    )
+
+
+def test_the_decision_form_names_meetings_with_their_dates(
+    client, secretariat, make_candidate, wt9
+):
+    candidate = make_candidate(stage=Stage.INTERIM)
+    client.force_login(secretariat)
+    body = client.get(candidate.get_absolute_url()).content.decode()
+    assert (
+        f'<option value="{wt9.pk}" data-date="2026-02-04">第9回ワーキングチーム（令和8年2月4日）</option>'
+        in body
+    )
+    assert "js/decision_date.js" in body
+    form = client.get(candidate.get_absolute_url()).context["transition_form"]
+    assert form["decided_on"].value() is None  # not today: the meeting's date fills it
+
+
+def test_a_decision_at_a_meeting_takes_the_meetings_date_unless_one_is_entered(
+    client, secretariat, make_candidate, wt9
+):
+    url = lambda c: reverse("candidates:transition_create", args=[c.pk])  # noqa: E731
+    client.force_login(secretariat)
+    first = make_candidate(name="介護認定", stage=Stage.INTERIM)
+    response = client.post(
+        url(first),
+        {"to_stage": Stage.JUDGED_PROCEED, "meeting": wt9.pk, "version": first.version},
+    )
+    assert response.status_code == 302
+    assert first.transitions.last().decided_on == dt.date(2026, 2, 4)
+
+    second = make_candidate(name="児童手当", stage=Stage.INTERIM)
+    client.post(
+        url(second),
+        {
+            "to_stage": Stage.JUDGED_PROCEED,
+            "meeting": wt9.pk,
+            "decided_on": "2026-02-10",
+            "version": second.version,
+        },
+    )
+    assert second.transitions.last().decided_on == dt.date(2026, 2, 10)
+
+    third = make_candidate(name="道路台帳", stage=Stage.INTERIM)
+    response = client.post(url(third), {"to_stage": Stage.JUDGED_PROCEED, "version": third.version})
+    assert response.status_code == 400
+    assert "決定日を入力するか、決定した会議を選んでください" in response.content.decode()
+
+
+def test_the_stage_shows_a_judgment_once(client, wt_member, make_candidate, secretariat):
+    candidate = make_candidate(stage=Stage.INTERIM)
+    services.candidate_transition(
+        user=secretariat,
+        candidate=candidate,
+        to_stage=Stage.JUDGED_CONDITIONAL,
+        decided_on=dt.date(2026, 1, 10),
+    )
+    candidate.refresh_from_db()
+    assert candidate.judgment_note == ""
+    client.force_login(wt_member)
+    body = client.get(candidate.get_absolute_url()).content.decode()
+    assert "（判断：条件を整備して進める）" not in body
+    services.candidate_transition(
+        user=secretariat,
+        candidate=candidate,
+        to_stage=Stage.POLICY_DRAFT,
+        decided_on=dt.date(2026, 1, 20),
+    )
+    candidate.refresh_from_db()
+    assert candidate.judgment_note == "判断：条件を整備して進める"
+    body = client.get(candidate.get_absolute_url()).content.decode()
+    assert "（判断：条件を整備して進める）" in body

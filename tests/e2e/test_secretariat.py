@@ -69,6 +69,8 @@ def test_secretariat_imports_minutes_links_a_remark_decides_and_reports(journey)
     page.get_by_role(
         "combobox", name=re.compile("^" + t("決定した会議$", "Deciding meeting$"))
     ).select_option(str(meeting.pk))
+    # static/js/decision_date.js: the decision date follows the chosen meeting.
+    assert page.locator("input[name=decided_on]").input_value() == meeting.date.isoformat()
     page.locator("#transition").get_by_role("button", name=t("記録する", "Record")).click()
     page.wait_for_load_state()
     journey.check()

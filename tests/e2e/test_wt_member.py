@@ -67,3 +67,27 @@ def test_wt_member_reviews_slips_reads_remarks_and_downloads_the_report(journey)
     path = download.value.path()
     with open(path, "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
+
+
+def test_an_overdue_milestone_reads_as_overdue_beside_its_slip(fixed_today, journey):
+    """On 2026-11-24 a milestone planned for 2025-12-01 (91 days after its 当初予定) and not
+    reached is 358 days overdue: the candidate page says both, apart."""
+    from candidates.models import Candidate, Milestone, MilestoneKind
+
+    page, t = journey.page, journey.t
+    candidate = Candidate.objects.get(name="公営住宅管理システム")
+    Milestone.objects.create(
+        candidate=candidate,
+        kind=MilestoneKind.OTHER,
+        name="移行リハーサル",
+        baseline_date=dt.date(2025, 9, 1),
+        planned_date=dt.date(2025, 12, 1),
+        position=99,
+    )
+    journey.login("wt_member")
+    journey.open(candidate.get_absolute_url())
+    schedule = page.locator("section", has=page.locator("#schedule-heading"))
+    row = schedule.locator("tbody tr", has_text="移行リハーサル")
+    assert row.locator(".overdue").inner_text() == t("期限超過 358日", "358 days overdue")
+    assert t("91日遅れ", "91 days late") in row.inner_text()
+    journey.screenshot("candidate-overdue")
