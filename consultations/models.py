@@ -151,6 +151,12 @@ class Consultation(models.Model):
     def route_label(self) -> str:
         return choice_label(Route, self.route)
 
+    @property
+    def to_kind_labels(self) -> list[str]:
+        from municipalities.models import Kind
+
+        return [choice_label(Kind, kind) for kind in self.to_kinds]
+
 
 class Question(models.Model):
     """One question: a candidate's (answered with a position and text) or a free-text one."""

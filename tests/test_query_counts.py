@@ -163,8 +163,10 @@ PAGES = {
     "candidate list": Page(lambda s: reverse("candidates:list"), candidate_rows, 8),
     "dashboard": Page(lambda s: reverse("candidates:dashboard"), candidate_rows, 12),
     "slips": Page(lambda s: reverse("candidates:slips"), candidate_rows, 5),
-    # 18 for the candidate, its schedule and history; 3 for the adoption panel's grouped figures.
-    "candidate detail": Page(lambda s: s.candidate.get_absolute_url(), candidate_page_rows, 21),
+    # 18 for the candidate, its schedule and history; 3 for the adoption panel's grouped figures;
+    # 1 for the opinions of consultations about it (constant in opinions:
+    # tests/consultations/test_views.py).
+    "candidate detail": Page(lambda s: s.candidate.get_absolute_url(), candidate_page_rows, 22),
     "reports": Page(lambda s: reverse("candidates:reports"), report_rows, 5),
     "meeting list": Page(lambda s: reverse("hearings:list"), meeting_rows, 6),
     "meeting detail": Page(lambda s: s.meeting.get_absolute_url(), meeting_page_rows, 12),
