@@ -56,7 +56,9 @@ class ConsultationForm(AccessibleForm):
         choices=Route.choices,
         initial=Route.DIRECT,
         widget=forms.RadioSelect,
-        help_text=_("都道府県経由の場合、都道府県の取りまとめ担当が管内市区町村の回答を入力できます。"),
+        help_text=_(
+            "都道府県経由の場合、都道府県の取りまとめ担当が管内市区町村の回答を入力できます。"
+        ),
     )
     to_all_local_governments = forms.BooleanField(
         label=_("全地方公共団体に照会する"), required=False

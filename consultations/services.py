@@ -238,7 +238,6 @@ def answer_save(
     opinions: Mapping[int, OpinionValues],
     submit: bool,
     version: int | None,
-    is_demo: bool = False,
 ) -> Answer:
     """Save a respondent's answer as a draft, or submit it (a correction once submitted):
     a submission writes the opinions others read and keeps this version."""
@@ -251,7 +250,33 @@ def answer_save(
     )
     if not allowed:
         raise PermissionDenied(_("この団体の回答を入力する権限がありません。"))
-    now = timezone.now()
+    return answer_write(
+        user=user,
+        consultation=consultation,
+        local_government=local_government,
+        association=association,
+        opinions=opinions,
+        submit=submit,
+        version=version,
+        now=timezone.now(),
+    )
+
+
+@transaction.atomic
+def answer_write(
+    *,
+    user: User,
+    consultation: Consultation,
+    local_government: LocalGovernment | None = None,
+    association: Association | None = None,
+    opinions: Mapping[int, OpinionValues],
+    submit: bool,
+    version: int | None,
+    now: dt.datetime,
+    is_demo: bool = False,
+) -> Answer:
+    """Write an answer as of `now` under every rule but who may: answer_save's work once it
+    has authorised, and the demo loader's (which dates its answers in the past)."""
     today = timezone.localdate(now)
     locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
     if locked.is_closed:

@@ -12,7 +12,5 @@ urlpatterns = [
     path("<int:pk>/progress/", views.consultation_progress, name="progress"),
     path("<int:pk>/results.xlsx", views.consultation_results, name="results"),
     path("<int:pk>/bodies/<str:code>/", views.answer_body, name="answer_body"),
-    path(
-        "<int:pk>/associations/<slug:slug>/", views.answer_association, name="answer_association"
-    ),
+    path("<int:pk>/associations/<slug:slug>/", views.answer_association, name="answer_association"),
 ]

@@ -152,7 +152,8 @@ def response_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         if response is not None:
             messages.success(
                 request,
-                _("%(n)s件の意見に対応を記入しました。") % {"n": len(form.cleaned_data["opinions"])},
+                _("%(n)s件の意見に対応を記入しました。")
+                % {"n": len(form.cleaned_data["opinions"])},
             )
             return redirect(f"{consultation.get_absolute_url()}#opinions")
     return _detail(request, consultation, form, status=400)
@@ -235,9 +236,7 @@ def answer_association(request: AuthenticatedHttpRequest, pk: int, slug: str) ->
         association = selectors.association_by_slug(slug=slug)
     except Association.DoesNotExist as exc:
         raise Http404 from exc
-    require(
-        permissions.answers_for_association(request.user, consultation, association), NOT_YOURS
-    )
+    require(permissions.answers_for_association(request.user, consultation, association), NOT_YOURS)
     return _answer(request, consultation, association=association)
 
 
