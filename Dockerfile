@@ -23,7 +23,7 @@ RUN useradd --uid 10001 --user-group --create-home --home-dir /home/kyotsuka kyo
     && mkdir -p /data/media /data/backup && chown kyotsuka:kyotsuka /data/media /data/backup
 
 # Dependencies before the code, so that a code change rebuilds only the layers after this one.
-COPY pyproject.toml ./
+COPY requirements/base.lock requirements/
 RUN python -m venv /opt/venv && deploy/image-build python
 
 # Translations compiled and static files collected (hashed, compressed) into /app/staticfiles,

@@ -4,16 +4,23 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+LOCK := requirements/dev.lock
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup lint format clean bench
+.PHONY: run test setup lint format clean bench lock
 
-$(STAMP): pyproject.toml
+# The locked versions, each checked against its hash (requirements/README.md). pip's own
+# pinned version is installed with them.
+$(STAMP): $(LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
 	touch $(STAMP)
+
+# Rewrites requirements/*.lock from pyproject.toml, keeping locked versions that still fit;
+# UPGRADE=1 upgrades every package, UPGRADE="-P django" one.
+lock: $(STAMP)
+	requirements/compile requirements $(if $(filter 1,$(UPGRADE)),--upgrade,$(UPGRADE))
 
 setup: $(STAMP)
 	$(PY) manage.py compile_translations
