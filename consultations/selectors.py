@@ -8,7 +8,6 @@ reuse it as it is.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -16,7 +15,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from consultations import permissions
-from consultations.models import Answer, Consultation, Opinion, Question
+from consultations.models import Answer, AnswerVersion, Consultation, Opinion, Position, Question
 from core.display import choice_label
 from core.models import User
 from municipalities.models import MUNICIPALITY_KINDS, Association, Kind, LocalGovernment
@@ -311,5 +310,35 @@ def results_table(rows: Sequence[ResultRow]) -> tuple[list[str], list[list]]:
     return headers, [[r.number, r.respondent, r.section, r.summary, r.response] for r in rows]
 
 
-def position_counts(opinions: Sequence[Opinion]) -> Counter:
-    return Counter(o.position for o in opinions if o.position)
+@dataclass(frozen=True)
+class VersionLine:
+    """One question's answer in one submitted version, as the answer page shows it."""
+
+    question: Question
+    position: str
+    section: str
+    text: str
+
+
+def version_lines(
+    *, answer: Answer | None, questions: Sequence[Question]
+) -> list[tuple[AnswerVersion, list[VersionLine]]]:
+    """What each submitted version said, newest first: one line per question answered."""
+    if answer is None:
+        return []
+    result = []
+    for version in answer.versions.all():
+        lines = []
+        for question in questions:
+            given = version.content.get(str(question.pk)) or {}
+            if any(given.values()):
+                lines.append(
+                    VersionLine(
+                        question,
+                        choice_label(Position, given["position"]) if given.get("position") else "",
+                        given.get("section", ""),
+                        given.get("text", ""),
+                    )
+                )
+        result.append((version, lines))
+    return result

@@ -209,6 +209,7 @@ def _answer(
             "answer": answer,
             "form": form,
             "groups": form.groups(),
+            "version_lines": selectors.version_lines(answer=answer, questions=questions),
             "is_open": consultation.is_open,
             "is_late_now": timezone.localdate() > consultation.deadline,
         },

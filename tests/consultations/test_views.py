@@ -252,3 +252,19 @@ def test_the_candidate_page_reads_its_opinions_in_one_query_whatever_their_numbe
         return len(queries)
 
     assert count(1) == count(6)
+
+
+def test_the_answer_page_shows_what_each_submitted_version_said(client, consultation, kure_staff):
+    first = submit(kure_staff, consultation, text="最初の意見")
+    services.answer_save(
+        user=kure_staff,
+        consultation=consultation,
+        local_government=body(KURE),
+        opinions=full_answer(consultation, "修正した意見"),
+        submit=True,
+        version=first.version,
+    )
+    client.force_login(kure_staff)
+    page = client.get(answer_url(consultation)).content.decode()
+    assert "第2版" in page and "第1版" in page
+    assert page.index("修正した意見") < page.index("最初の意見")  # newest first, both kept
