@@ -29,6 +29,7 @@ from candidates.forms import (
 from candidates.history import candidate_history
 from candidates.models import Candidate, Milestone
 from candidates.timeline import timeline_layout
+from consultations import selectors as consultation_selectors
 from core.display import date_display
 from core.forms import call_service
 from core.http import AuthenticatedHttpRequest
@@ -169,6 +170,7 @@ def _detail_context(request: AuthenticatedHttpRequest, candidate: Candidate, **e
         "history": candidate_history(candidate=candidate),
         "remarks": list(remarks_for_candidate(candidate=candidate)),
         "adoption": adoption_selectors.adoption_panel(candidate_id=candidate.pk),
+        "opinions": consultation_selectors.candidate_opinions(candidate_id=candidate.pk),
         "can_manage": is_secretariat(user),
         "can_edit_schedule": permissions.can_edit_schedule(user, candidate),
         "responsible": permissions.responsible_ministries(candidate),

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "candidates",
     "hearings",
     "adoption",
+    "consultations",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,7 @@ urlpatterns = [
     path("meetings/", include("hearings.urls")),
     path("municipalities/", include("municipalities.urls")),
     path("adoption/", include("adoption.urls")),
+    path("consultations/", include("consultations.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -8,7 +8,19 @@ from core.models import User
 class UserAdmin(DjangoUserAdmin):
     fieldsets = (
         *(DjangoUserAdmin.fieldsets or ()),
-        (None, {"fields": ("display_name", "ministry")}),
+        (
+            None,
+            {
+                "fields": (
+                    "display_name",
+                    "ministry",
+                    "local_government",
+                    "coordinates_municipalities",
+                    "association",
+                )
+            },
+        ),
     )
     list_display = ("username", "display_name", "ministry", "is_staff", "is_superuser")
+    raw_id_fields = ("local_government",)
     list_filter = (*DjangoUserAdmin.list_filter, "ministry")

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from core.models import User
 from core.roles import Role
-from municipalities.models import LocalGovernment
+from municipalities.models import Association, LocalGovernment
 
 DEMO_PASSWORD = "kyotsuka-demo"  # noqa: S105 - printed on purpose; refused with DEBUG off
 
@@ -23,6 +23,7 @@ class DemoAccount:
     ministry: str = ""
     local_government: str = ""  # its code
     coordinates: bool = False
+    association: str = ""  # its slug
 
 
 DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
@@ -53,6 +54,12 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         local_government="340006",
         coordinates=True,
     ),
+    DemoAccount(
+        "association_shichokai",
+        "全国市長会 事務局 デモ（デモデータ）",
+        Role.ASSOCIATION_STAFF,
+        association="mayors",
+    ),
     DemoAccount("admin", "管理者 デモ（デモデータ）", None, superuser=True),
 )
 
@@ -70,6 +77,9 @@ def demo_accounts_ensure() -> list[DemoAccount]:
             else None
         )
         user.coordinates_municipalities = account.coordinates
+        user.association = (
+            Association.objects.get(slug=account.association) if account.association else None
+        )
         user.set_password(DEMO_PASSWORD)
         user.save()
         if account.role is not None:

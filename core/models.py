@@ -28,6 +28,15 @@ class User(AbstractUser):
         related_name="staff",
         help_text=_("地方公共団体職員の場合、所属する都道府県・市区町村"),
     )
+    association = models.ForeignKey(
+        "municipalities.Association",
+        verbose_name=_("所属する関係団体"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        help_text=_("関係団体事務局の場合、所属する団体（全国市長会など）"),
+    )
     coordinates_municipalities = models.BooleanField(
         _("取りまとめ権限"),
         default=False,

@@ -33,7 +33,13 @@ Rule = Callable[[Any], bool]
 
 # The roles that may read the product: candidates, schedules, meetings, reports.
 READER_ROLES = frozenset(
-    {Role.SECRETARIAT, Role.WT_MEMBER, Role.MINISTRY_STAFF, Role.LOCAL_GOVERNMENT_STAFF}
+    {
+        Role.SECRETARIAT,
+        Role.WT_MEMBER,
+        Role.MINISTRY_STAFF,
+        Role.LOCAL_GOVERNMENT_STAFF,
+        Role.ASSOCIATION_STAFF,
+    }
 )
 
 VIEWER_ONLY = _("この画面を見る権限がありません。事務局にお問い合わせください。")
@@ -69,6 +75,12 @@ def is_prefecture_coordinator(user) -> bool:
         and user.coordinates_municipalities
         and user.local_government.prefecture_id is None  # a prefecture has no prefecture
     )
+
+
+def is_association_staff(user) -> bool:
+    """関係団体事務局: the secretariat of one association (User.association: 全国市長会, ...);
+    reads the product and answers consultations for its association (consultations/permissions)."""
+    return has_role(user, Role.ASSOCIATION_STAFF) and user.association_id is not None
 
 
 def can_view(user) -> bool:
@@ -131,3 +143,7 @@ class UserRules:
     @property
     def local_government_staff(self) -> bool:
         return is_local_government_staff(self.user)
+
+    @property
+    def association_staff(self) -> bool:
+        return is_association_staff(self.user)

@@ -12,6 +12,7 @@ class Role(models.TextChoices):
     WT_MEMBER = "wt_member", pgettext_lazy("role", "ワーキングチームメンバー")
     MINISTRY_STAFF = "ministry_staff", _("府省庁担当")
     LOCAL_GOVERNMENT_STAFF = "local_government_staff", _("地方公共団体職員")
+    ASSOCIATION_STAFF = "association_staff", _("関係団体事務局")
 
     @property
     def short_label(self) -> str | Promise:

@@ -18,10 +18,13 @@ from django.urls import get_resolver, reverse
 from candidates import services
 from candidates.lifecycle import Stage
 from candidates.models import CouncilReport, MilestoneKind, Ministry
+from consultations import services as consultation_services
+from consultations.models import Opinion, Route, SubjectKind
+from consultations.services import Addressees, OpinionValues
 from core.models import AuditEvent, AuditOutcome
 from core.roles import Role
 from hearings.models import EntryKind, MeetingKind
-from municipalities.models import LocalGovernment
+from municipalities.models import Association, LocalGovernment
 from tests.meetings import save_meeting
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_today")]
@@ -34,6 +37,7 @@ ROLES = (
     "ministry_b",
     "municipality",  # 呉市's staff
     "prefecture",  # 広島県's staff with the 取りまとめ right (呉市 and 広島市 are in 広島県)
+    "association",  # 全国市長会's secretariat (関係団体事務局)
     "secretariat",
     "admin",
 )
@@ -73,6 +77,17 @@ def adoption_editors(outcome=OK):
 def survey_uploaders(outcome=OK):
     """Who answers for some body of ministry A's candidate: adoption editors and 呉市's staff."""
     return {**adoption_editors(outcome), "municipality": outcome}
+
+
+def responders(outcome=OK):
+    """Who responds to the opinions of ministry A's promotion-policy draft: the secretariat
+    and ministry A."""
+    return schedule_editors(outcome)
+
+
+def answerer(role: str, outcome=OK):
+    """Only this persona answers for the respondent: nobody else, not even the secretariat."""
+    return {**logged_in(FORBIDDEN), role: outcome}
 
 
 def get_only(get):
@@ -186,6 +201,36 @@ MATRIX = {
         "survey",
     ),
     "adoption:survey_download": ("candidate", get_only(viewers()), None),
+    "consultations:list": ("none", get_only(viewers()), None),
+    "consultations:create": (
+        "none",
+        {"GET": secretariat_only(), "POST": secretariat_only()},
+        "consultation",
+    ),
+    "consultations:detail": ("consultation", get_only(viewers()), None),
+    "consultations:close": (
+        "consultation",
+        {"GET": logged_in(NOT_ALLOWED), "POST": secretariat_only()},
+        None,
+    ),
+    "consultations:respond": (
+        "consultation",
+        {"GET": logged_in(NOT_ALLOWED), "POST": responders()},
+        "response",
+    ),
+    "consultations:progress": ("consultation", get_only(viewers()), None),
+    "consultations:results": ("consultation", get_only(viewers()), None),
+    # 広島市's answer: 広島県's coordinator collects it (the consultation goes through prefectures).
+    "consultations:answer_body": (
+        "consultation_body",
+        {"GET": answerer("prefecture"), "POST": answerer("prefecture")},
+        "answer",
+    ),
+    "consultations:answer_association": (
+        "consultation_association",
+        {"GET": answerer("association"), "POST": answerer("association")},
+        "answer",
+    ),
     "municipalities:list": ("none", get_only(logged_in(OK)), None),
     "municipalities:association_list": ("none", get_only(logged_in(OK)), None),
     "municipalities:association_detail": ("association", get_only(logged_in(OK)), None),
@@ -217,6 +262,13 @@ REFUSAL = {
     "adoption:edit": "この団体の利用状況を編集する権限がありません。",
     "adoption:survey": "この候補の利用意向調査を取り込む権限がありません。",
     "candidates:report_delete": "報告書を削除できるのは事務局のみです。",
+    "consultations:create": "意見照会を作成・締切できるのは事務局のみです。",
+    "consultations:close": "意見照会を作成・締切できるのは事務局のみです。",
+    "consultations:respond": (
+        "意見への対応を記入できるのは事務局（推進方針案の照会では担当府省庁も）のみです。"
+    ),
+    "consultations:answer_body": "この団体の回答を入力する権限がありません。",
+    "consultations:answer_association": "この団体の回答を入力する権限がありません。",
     **{
         name: MEETINGS_SECRETARIAT_ONLY
         for name in (
@@ -235,6 +287,7 @@ SCHEDULE_PAGES = {name for name, message in REFUSAL.items() if message == OWN_MI
 FOR_READERS = (
     SCHEDULE_PAGES
     | {"adoption:edit", "adoption:survey"}
+    | {"consultations:respond", "consultations:answer_body", "consultations:answer_association"}
     | {
         name
         for name, (_kind, expected, _payload) in MATRIX.items()
@@ -271,7 +324,9 @@ def test_every_url_is_in_the_matrix():
 
 @pytest.fixture
 def world(make_user, secretariat, wt_member, outsider, admin_user):
-    """Two ministries' staff, an MLIT candidate with a milestone, a meeting, a report."""
+    """Two ministries' staff, an MLIT candidate with a milestone, a meeting, a report, and a
+    consultation on its promotion-policy draft (through prefectures, 全国市長会 asked too)
+    that 呉市 has answered."""
     mlit = Ministry.objects.create(name="国土交通省")
     mhlw = Ministry.objects.create(name="厚生労働省")
     users = {
@@ -290,6 +345,11 @@ def world(make_user, secretariat, wt_member, outsider, admin_user):
             Role.LOCAL_GOVERNMENT_STAFF,
             local_government=LocalGovernment.objects.get(code="340006"),
             coordinates_municipalities=True,
+        ),
+        "association": make_user(
+            "association",
+            Role.ASSOCIATION_STAFF,
+            association=Association.objects.get(slug="mayors"),
         ),
         "secretariat": secretariat,
         "admin": admin_user,
@@ -317,6 +377,27 @@ def world(make_user, secretariat, wt_member, outsider, admin_user):
         entries=[{"kind": EntryKind.REMARK, "text": "後ろ倒しには理由が必要", "agenda_number": 1}],
     )
     report = CouncilReport.objects.create(as_of=TODAY)
+    consultation = consultation_services.consultation_create(
+        user=secretariat,
+        title="道路占用許可システム推進方針案に関する意見照会",
+        subject_kind=SubjectKind.POLICY_DRAFT,
+        candidates=[candidate],
+        free_questions=["スケジュールについて"],
+        opens_on=dt.date(2026, 11, 1),
+        deadline=dt.date(2026, 11, 30),
+        route=Route.PREFECTURE,
+        addressees=Addressees(
+            all_local_governments=True, associations=[Association.objects.get(slug="mayors")]
+        ),
+    )
+    consultation_services.answer_save(
+        user=users["municipality"],
+        consultation=consultation,
+        local_government=LocalGovernment.objects.get(code=KURE),
+        opinions=answer_values(consultation),
+        submit=True,
+        version=None,
+    )
     objects = {
         "candidate": candidate,
         "milestone": milestone,
@@ -325,13 +406,19 @@ def world(make_user, secretariat, wt_member, outsider, admin_user):
         "agenda_item": meeting.agenda_items.get(),
         "report": report,
         "mlit": mlit,
+        "consultation": consultation,
     }
     return users, objects
 
 
-def url_for(name: str, kind: str, objects: dict) -> str:
-    from municipalities.models import Association
+def answer_values(consultation) -> dict:
+    return {
+        q.pk: OpinionValues(position="agree") if q.asks_position else OpinionValues(text="賛成")
+        for q in consultation.questions.all()
+    }
 
+
+def url_for(name: str, kind: str, objects: dict) -> str:
     kwargs = {
         "none": {},
         "csv": {"fmt": "csv"},
@@ -345,12 +432,16 @@ def url_for(name: str, kind: str, objects: dict) -> str:
         "association": {"slug": Association.objects.all()[0].slug},
         "municipality": {"code": LocalGovernment.objects.all()[0].code},
         "adoption_row": {"pk": objects["candidate"].pk, "code": HIROSHIMA_CITY},
+        "consultation": {"pk": objects["consultation"].pk},
+        "consultation_body": {"pk": objects["consultation"].pk, "code": HIROSHIMA_CITY},
+        "consultation_association": {"pk": objects["consultation"].pk, "slug": "mayors"},
     }[kind]
     return reverse(name, kwargs=kwargs)
 
 
 def payload(kind: str | None, objects: dict) -> dict:
     candidate, milestone = objects["candidate"], objects["milestone"]
+    consultation = objects["consultation"]
     meeting_forms = {
         f"{prefix}-{field}": value
         for prefix in ("attendees", "agenda", "entries")
@@ -400,13 +491,38 @@ def payload(kind: str | None, objects: dict) -> dict:
         "adoption": {"status": "planned", "planned_start_fiscal_year": "2028", "version": "0"},
         # The confirmed survey: 呉市 will use it from 令和10年度.
         "survey": {"content": base64.b64encode(SURVEY.encode("cp932")).decode()},
+        "consultation": {
+            "title": "意見照会",
+            "subject_kind": "free",
+            "subject_text": "共通化の進め方",
+            "free_questions": "進め方について",
+            "opens_on": "2026-11-20",
+            "deadline": "2026-12-01",
+            "route": "direct",
+            "to_all_local_governments": "on",
+        },
+        "response": {
+            "opinions": [Opinion.objects.filter(answer__consultation=consultation)[0].pk],
+            "kind": "reflect",
+            "text": "推進方針に反映します。",
+        },
+        "answer": {
+            "version": "0",
+            "action": "submit",
+            **{
+                f"q{q.pk}_{'position' if q.asks_position else 'text'}": "agree"
+                if q.asks_position
+                else "賛成"
+                for q in consultation.questions.all()
+            },
+        },
     }[kind]
 
 
 def fingerprint() -> str:
     """A digest of every row of the project's own tables (not sessions or history)."""
     digest = hashlib.sha256()
-    for label in ("candidates", "hearings", "municipalities", "core", "adoption"):
+    for label in ("candidates", "hearings", "municipalities", "core", "adoption", "consultations"):
         for model in apps.get_app_config(label).get_models():
             if model._meta.label.startswith(("candidates.Historical", "core.AuditEvent")):
                 continue

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from adoption.demo import demo_adoptions_load
 from candidates.demo import demo_data_load
+from consultations.demo import demo_consultations_load
 from core.demo import DEMO_PASSWORD, demo_accounts_ensure
 from core.models import User
 from hearings.demo import demo_meetings_load
@@ -33,9 +34,10 @@ class Command(BaseCommand):
             secretariat=User.objects.get(username="secretariat", groups__name="secretariat")
         )
         adoptions = demo_adoptions_load()
+        consultations = demo_consultations_load()
         self.stdout.write(
             f"demo data: {counts['candidates']} candidates, {counts['ministries']} ministries, "
-            f"{meetings} meetings, {adoptions} adoption answers"
+            f"{meetings} meetings, {adoptions} adoption answers, {consultations} consultations"
         )
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("デモ環境の準備ができました / Demo environment ready"))

@@ -1,0 +1,344 @@
+"""Reads of consultations that pages, exports and (later) the council report share.
+
+Only submitted opinions leave this module for readers; a draft is read through `answer_of`,
+which views call only after the per-object rule (permissions.answers_for_*) let the user in.
+The results table (`results_rows`) is the published 意見照会結果 form, so a PDF section can
+reuse it as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from consultations import permissions
+from consultations.models import Answer, AnswerVersion, Consultation, Opinion, Position, Question
+from core.display import choice_label
+from core.models import User
+from municipalities.models import MUNICIPALITY_KINDS, Association, Kind, LocalGovernment
+
+
+def consultation_list() -> QuerySet[Consultation]:
+    """Every consultation, newest first, with how many answers were submitted."""
+    return Consultation.objects.annotate(
+        submitted=Count("answers", filter=Q(answers__submitted_at__isnull=False))
+    ).order_by("-opens_on", "-pk")
+
+
+def consultation_get(*, pk: int) -> Consultation:
+    """One consultation with what its pages show of it (raises Consultation.DoesNotExist)."""
+    return Consultation.objects.prefetch_related(
+        "candidates",
+        Prefetch("to_prefectures", queryset=LocalGovernment.objects.order_by("code")),
+        "to_associations",
+        Prefetch("questions", queryset=Question.objects.select_related("candidate")),
+    ).get(pk=pk)
+
+
+def addressed_bodies(consultation: Consultation) -> QuerySet[LocalGovernment]:
+    """The local governments the consultation asks (never a designated-city ward)."""
+    bodies = LocalGovernment.objects.filter(kind__in=(Kind.PREFECTURE, *MUNICIPALITY_KINDS))
+    if consultation.to_all_local_governments:
+        return bodies
+    prefecture_ids = [p.pk for p in consultation.to_prefectures.all()]
+    return bodies.filter(
+        Q(kind__in=consultation.to_kinds)
+        | Q(pk__in=prefecture_ids)
+        | Q(prefecture_id__in=prefecture_ids)
+    )
+
+
+def local_government_by_code(*, code: str) -> LocalGovernment:
+    return LocalGovernment.objects.select_related("prefecture").get(code=code)
+
+
+def association_by_slug(*, slug: str) -> Association:
+    return Association.objects.get(slug=slug)
+
+
+def answer_of(
+    *,
+    consultation: Consultation,
+    local_government: LocalGovernment | None = None,
+    association: Association | None = None,
+) -> Answer | None:
+    """The respondent's answer with its draft and versions: only for those who answer for it."""
+    respondent: dict[str, LocalGovernment | Association | None] = (
+        {"local_government": local_government}
+        if local_government is not None
+        else {"association": association}
+    )
+    return (
+        Answer.objects.filter(consultation=consultation, **respondent)
+        .prefetch_related("versions__submitted_by")
+        .select_related("submitted_by", "via_prefecture")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class Respondent:
+    """A body or association the user answers for, with where its answer stands."""
+
+    name: str
+    code: str  # a local government's code, or an association's slug
+    is_association: bool
+    answer: Answer | None
+
+    @property
+    def status(self) -> str:
+        if self.answer is None or (self.answer.draft_saved_at is None):
+            return _("未回答")
+        if not self.answer.is_submitted:
+            return _("下書き")
+        if self.answer.draft_saved_at and self.answer.draft_saved_at > self.answer.submitted_at:  # type: ignore[operator]
+            return _("提出済（修正の下書きあり）")
+        return _("提出済（期限後）") if self.answer.is_late else _("提出済")
+
+
+def respondents_for(*, user: User, consultation: Consultation) -> list[Respondent]:
+    """Whom the user answers for in this consultation: its own body, a coordinator's
+    municipalities when the consultation goes through prefectures, its association."""
+    result: list[Respondent] = []
+    association = user.association if user.association_id else None
+    if association and permissions.answers_for_association(user, consultation, association):
+        answer = Answer.objects.filter(consultation=consultation, association=association).first()
+        result.append(Respondent(association.name, association.slug, True, answer))
+    own = user.local_government
+    if own is None:
+        return result
+    bodies = addressed_bodies(consultation).filter(pk=own.pk)
+    if permissions.collects_for(user, consultation) is not None:
+        bodies = addressed_bodies(consultation).filter(Q(pk=own.pk) | Q(prefecture=own))
+    bodies = bodies.select_related("prefecture").order_by("code")
+    answers = {
+        a.local_government_id: a
+        for a in Answer.objects.filter(consultation=consultation, local_government__in=bodies)
+    }
+    for body in bodies:
+        if permissions.answers_for_body(user, consultation, body):
+            result.append(Respondent(body.qualified_name, body.code, False, answers.get(body.pk)))
+    return result
+
+
+def submitted_opinions(*, consultation: Consultation) -> QuerySet[Opinion]:
+    """The submitted opinions, by question and then by body code (associations last)."""
+    return (
+        Opinion.objects.filter(
+            answer__consultation=consultation, answer__submitted_at__isnull=False
+        )
+        .select_related(
+            "answer__local_government__prefecture",
+            "answer__association",
+            "question__candidate",
+            "response",
+        )
+        .order_by(
+            "question__number",
+            "answer__association__display_order",
+            "answer__local_government__code",
+            "pk",
+        )
+    )
+
+
+def candidate_opinions(*, candidate_id: int) -> list[Opinion]:
+    """The submitted opinions about one candidate in every consultation, newest consultation
+    first, for the candidate page (one query whatever their number)."""
+    return list(
+        Opinion.objects.filter(
+            question__candidate_id=candidate_id, answer__submitted_at__isnull=False
+        )
+        .select_related(
+            "answer__local_government__prefecture",
+            "answer__association",
+            "question__consultation",
+            "response",
+        )
+        .order_by(
+            "-question__consultation__opens_on",
+            "question__consultation_id",
+            "answer__association__display_order",
+            "answer__local_government__code",
+        )
+    )
+
+
+@dataclass
+class Rate:
+    """Answer rate of one group of addressees."""
+
+    label: str
+    addressed: int = 0
+    answered: int = 0
+    late: int = 0
+
+    @property
+    def percent(self) -> float:
+        return round(100 * self.answered / self.addressed, 1) if self.addressed else 0.0
+
+
+@dataclass
+class Progress:
+    total: Rate
+    by_kind: list[Rate]
+    by_prefecture: list[Rate]
+    associations: list[Rate]
+    unanswered: list[UnansweredRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class UnansweredRow:
+    code: str
+    name: str
+    kind: str
+    prefecture: str
+    status: str  # 未回答 or 下書き: whom to remind
+
+
+def consultation_progress(*, consultation: Consultation) -> Progress:
+    """Answer rates overall, by kind, by prefecture and per association, and who has not
+    submitted (for reminders). A fixed number of queries: addressees are grouped in Python
+    (at most 1,788 bodies)."""
+    bodies = list(
+        addressed_bodies(consultation)
+        .select_related("prefecture")
+        .order_by("code")
+        .only("pk", "code", "name", "kind", "prefecture__name", "prefecture__code")
+    )
+    answers = {
+        a.local_government_id: a
+        for a in Answer.objects.filter(
+            consultation=consultation, local_government__isnull=False
+        ).only("local_government_id", "submitted_at", "is_late")
+    }
+    total = Rate(_("地方公共団体 計"))
+    kinds: dict[str, Rate] = {}
+    prefectures: dict[str, Rate] = {}
+    unanswered: list[UnansweredRow] = []
+    for body in bodies:
+        answer = answers.get(body.pk)
+        prefecture = body if body.kind == Kind.PREFECTURE else body.prefecture
+        kind = kinds.setdefault(body.kind, Rate(choice_label(Kind, body.kind)))
+        pref = prefectures.setdefault(prefecture.code, Rate(prefecture.name))  # type: ignore[union-attr]
+        for rate in (total, kind, pref):
+            rate.addressed += 1
+        if answer is not None and answer.is_submitted:
+            for rate in (total, kind, pref):
+                rate.answered += 1
+                rate.late += answer.is_late
+        else:
+            unanswered.append(
+                UnansweredRow(
+                    body.code,
+                    body.qualified_name,
+                    choice_label(Kind, body.kind),
+                    prefecture.name,  # type: ignore[union-attr]
+                    _("下書き") if answer is not None else _("未回答"),
+                )
+            )
+    association_answers = {
+        a.association_id: a
+        for a in Answer.objects.filter(consultation=consultation, association__isnull=False)
+    }
+    associations = []
+    for association in consultation.to_associations.all():
+        answer = association_answers.get(association.pk)
+        submitted = answer is not None and answer.is_submitted
+        associations.append(
+            Rate(association.name, 1, int(submitted), int(submitted and answer.is_late))  # type: ignore[union-attr]
+        )
+        if not submitted:
+            unanswered.append(
+                UnansweredRow(
+                    "",
+                    association.name,
+                    _("関係団体"),
+                    "",
+                    _("下書き") if answer is not None else _("未回答"),
+                )
+            )
+    kind_order = {kind: i for i, kind in enumerate(Kind.values)}
+    return Progress(
+        total=total,
+        by_kind=[kinds[k] for k in sorted(kinds, key=kind_order.__getitem__)],
+        by_prefecture=[prefectures[code] for code in sorted(prefectures)],
+        associations=associations,
+        unanswered=unanswered,
+    )
+
+
+def unanswered_table(progress: Progress) -> tuple[list[str], list[list[str]]]:
+    headers = [_("団体コード"), _("団体名"), _("区分"), _("都道府県"), _("状況")]
+    return headers, [[r.code, r.name, r.kind, r.prefecture, r.status] for r in progress.unanswered]
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    """One line of the 意見照会結果 table, as ministries publish it."""
+
+    number: int
+    respondent: str
+    section: str
+    summary: str
+    response: str
+
+
+def results_rows(*, consultation: Consultation) -> list[ResultRow]:
+    """The results table: every submitted opinion, numbered, with its response."""
+    rows = []
+    for number, opinion in enumerate(submitted_opinions(consultation=consultation), start=1):
+        heading = opinion.question.heading
+        section = f"{heading} {opinion.section}".strip() if opinion.section else heading
+        rows.append(
+            ResultRow(
+                number=number,
+                respondent=opinion.answer.respondent_name,
+                section=section,
+                summary=opinion.summary,
+                response=opinion.response.display if opinion.response else "",
+            )
+        )
+    return rows
+
+
+def results_table(rows: Sequence[ResultRow]) -> tuple[list[str], list[list]]:
+    headers = [_("番号"), _("団体名"), _("該当箇所"), _("意見の概要"), _("対応")]
+    return headers, [[r.number, r.respondent, r.section, r.summary, r.response] for r in rows]
+
+
+@dataclass(frozen=True)
+class VersionLine:
+    """One question's answer in one submitted version, as the answer page shows it."""
+
+    question: Question
+    position: str
+    section: str
+    text: str
+
+
+def version_lines(
+    *, answer: Answer | None, questions: Sequence[Question]
+) -> list[tuple[AnswerVersion, list[VersionLine]]]:
+    """What each submitted version said, newest first: one line per question answered."""
+    if answer is None:
+        return []
+    result = []
+    for version in answer.versions.all():
+        lines = []
+        for question in questions:
+            given = version.content.get(str(question.pk)) or {}
+            if any(given.values()):
+                lines.append(
+                    VersionLine(
+                        question,
+                        choice_label(Position, given["position"]) if given.get("position") else "",
+                        given.get("section", ""),
+                        given.get("text", ""),
+                    )
+                )
+        result.append((version, lines))
+    return result

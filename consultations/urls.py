@@ -1,0 +1,16 @@
+from django.urls import path
+
+from consultations import views
+
+app_name = "consultations"
+urlpatterns = [
+    path("", views.consultation_list, name="list"),
+    path("new/", views.consultation_create, name="create"),
+    path("<int:pk>/", views.consultation_detail, name="detail"),
+    path("<int:pk>/close/", views.consultation_close, name="close"),
+    path("<int:pk>/responses/", views.response_create, name="respond"),
+    path("<int:pk>/progress/", views.consultation_progress, name="progress"),
+    path("<int:pk>/results.xlsx", views.consultation_results, name="results"),
+    path("<int:pk>/bodies/<str:code>/", views.answer_body, name="answer_body"),
+    path("<int:pk>/associations/<slug:slug>/", views.answer_association, name="answer_association"),
+]

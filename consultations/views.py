@@ -1,0 +1,274 @@
+"""HTTP for consultations: the list, opening one, its page (opinions and responses), answering
+for a body or an association, progress with the list of bodies to remind, and the results
+table."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from consultations import permissions, selectors, services
+from consultations.forms import AnswerForm, ConsultationForm, ResponseForm
+from consultations.models import Consultation
+from core.forms import call_service
+from core.http import AuthenticatedHttpRequest
+from core.permissions import require, secretariat_required, viewer_required
+from core.spreadsheets import csv_bytes, xlsx_bytes
+from municipalities.models import Association, LocalGovernment
+
+NOT_YOURS = gettext_lazy("この団体の回答を入力する権限がありません。")
+MANAGERS_ONLY = gettext_lazy("意見照会を作成・締切できるのは事務局のみです。")
+RESPONDERS_ONLY = gettext_lazy(
+    "意見への対応を記入できるのは事務局（推進方針案の照会では担当府省庁も）のみです。"
+)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _consultation(pk: int) -> Consultation:
+    try:
+        return selectors.consultation_get(pk=pk)
+    except Consultation.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+@viewer_required
+def consultation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "consultations/list.html",
+        {"consultations": selectors.consultation_list(), "today": timezone.localdate()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@secretariat_required(message=MANAGERS_ONLY)
+def consultation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = ConsultationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        consultation = call_service(
+            form,
+            services.consultation_create,
+            user=request.user,
+            title=data["title"],
+            subject_kind=data["subject_kind"],
+            candidates=list(data["candidates"]),
+            subject_text=data["subject_text"],
+            description=data["description"],
+            free_questions=form.free_question_list(),
+            opens_on=data["opens_on"],
+            deadline=data["deadline"],
+            route=data["route"],
+            addressees=form.addressees(),
+        )
+        if consultation is not None:
+            messages.success(request, _("意見照会「%s」を作成しました。") % consultation.title)
+            return redirect(consultation)
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "consultations/form.html", {"form": form}, status=status)
+
+
+def _detail(
+    request: AuthenticatedHttpRequest,
+    consultation: Consultation,
+    response_form: ResponseForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    opinions = list(selectors.submitted_opinions(consultation=consultation))
+    can_respond = permissions.can_respond(request.user, consultation)
+    if can_respond and response_form is None:
+        response_form = ResponseForm(
+            opinions=selectors.submitted_opinions(consultation=consultation)
+        )
+    groups = [
+        (question, [o for o in opinions if o.question_id == question.pk])
+        for question in consultation.questions.all()
+    ]
+    return render(
+        request,
+        "consultations/detail.html",
+        {
+            "consultation": consultation,
+            "groups": groups,
+            "opinion_count": len(opinions),
+            "respondents": selectors.respondents_for(user=request.user, consultation=consultation),
+            "progress": selectors.consultation_progress(consultation=consultation).total,
+            "can_manage": permissions.can_manage(request.user),
+            "can_respond": can_respond,
+            "response_form": response_form if can_respond else None,
+            "checked": {str(pk) for pk in request.POST.getlist("opinions")},
+        },
+        status=status,
+    )
+
+
+@require_GET
+@viewer_required
+def consultation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, _consultation(pk))
+
+
+@require_POST
+@secretariat_required(message=MANAGERS_ONLY)
+def consultation_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    consultation = _consultation(pk)
+    # Closing twice closes once: no stale-edit check is needed.
+    services.consultation_close(user=request.user, consultation=consultation, version=None)
+    messages.success(request, _("意見照会を締め切りました。"))
+    return redirect(consultation)
+
+
+@require_POST
+@viewer_required
+def response_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Record one response to the checked opinions (one, or a group of similar ones)."""
+    consultation = _consultation(pk)
+    require(permissions.can_respond(request.user, consultation), RESPONDERS_ONLY)
+    form = ResponseForm(
+        request.POST, opinions=selectors.submitted_opinions(consultation=consultation)
+    )
+    if form.is_valid():
+        response = call_service(
+            form,
+            services.response_record,
+            user=request.user,
+            consultation=consultation,
+            opinion_ids=[o.pk for o in form.cleaned_data["opinions"]],
+            kind=form.cleaned_data["kind"],
+            text=form.cleaned_data["text"],
+        )
+        if response is not None:
+            messages.success(
+                request,
+                _("%(n)s件の意見に対応を記入しました。")
+                % {"n": len(form.cleaned_data["opinions"])},
+            )
+            return redirect(f"{consultation.get_absolute_url()}#opinions")
+    return _detail(request, consultation, form, status=400)
+
+
+def _answer(
+    request: AuthenticatedHttpRequest,
+    consultation: Consultation,
+    *,
+    local_government: LocalGovernment | None = None,
+    association: Association | None = None,
+) -> HttpResponse:
+    """The answer form of one respondent: save a draft or submit; earlier versions below."""
+    answer = selectors.answer_of(
+        consultation=consultation, local_government=local_government, association=association
+    )
+    questions = list(consultation.questions.all())
+    form = AnswerForm(request.POST or None, questions=questions, answer=answer)
+    if request.method == "POST" and form.is_valid():
+        submit = request.POST.get("action") == "submit"
+        # Closed or not yet open: a ValidationError that call_service shows above the form.
+        saved = call_service(
+            form,
+            services.answer_save,
+            user=request.user,
+            consultation=consultation,
+            local_government=local_government,
+            association=association,
+            opinions=form.opinions(),
+            submit=submit,
+            version=form.cleaned_data["version"],
+        )
+        if saved is not None:
+            if not submit:
+                message = _("下書きを保存しました。提出するまで他の団体や事務局には見えません。")
+            elif saved.versions.count() > 1:
+                message = _("修正した回答を提出しました。")
+            else:
+                message = _("回答を提出しました。")
+            if submit and saved.is_late:
+                message += " " + _("回答期限後の提出として記録しました。")
+            messages.success(request, message)
+            return redirect(request.path)
+    respondent = local_government or association
+    return render(
+        request,
+        "consultations/answer.html",
+        {
+            "consultation": consultation,
+            "respondent_name": local_government.qualified_name
+            if local_government
+            else str(respondent),
+            "answer": answer,
+            "form": form,
+            "groups": form.groups(),
+            "version_lines": selectors.version_lines(answer=answer, questions=questions),
+            "is_open": consultation.is_open,
+            "is_late_now": timezone.localdate() > consultation.deadline,
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@viewer_required
+def answer_body(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResponse:
+    consultation = _consultation(pk)
+    try:
+        body = selectors.local_government_by_code(code=code)
+    except LocalGovernment.DoesNotExist as exc:
+        raise Http404 from exc
+    require(permissions.answers_for_body(request.user, consultation, body), NOT_YOURS)
+    return _answer(request, consultation, local_government=body)
+
+
+@require_http_methods(["GET", "POST"])
+@viewer_required
+def answer_association(request: AuthenticatedHttpRequest, pk: int, slug: str) -> HttpResponse:
+    consultation = _consultation(pk)
+    try:
+        association = selectors.association_by_slug(slug=slug)
+    except Association.DoesNotExist as exc:
+        raise Http404 from exc
+    require(permissions.answers_for_association(request.user, consultation, association), NOT_YOURS)
+    return _answer(request, consultation, association=association)
+
+
+@require_GET
+@viewer_required
+def consultation_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Answer rates, and the bodies that have not submitted (also as CSV or .xlsx)."""
+    consultation = _consultation(pk)
+    progress = selectors.consultation_progress(consultation=consultation)
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        headers, rows = selectors.unanswered_table(progress)
+        name = f"consultation-{consultation.pk}-unanswered"
+        if fmt == "csv":
+            return _download(csv_bytes(headers, rows), f"{name}.csv", "text/csv; charset=utf-8")
+        return _download(xlsx_bytes(_("未回答団体"), headers, rows), f"{name}.xlsx", XLSX)
+    return render(
+        request,
+        "consultations/progress.html",
+        {"consultation": consultation, "progress": progress},
+    )
+
+
+@require_GET
+@viewer_required
+def consultation_results(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The 意見照会結果 table as ministries publish it (.xlsx)."""
+    consultation = _consultation(pk)
+    headers, rows = selectors.results_table(selectors.results_rows(consultation=consultation))
+    return _download(
+        xlsx_bytes(_("意見照会結果"), headers, rows),
+        f"consultation-{consultation.pk}-results.xlsx",
+        XLSX,
+    )
