@@ -45,7 +45,9 @@ ACTION_LABELS: dict[str, Promise] = {
     "consultations:close": pgettext_lazy("audit action", "意見照会の締切"),
     "consultations:respond": pgettext_lazy("audit action", "意見への対応の記録"),
     "consultations:answer_body": pgettext_lazy("audit action", "意見照会への回答（団体）"),
-    "consultations:answer_association": pgettext_lazy("audit action", "意見照会への回答（関係団体）"),
+    "consultations:answer_association": pgettext_lazy(
+        "audit action", "意見照会への回答（関係団体）"
+    ),
     ADMIN: pgettext_lazy("audit action", "管理画面での操作"),
     UNKNOWN: pgettext_lazy("audit action", "不明なURLへの送信"),
 }
