@@ -31,7 +31,7 @@ def test_wt_member_reads_the_adoption_panel_the_map_and_the_overview(journey, de
     page.locator("figure.tile-map svg a[href$='/340006/']").click()
     page.wait_for_load_state()
     journey.check()
-    journey.sees(t("広島県の利用状況", "Adoption in 広島県"))
+    journey.sees(t("広島県の利用状況", "Adoption in Hiroshima (広島県)"))
     assert page.locator("main tbody tr").count() == 24
     journey.screenshot("adoption-prefecture")
 
