@@ -112,9 +112,12 @@ def search(
     if not words:
         return []
     filters = SearchFilters(kind, fiscal_year, association, candidate)
+    # The newest meetings by their date index, before the planner is kept off plain index
+    # scans (under index_plans this small read sorted every meeting: 10 ms at 2,000).
+    recent = _recent_meetings(filters)
     with planner_stats.index_plans():
         hits = [
-            *_entry_hits(words, filters),
+            *_entry_hits(words, filters, recent),
             *_agenda_hits(words, filters),
             *_meeting_hits(words, filters),
             *_candidate_hits(words, filters),
@@ -163,8 +166,9 @@ def _recent_meetings(filters: SearchFilters) -> list[int]:
     return [pk for pk, date in newest if date > older]
 
 
-def _newest_entries(words: Sequence[str], filters: SearchFilters) -> list[MinutesEntry]:
-    recent = _recent_meetings(filters)
+def _newest_entries(
+    words: Sequence[str], filters: SearchFilters, recent: list[int]
+) -> list[MinutesEntry]:
     if recent:
         found = list(
             _entries(words, filters, by_index=False).filter(meeting__in=recent)[:MAX_RESULTS]
@@ -174,12 +178,14 @@ def _newest_entries(words: Sequence[str], filters: SearchFilters) -> list[Minute
     return list(_entries(words, filters)[:MAX_RESULTS])
 
 
-def _entry_hits(words: Sequence[str], filters: SearchFilters) -> Iterator[SearchHit]:
+def _entry_hits(
+    words: Sequence[str], filters: SearchFilters, recent: list[int]
+) -> Iterator[SearchHit]:
     # Up to 200 hits: the kind labels and the meeting URLs are looked up once, not per hit
     # (get_FOO_display and reverse() per hit were a third of the search's time).
     kind_labels = {kind.value: str(kind.label) for kind in EntryKind}
     meeting_urls: dict[int, str] = {}
-    for entry in _newest_entries(words, filters):
+    for entry in _newest_entries(words, filters, recent):
         if entry.meeting_id not in meeting_urls:
             meeting_urls[entry.meeting_id] = entry.meeting.get_absolute_url()
         yield SearchHit(
