@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from candidates.models import Candidate
 
 PAGE_SIZE = 30
+SEARCH_PAGE_SIZE = 50  # of up to search.MAX_RESULTS hits
 MAX_ID = 2**63 - 1  # the largest primary key (BigAutoField)
 
 
@@ -346,6 +347,8 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "query": query,
             "hits": hits,
+            "page": Paginator(hits, SEARCH_PAGE_SIZE).get_page(request.GET.get("page")),
+            "page_query": _without_page(request),
             "kind": kind,
             "kinds": MeetingKind.choices,
             "fiscal_year": fiscal_year,
@@ -355,6 +358,13 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
             "candidate_options": _candidate_options(candidate),
         },
     )
+
+
+def _without_page(request: AuthenticatedHttpRequest) -> str:
+    """The search's query string less its page number, for the page links."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 def _candidate_options(selected: Candidate | None) -> str:

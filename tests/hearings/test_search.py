@@ -139,3 +139,17 @@ def test_the_newest_meetings_first_finds_what_the_whole_index_finds(monkeypatch,
     monkeypatch.setattr(hearings_search, "RECENT_MEETINGS", 3)
     assert sorted(found()) == sorted(whole)
     assert len(whole) == {"県": 8, "介護": 3, "県 介護": 3, "戸籍": 0}[query]
+
+
+def test_the_search_page_shows_fifty_hits_a_page_with_page_numbers(client, wt_member):
+    meeting = MeetingFactory.create(date=dt.date(2026, 4, 1))
+    for position in range(120):
+        MinutesEntryFactory.create(meeting=meeting, position=position, text=f"県の意見{position}")
+    client.force_login(wt_member)
+    first = client.get(reverse("hearings:search"), {"q": "県"}).content.decode()
+    assert first.count('<p class="snippet">') == 50
+    assert "の意見0</p>" in first and "の意見50</p>" not in first
+    assert 'page=3"' in first and "q=%E7%9C%8C" in first  # page links keep the query
+    third = client.get(reverse("hearings:search"), {"q": "県", "page": 3}).content.decode()
+    assert third.count('<p class="snippet">') == 20 and "の意見119</p>" in third
+    assert '<ol class="search-results" start="101">' in third
