@@ -9,7 +9,7 @@ from candidates.lifecycle import Stage, allowed_next
 from candidates.models import Candidate, MilestoneKind, Ministry, ProgressStatus
 from core.display import date_display, fiscal_year_display
 from core.forms import AccessibleForm, DateInput
-from hearings.models import Meeting
+from hearings import selectors as hearings_selectors
 
 
 def _fiscal_year_choices():
@@ -78,7 +78,7 @@ class TransitionForm(VersionedForm):
     to_stage = forms.ChoiceField(label=_("次の段階"), choices=Stage.choices)
     meeting = MeetingChoiceField(
         label=_("決定した会議"),
-        queryset=Meeting.objects.all(),
+        queryset=None,  # the latest meetings, set by __init__
         required=False,
         widget=MeetingSelect,
     )
@@ -106,11 +106,9 @@ class TransitionForm(VersionedForm):
         self.fields["to_stage"].widget.choices = [
             (stage, Stage(stage).label) for stage in allowed_next(candidate.stage)
         ]
-        # The 200 latest meetings are offered; a sliced queryset cannot validate a choice
-        # (ModelChoiceField filters it), so the slice is taken as a list of ids.
-        latest = list(Meeting.objects.order_by("-date").values_list("pk", flat=True)[:200])
+        # The 200 latest meetings are offered, read when the form is made (not at import).
         meeting_field = cast(forms.ModelChoiceField, self.fields["meeting"])
-        meeting_field.queryset = Meeting.objects.filter(pk__in=latest).order_by("-date")
+        meeting_field.queryset = hearings_selectors.recent_meetings(limit=200)
         self.initial.setdefault("version", candidate.version)
 
     def clean(self):

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlparse
 
 from django.conf import settings
@@ -38,9 +39,11 @@ from candidates.models import (
     ReportStatus,
 )
 from candidates.timeline import timeline_layout
-from core.display import choice_label, date_display
+from core.display import date_display
 from hearings import selectors as hearings_selectors
-from hearings.models import EntryKind, Meeting, MinutesEntry
+
+if TYPE_CHECKING:
+    from hearings.models import Meeting, MinutesEntry
 
 RECENT_REMARKS = 3
 SUMMARY_SLIPS = 5  # the worst slips on the summary page; the slips chapter lists them all
@@ -152,9 +155,9 @@ def report_data(report: CouncilReport) -> ReportData:
                 "remarks",
                 # More than are shown: a question and its answer may both be linked, and are
                 # shown as one.
-                queryset=MinutesEntry.objects.filter(meeting__date__lte=report.as_of)
-                .select_related("meeting")
-                .order_by("-meeting__date", "-meeting__pk", "position")[: RECENT_REMARKS * 3],
+                queryset=hearings_selectors.remarks_until(
+                    as_of=report.as_of, limit=RECENT_REMARKS * 3
+                ),
                 to_attr="recent_remarks",
             ),
         )
@@ -266,7 +269,7 @@ def report_remarks(
         shown.update((key, same_text))
         lines = [
             RemarkLine(
-                kind=choice_label(EntryKind, e.kind) if thread else "",
+                kind=e.get_kind_display() if thread else "",
                 speaker=e.speaker,
                 text=first_sentences(e.text),
             )

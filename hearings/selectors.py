@@ -45,6 +45,23 @@ def meeting_fiscal_years() -> list[int]:
     return sorted({wareki.fiscal_year_of(d) for d in months}, reverse=True)
 
 
+def recent_meetings(*, limit: int) -> QuerySet[Meeting]:
+    """The `limit` latest meetings, newest first, as a filterable queryset (a form's choices:
+    a sliced queryset cannot validate a choice, so the slice is taken as a list of ids)."""
+    latest = list(Meeting.objects.order_by("-date").values_list("pk", flat=True)[:limit])
+    return Meeting.objects.filter(pk__in=latest).order_by("-date")
+
+
+def remarks_until(*, as_of, limit: int) -> QuerySet[MinutesEntry]:
+    """Minutes entries of meetings held by `as_of`, newest first, at most `limit`: a report's
+    remarks about a candidate (a prefetch of its `remarks`)."""
+    return (
+        MinutesEntry.objects.filter(meeting__date__lte=as_of)
+        .select_related("meeting")
+        .order_by("-meeting__date", "-meeting__pk", "position")[:limit]
+    )
+
+
 def entry_with_meeting(*, pk: int) -> MinutesEntry:
     return MinutesEntry.objects.select_related("meeting").get(pk=pk)
 
