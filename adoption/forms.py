@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from adoption.models import EARLIEST_FISCAL_YEAR, LATEST_FISCAL_YEAR, Adoption, Procurement, Status
 from adoption.services import AdoptionValues
 from core.display import fiscal_year_display
-from core.forms import AccessibleForm
+from core.forms import AccessibleForm, added_value_field
 
 
 def _years():
@@ -65,12 +65,7 @@ class AdoptionForm(AccessibleForm):
             "利用開始予定を後ろ倒しにする場合は、変更の理由又は付加価値のいずれかが必要です。"
         ),
     )
-    added_value = forms.CharField(
-        label=_("付加価値"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-        help_text=_("後ろ倒しに見合う付加価値があれば記入してください。"),
-    )
+    added_value = added_value_field()
 
     @staticmethod
     def initial_for(adoption: Adoption) -> dict:

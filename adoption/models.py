@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.display import choice_label, fiscal_year_display
+from core.models import ChangeRecord
 
 EARLIEST_FISCAL_YEAR = 2019  # 令和元年度: no shared system existed before the programme
 LATEST_FISCAL_YEAR = 2040
@@ -211,7 +212,7 @@ class ChangeSource(models.TextChoices):
     DEMO = "demo", _("デモデータ")
 
 
-class AdoptionChange(models.Model):
+class AdoptionChange(ChangeRecord):
     """One changed field of one adoption row, kept for ever: old, new, why, who, when.
 
     Values are kept in their stored form (see `encode_value`), so the history shows in either
@@ -224,20 +225,13 @@ class AdoptionChange(models.Model):
     field = models.CharField(_("項目"), max_length=30, choices=ChangeField.choices)
     old_value = models.CharField(_("変更前"), max_length=200, blank=True)
     new_value = models.CharField(_("変更後"), max_length=200, blank=True)
-    reason = models.TextField(_("理由"), blank=True)
-    added_value = models.TextField(_("付加価値"), blank=True)
     source = models.CharField(
         _("経路"), max_length=10, choices=ChangeSource.choices, default=ChangeSource.FORM
     )
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("変更者")
-    )
-    changed_at = models.DateTimeField(_("変更日時"), auto_now_add=True)
 
-    class Meta:
+    class Meta(ChangeRecord.Meta):
         verbose_name = _("利用状況の変更")
         verbose_name_plural = _("利用状況の変更")
-        ordering = ["-changed_at", "-pk"]
 
     def __str__(self) -> str:
         return f"{self.adoption_id} {self.field}: {self.old_value} → {self.new_value}"

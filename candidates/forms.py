@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from candidates.lifecycle import Stage, allowed_next
 from candidates.models import Candidate, MilestoneKind, Ministry, ProgressStatus
 from core.display import date_display, fiscal_year_display
-from core.forms import AccessibleForm, DateInput
+from core.forms import AccessibleForm, DateInput, added_value_field
 from hearings import selectors as hearings_selectors
 
 
@@ -156,14 +156,7 @@ class MilestoneUpdateForm(VersionedForm):
         required=False,
         help_text=_("予定を後ろ倒しにする場合は、理由又は付加価値のいずれかが必要です。"),
     )
-    added_value = forms.CharField(
-        label=_("付加価値"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-        help_text=_(
-            "後ろ倒しに見合う付加価値があれば記入してください（理由の代わりにもなります）。"
-        ),
-    )
+    added_value = added_value_field()
 
 
 class RebaselineForm(VersionedForm):

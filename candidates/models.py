@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from candidates.lifecycle import JUDGMENTS, Stage, is_decided
 from core.display import choice_label, fiscal_year_display
+from core.models import ChangeRecord
 from core.text_search import SearchTextField
 
 
@@ -290,7 +291,7 @@ class DateField(models.TextChoices):
     ACTUAL = "actual_date", _("実績日")
 
 
-class MilestoneChange(models.Model):
+class MilestoneChange(ChangeRecord):
     """A change of one milestone date, kept for ever: old, new, why, added value, who, when."""
 
     milestone = models.ForeignKey(
@@ -302,17 +303,10 @@ class MilestoneChange(models.Model):
     field = models.CharField(_("項目"), max_length=20, choices=DateField.choices)
     old_date = models.DateField(_("変更前"), null=True, blank=True)
     new_date = models.DateField(_("変更後"), null=True, blank=True)
-    reason = models.TextField(_("理由"), blank=True)
-    added_value = models.TextField(_("付加価値"), blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("変更者")
-    )
-    changed_at = models.DateTimeField(_("変更日時"), auto_now_add=True)
 
-    class Meta:
+    class Meta(ChangeRecord.Meta):
         verbose_name = _("日付の変更")
         verbose_name_plural = _("日付の変更")
-        ordering = ["-changed_at", "-pk"]
 
     def __str__(self) -> str:
         return f"{self.milestone}: {self.old_date} → {self.new_date}"

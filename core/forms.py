@@ -6,6 +6,7 @@ from typing import TypeVar
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import Jinja2
+from django.utils.translation import gettext_lazy as _
 
 from core.concurrency import ConcurrentEditError
 
@@ -24,6 +25,18 @@ class DateInput(forms.DateInput):
 # form per entry: 500 entries are 4,500 widgets; docs/benchmarks.md). Only the product's forms
 # use it: the admin's widgets exist only as Django templates.
 WIDGET_RENDERER = Jinja2()
+
+
+def added_value_field() -> forms.CharField:
+    """付加価値: what a later date brings, which justifies it as a reason does (core/slips.py)."""
+    return forms.CharField(
+        label=_("付加価値"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_(
+            "後ろ倒しに見合う付加価値があれば記入してください（理由の代わりにもなります）。"
+        ),
+    )
 
 
 class AccessibleForm(forms.Form):

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.functional import cached_property
@@ -132,3 +133,20 @@ class AuditEvent(models.Model):
         from core.audit import refusal_reason
 
         return refusal_reason(self)
+
+
+class ChangeRecord(models.Model):
+    """What every kept change of a plan says beside its old and new values: why (理由), the
+    added value that justifies a later date (付加価値; either one will do, core/slips.py), who
+    and when. Milestones' date changes and adoption answers' changes are both such records."""
+
+    reason = models.TextField(_("理由"), blank=True)
+    added_value = models.TextField(_("付加価値"), blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("変更者")
+    )
+    changed_at = models.DateTimeField(_("変更日時"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-changed_at", "-pk"]
