@@ -354,7 +354,7 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
             "fiscal_year": fiscal_year,
             "fiscal_years": selectors.meeting_fiscal_years(),
             "association": association,
-            "associations": municipality_selectors.association_list(),
+            "associations": municipality_selectors.associations(),
             "candidate_options": _candidate_options(candidate),
         },
     )
