@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core.display import date_display, fiscal_year_display
 
@@ -126,14 +127,14 @@ def label_lines(
 
 
 def _summary(milestone, today: dt.date) -> str:
-    parts = [milestone.label + "："]
+    parts = []
     if milestone.baseline_date:
         parts.append(_("当初予定 %(date)s") % {"date": date_display(milestone.baseline_date)})
     if milestone.planned_date:
         parts.append(_("予定 %(date)s") % {"date": date_display(milestone.planned_date)})
     if milestone.actual_date:
         parts.append(_("実績 %(date)s") % {"date": date_display(milestone.actual_date)})
-    text = " ".join(parts)
+    text = milestone.label + pgettext("label separator", "：") + " ".join(parts)
     if milestone.is_slipped:
         text += _("（%(days)s日の遅れ）") % {"days": milestone.slip_days}
     if overdue := milestone.overdue_days_on(today):

@@ -111,3 +111,19 @@ def test_a_long_as_of_label_near_the_right_edge_is_drawn_to_the_left_of_its_line
         milestones=rows, today=dt.date(2025, 10, 1), today_label="令和7年10月1日時点"
     )
     assert autumn.today_label_anchor == "start" and autumn.today_label_x > autumn.today_x
+
+
+def test_a_milestones_summary_reads_in_english_with_an_english_separator():
+    from django.utils import translation
+
+    from candidates.timeline import _summary
+    from tests.factories import MilestoneFactory
+
+    milestone = MilestoneFactory.build(
+        baseline_date=dt.date(2026, 4, 1), planned_date=dt.date(2026, 4, 1), actual_date=None
+    )
+    with translation.override("en"):
+        text = _summary(milestone, dt.date(2026, 1, 1))
+        assert "：" not in text and text.startswith(f"{milestone.label}: original plan")
+    with translation.override("ja"):
+        assert _summary(milestone, dt.date(2026, 1, 1)).startswith(f"{milestone.label}：当初予定")
