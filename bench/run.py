@@ -171,16 +171,23 @@ def main() -> None:
     timings = prepare(args.fresh)
     results_dir = env.RESULTS / ("quick" if args.quick else "full")
     results_dir.mkdir(parents=True, exist_ok=True)
-    for stale in results_dir.glob("*.json"):
-        stale.unlink()
-    steps = {step: run_step(step, args.quick, results_dir) for step in args.only}
+    # Only the steps run now lose their last results: with --only, the report keeps the other
+    # steps' figures from their last run (each section says when the run was).
+    for step in args.only:
+        (results_dir / f"{step}.json").unlink(missing_ok=True)
+    previous = results_dir / "run.json"
+    earlier_steps = json.loads(previous.read_text())["steps"] if previous.exists() else {}
+    steps = {
+        **earlier_steps,
+        **{step: run_step(step, args.quick, results_dir) for step in args.only},
+    }
     env.run(
         [env.PYTHON, "-m", "bench.facts"],
         env=env.django_env(KYOTSUKA_BENCH_RESULTS=str(results_dir)),
     )
     results = {
         name: json.loads((results_dir / f"{name}.json").read_text())
-        for name in (*args.only, "facts")
+        for name in (*STEPS, "facts")
         if (results_dir / f"{name}.json").exists()
     }
     run = {
@@ -197,7 +204,7 @@ def main() -> None:
         BASELINE.write_text(json.dumps(run, ensure_ascii=False, indent=1) + "\n")
         print(f"baseline saved to {BASELINE.relative_to(env.ROOT)}")
     baseline = json.loads(BASELINE.read_text()) if BASELINE.exists() else None
-    complete = not args.quick and set(args.only) == set(STEPS)
+    complete = not args.quick and set(results) >= set(STEPS)
     target = DOC if complete else env.WORKDIR / "benchmarks-partial.md"
     write_report(target, run, baseline)
     print(f"\nwrote {target} — total {run['total_seconds'] / 60:.1f} min")

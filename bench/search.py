@@ -84,7 +84,13 @@ def main() -> None:
         if mode == "index":
             return timed(search, query=query)
         if mode == "no_stats":
-            return rolled_back(forget_statistics, lambda: timed(search, query=query))
+            # Deleting the statistics invalidates the planner's cached catalog entries: the
+            # first search after it pays for reloading them (30 ms, whatever the query), which
+            # a server left without statistics does not. Timed: the second search.
+            return rolled_back(
+                forget_statistics,
+                lambda: (search(query=query), timed(search, query=query))[1],
+            )
         if mode == "no_index":
             return rolled_back(drop_indexes, lambda: timed(scan_search, query=query))
         with using_database("sqlite_ref"):
