@@ -52,6 +52,14 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 
 # From consent on, a candidate is a decided target: 「共通化対象（令和7年度決定分）」.
 DECIDED_STAGES = (Stage.CONSENTED, Stage.CONSENT_OMITTED, Stage.IN_PROGRESS, Stage.IN_SERVICE)
+# Stages of a candidate not pursued as a common platform (judged otherwise, reported, left to
+# individual consultation): its schedule no longer runs, so calendars leave its milestones out.
+ENDED_STAGES = (
+    Stage.JUDGED_OTHER_METHOD,
+    Stage.JUDGED_NOT_PURSUED,
+    Stage.REPORTED,
+    Stage.CONSULTATION_REQUESTED,
+)
 # Stages whose transition note is a required reason (consent may be omitted only with one).
 REASON_REQUIRED = (Stage.CONSENT_OMITTED,)
 

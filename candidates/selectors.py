@@ -29,7 +29,7 @@ from django.db.models.functions import Coalesce, Collate
 from django.utils import timezone
 
 from candidates import consistency
-from candidates.lifecycle import DECIDED_STAGES, Stage
+from candidates.lifecycle import DECIDED_STAGES, ENDED_STAGES, Stage
 from candidates.models import (
     Candidate,
     CouncilReport,
@@ -299,6 +299,36 @@ def due_milestones(*, today: dt.date, days: int = DUE_WINDOW_DAYS) -> QuerySet[M
         Milestone.objects.filter(due_q(end))
         .select_related("candidate__lead_ministry")
         .order_by("planned_date", "candidate__name")
+    )
+
+
+def candidates_of_ministries(*, ministries: QuerySet[Ministry]) -> QuerySet[Candidate]:
+    """The candidates these ministries lead or co-lead (a subquery, without duplicates)."""
+    co_led = Candidate.co_ministries.through.objects.filter(ministry__in=ministries)
+    return Candidate.objects.filter(
+        Q(lead_ministry__in=ministries) | Q(pk__in=co_led.values("candidate_id"))
+    )
+
+
+def calendar_milestones(
+    *, candidates: QuerySet[Candidate] | None = None, candidate_id: int | None = None
+) -> QuerySet[Milestone]:
+    """Milestones with a date (actual, else planned), with their candidates, earliest first:
+    a calendar's milestone events. Those of one candidate whatever its stage, else those of
+    `candidates` (all when None) that are still pursued (not in ENDED_STAGES)."""
+    milestones = Milestone.objects.filter(
+        Q(actual_date__isnull=False) | Q(planned_date__isnull=False)
+    )
+    if candidate_id is not None:
+        milestones = milestones.filter(candidate_id=candidate_id)
+    else:
+        milestones = milestones.exclude(candidate__stage__in=ENDED_STAGES)
+        if candidates is not None:
+            milestones = milestones.filter(candidate__in=candidates.values("pk"))
+    return (
+        milestones.select_related("candidate")
+        .defer("progress_note", "candidate__summary", "candidate__search_text")
+        .order_by("planned_date", "candidate_id", "position", "pk")
     )
 
 

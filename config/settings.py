@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "hearings",
     "adoption",
     "consultations",
+    "calendars",
 ]
 
 MIDDLEWARE = [

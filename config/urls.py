@@ -19,6 +19,7 @@ urlpatterns = [
     path("municipalities/", include("municipalities.urls")),
     path("adoption/", include("adoption.urls")),
     path("consultations/", include("consultations.urls")),
+    path("calendars/", include("calendars.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -342,3 +342,45 @@ def version_lines(
                 )
         result.append((version, lines))
     return result
+
+
+def calendar_consultations() -> QuerySet[Consultation]:
+    """Every consultation, by deadline: a calendar's deadline events."""
+    return Consultation.objects.only(
+        "pk", "title", "deadline", "opens_on", "closed_at", "route"
+    ).order_by("deadline", "pk")
+
+
+def consultations_about(*, candidates) -> QuerySet[Consultation]:
+    """The consultations on one of these candidates (a queryset of candidates)."""
+    asked = Consultation.candidates.through.objects.filter(candidate__in=candidates.values("pk"))
+    return calendar_consultations().filter(pk__in=asked.values("consultation_id"))
+
+
+def consultations_addressed_to(
+    *, local_government: LocalGovernment | None = None, association: Association | None = None
+) -> list[Consultation]:
+    """The consultations that ask this body (permissions.is_addressed) or this association, by
+    deadline, in two queries: the addressee kinds are a JSON list, which SQLite cannot search,
+    so the rule is read in Python on the few hundred consultations there are."""
+    if local_government is not None:
+        rows = (
+            calendar_consultations()
+            .only(
+                "pk",
+                "title",
+                "deadline",
+                "opens_on",
+                "closed_at",
+                "route",
+                "to_all_local_governments",
+                "to_kinds",
+            )
+            .prefetch_related(
+                Prefetch("to_prefectures", queryset=LocalGovernment.objects.only("pk"))
+            )
+        )
+        return [c for c in rows if permissions.is_addressed(c, local_government)]
+    if association is not None:
+        return list(calendar_consultations().filter(to_associations=association))
+    return []

@@ -17,6 +17,7 @@ NOT_AUDITED = {"set_language"}
 OBJECT_KWARGS = ("pk", "code", "slug")
 UNKNOWN = "unknown"
 ADMIN = "admin:"
+REDACTED = "[redacted]"
 
 # What the secretariat reads for each URL name that writes. Every such name of the urlconf
 # needs one: tests/core/test_audit.py fails when a writing URL has none.
@@ -48,6 +49,8 @@ ACTION_LABELS: dict[str, Promise] = {
     "consultations:answer_association": pgettext_lazy(
         "audit action", "意見照会への回答（関係団体）"
     ),
+    "calendars:reset": pgettext_lazy("audit action", "カレンダー連携URLの発行"),
+    "calendars:revoke": pgettext_lazy("audit action", "カレンダー連携URLの停止"),
     ADMIN: pgettext_lazy("audit action", "管理画面での操作"),
     UNKNOWN: pgettext_lazy("audit action", "不明なURLへの送信"),
 }
@@ -111,6 +114,14 @@ def _object_id(request: HttpRequest, response: HttpResponse) -> str:
     return ""
 
 
+def _recorded_path(request: HttpRequest) -> str:
+    """The path, with a secret token in it (a calendar feed's URL) blanked: whoever reads the
+    trail must not learn a URL that opens someone's feed."""
+    match = request.resolver_match
+    token = match.kwargs.get("token") if match else None
+    return request.path.replace(token, REDACTED) if token else request.path
+
+
 def audit_record(*, request: HttpRequest, response: HttpResponse, actor=None) -> AuditEvent | None:
     """Save the event for one write request by actor (None: anonymous); an audit failure is
     logged, never shown."""
@@ -131,7 +142,7 @@ def audit_record(*, request: HttpRequest, response: HttpResponse, actor=None) ->
             username=username,
             roles=",".join(sorted(user.role_names)) if user else "",
             method=(request.method or "")[:10],
-            path=request.path[:500],
+            path=_recorded_path(request)[:500],
             action=action[:100],
             object_id=_object_id(request, response)[:50],
             outcome=outcome,

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import CharField, Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Concat
 
+from candidates.models import Candidate, LifecycleTransition
 from candidates.selectors import decisions_at_meeting
 from core import wareki
 from hearings.models import (
@@ -27,7 +28,7 @@ from hearings.records import (
     MeetingRecord,
     MinutesText,
 )
-from municipalities.models import Kind, LocalGovernment
+from municipalities.models import Association, Kind, LocalGovernment
 
 
 def meeting_list() -> QuerySet[Meeting]:
@@ -258,3 +259,30 @@ def question_threads(
         ):
             threads[key].append(entry)
     return threads
+
+
+def calendar_meetings() -> QuerySet[Meeting]:
+    """Every meeting, earliest first, without its search text: a calendar's meeting events."""
+    return Meeting.objects.defer("search_text").order_by("date", "start_time", "pk")
+
+
+def meetings_about(*, candidates: QuerySet[Candidate]) -> QuerySet[Meeting]:
+    """Meetings that discussed (an agenda item linked to) or decided (a stage change recorded
+    at) one of these candidates."""
+    ids = candidates.values("pk")
+    discussed = AgendaItem.candidates.through.objects.filter(candidate__in=ids).values(
+        "agendaitem__meeting_id"
+    )
+    decided = LifecycleTransition.objects.filter(candidate__in=ids).values("meeting_id")
+    return calendar_meetings().filter(Q(pk__in=discussed) | Q(pk__in=decided))
+
+
+def meetings_deciding(*, candidate_id: int) -> QuerySet[Meeting]:
+    """Meetings at which a stage change of this candidate was decided."""
+    decided = LifecycleTransition.objects.filter(candidate_id=candidate_id).values("meeting_id")
+    return calendar_meetings().filter(pk__in=decided)
+
+
+def meetings_of_association(*, association: Association) -> QuerySet[Meeting]:
+    """The hearings of an association (the meetings that heard it)."""
+    return calendar_meetings().filter(association=association)
