@@ -45,7 +45,7 @@ def uids(feed: icalendar.Calendar) -> set[str]:
     return {str(event["UID"]) for event in feed.walk("VEVENT")}
 
 
-def event(feed: icalendar.Calendar, uid: str) -> icalendar.Event:
+def event(feed: icalendar.Calendar, uid: str) -> icalendar.cal.Component:
     return next(e for e in feed.walk("VEVENT") if str(e["UID"]) == uid)
 
 
@@ -93,49 +93,51 @@ def world(fixed_today, make_user, secretariat, wt_member) -> World:
         "association": make_user("association", Role.ASSOCIATION_STAFF, association=mayors),
     }
     candidates = {
-        "housing": CandidateFactory(name="公営住宅管理システム", lead_ministry=mlit),
-        "welfare": CandidateFactory(name="介護保険システム", lead_ministry=mhlw),
-        "shared": CandidateFactory(name="道路占用許可システム", lead_ministry=mhlw),
-        "ended": CandidateFactory(
+        "housing": CandidateFactory.create(name="公営住宅管理システム", lead_ministry=mlit),
+        "welfare": CandidateFactory.create(name="介護保険システム", lead_ministry=mhlw),
+        "shared": CandidateFactory.create(name="道路占用許可システム", lead_ministry=mhlw),
+        "ended": CandidateFactory.create(
             name="見送り システム", lead_ministry=mlit, stage=Stage.JUDGED_NOT_PURSUED
         ),
     }
     candidates["shared"].co_ministries.add(mlit)
     milestones = {
         # Planned a month after its baseline and not reached by 2026-11-24: overdue, slipped.
-        "overdue": MilestoneFactory(
+        "overdue": MilestoneFactory.create(
             candidate=candidates["housing"],
             kind=MilestoneKind.REQUIREMENTS,
             baseline_date=dt.date(2026, 9, 30),
             planned_date=dt.date(2026, 10, 31),
         ),
-        "done": MilestoneFactory(
+        "done": MilestoneFactory.create(
             candidate=candidates["housing"],
             kind=MilestoneKind.PROCUREMENT,
             baseline_date=dt.date(2026, 6, 30),
             actual_date=dt.date(2026, 6, 30),
         ),
-        "undated": MilestoneFactory(
+        "undated": MilestoneFactory.create(
             candidate=candidates["housing"],
             kind=MilestoneKind.PILOT,
             baseline_date=None,
             planned_date=None,
         ),
-        "welfare": MilestoneFactory(candidate=candidates["welfare"]),
-        "shared": MilestoneFactory(candidate=candidates["shared"]),
-        "ended": MilestoneFactory(candidate=candidates["ended"]),
+        "welfare": MilestoneFactory.create(candidate=candidates["welfare"]),
+        "shared": MilestoneFactory.create(candidate=candidates["shared"]),
+        "ended": MilestoneFactory.create(candidate=candidates["ended"]),
     }
     meetings = {
-        "decided": MeetingFactory(
+        "decided": MeetingFactory.create(
             title="第9回ワーキングチーム",
             date=dt.date(2026, 2, 4),
             start_time=dt.time(14, 0),
             end_time=dt.time(16, 0),
             place="中央合同庁舎",
         ),
-        "welfare": MeetingFactory(title="第10回ワーキングチーム", date=dt.date(2026, 3, 4)),
-        "kure": MeetingFactory(title="第3回連絡協議会", date=dt.date(2026, 5, 20)),
-        "mayors": MeetingFactory(title="全国市長会ヒアリング", kind="hearing", association=mayors),
+        "welfare": MeetingFactory.create(title="第10回ワーキングチーム", date=dt.date(2026, 3, 4)),
+        "kure": MeetingFactory.create(title="第3回連絡協議会", date=dt.date(2026, 5, 20)),
+        "mayors": MeetingFactory.create(
+            title="全国市長会ヒアリング", kind="hearing", association=mayors
+        ),
     }
     for name in ("housing", "ended"):
         LifecycleTransition.objects.create(
@@ -146,8 +148,8 @@ def world(fixed_today, make_user, secretariat, wt_member) -> World:
             meeting=meetings["decided"],
             recorded_by=secretariat,
         )
-    AgendaItemFactory(meeting=meetings["welfare"]).candidates.add(candidates["welfare"])
-    AttendeeFactory(meeting=meetings["kure"], organisation="広島県呉市", title="総務部長")
+    AgendaItemFactory.create(meeting=meetings["welfare"]).candidates.add(candidates["welfare"])
+    AttendeeFactory.create(meeting=meetings["kure"], organisation="広島県呉市", title="総務部長")
     consultations = {
         "hiroshima": consultation(
             secretariat,

@@ -238,8 +238,8 @@ def test_a_feeds_queries_do_not_grow_with_rows(world, token_of, role):
     mayors = world.meetings["mayors"].association
     for _ in range(3):
         for name in ("housing", "shared"):
-            MilestoneFactory(candidate=world.candidates[name])
-        MeetingFactory(association=mayors, kind="hearing")
+            MilestoneFactory.create(candidate=world.candidates[name])
+        MeetingFactory.create(association=mayors, kind="hearing")
     assert (queries(url), queries(candidate_url)) == before
     # The token's user with its ministry and bodies, its groups, then one query per kind of
     # event (a body's meetings and consultations take two each); the candidate feed adds the
