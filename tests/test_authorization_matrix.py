@@ -15,12 +15,14 @@ import pytest
 from django.apps import apps
 from django.urls import get_resolver, reverse
 
+from calendars import services as calendar_services
 from candidates import services
 from candidates.lifecycle import Stage
 from candidates.models import CouncilReport, MilestoneKind, Ministry
 from consultations import services as consultation_services
 from consultations.models import Opinion, Route, SubjectKind
 from consultations.services import Addressees, OpinionValues
+from core.audit import REDACTED
 from core.models import AuditEvent, AuditOutcome
 from core.roles import Role
 from hearings.models import EntryKind, MeetingKind
@@ -231,6 +233,13 @@ MATRIX = {
         {"GET": answerer("association"), "POST": answerer("association")},
         "answer",
     ),
+    "calendars:settings": ("none", get_only(viewers()), None),
+    "calendars:reset": ("none", {"GET": logged_in(NOT_ALLOWED), "POST": viewers()}, None),
+    "calendars:revoke": ("none", {"GET": logged_in(NOT_ALLOWED), "POST": viewers()}, None),
+    # The feeds need no session (calendar clients cannot log in): the token in the URL (ministry
+    # A's) opens them for whoever holds it; tests/calendars says what each user's feed holds.
+    "calendars:mine": ("feed", get_only(everyone(OK)), None),
+    "calendars:candidate": ("feed_candidate", get_only(everyone(OK)), None),
     "municipalities:list": ("none", get_only(logged_in(OK)), None),
     "municipalities:association_list": ("none", get_only(logged_in(OK)), None),
     "municipalities:association_detail": ("association", get_only(logged_in(OK)), None),
@@ -267,6 +276,8 @@ REFUSAL = {
     "consultations:respond": (
         "意見への対応を記入できるのは事務局（推進方針案の照会では担当府省庁も）のみです。"
     ),
+    "calendars:reset": NO_ROLE,
+    "calendars:revoke": NO_ROLE,
     "consultations:answer_body": "この団体の回答を入力する権限がありません。",
     "consultations:answer_association": "この団体の回答を入力する権限がありません。",
     **{
@@ -407,6 +418,7 @@ def world(make_user, secretariat, wt_member, outsider, admin_user):
         "report": report,
         "mlit": mlit,
         "consultation": consultation,
+        "feed_token": calendar_services.feed_token_reset(user=users["ministry_a"]),
     }
     return users, objects
 
@@ -435,6 +447,8 @@ def url_for(name: str, kind: str, objects: dict) -> str:
         "consultation": {"pk": objects["consultation"].pk},
         "consultation_body": {"pk": objects["consultation"].pk, "code": HIROSHIMA_CITY},
         "consultation_association": {"pk": objects["consultation"].pk, "slug": "mayors"},
+        "feed": {"token": objects["feed_token"]},
+        "feed_candidate": {"token": objects["feed_token"], "pk": objects["candidate"].pk},
     }[kind]
     return reverse(name, kwargs=kwargs)
 
@@ -522,7 +536,15 @@ def payload(kind: str | None, objects: dict) -> dict:
 def fingerprint() -> str:
     """A digest of every row of the project's own tables (not sessions or history)."""
     digest = hashlib.sha256()
-    for label in ("candidates", "hearings", "municipalities", "core", "adoption", "consultations"):
+    for label in (
+        "candidates",
+        "hearings",
+        "municipalities",
+        "core",
+        "adoption",
+        "consultations",
+        "calendars",
+    ):
         for model in apps.get_app_config(label).get_models():
             if model._meta.label.startswith(("candidates.Historical", "core.AuditEvent")):
                 continue
@@ -568,7 +590,9 @@ def test_the_matrix_holds(client, world, name, method, role):
         assert fingerprint() == before, f"refused {method} {url} as {role} changed data"
     if method == "POST" and name != "set_language":
         event = AuditEvent.objects.latest("pk")  # every attempt is on the record
-        assert (event.path, event.method) == (url, "POST")
+        # A feed's secret token is blanked in the trail (core.audit).
+        recorded = url.replace(objects["feed_token"], REDACTED)
+        assert (event.path, event.method) == (recorded, "POST")
         attempted = "" if name == "login" else (users[role].username if users[role] else "")
         assert event.username == attempted  # a login records the name that was tried
         if want in (LOGIN, FORBIDDEN, NOT_ALLOWED, NOT_FOUND) and name not in ("logout", "login"):
