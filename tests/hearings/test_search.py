@@ -6,7 +6,7 @@ from django.urls import reverse
 from core.text_search import words
 from hearings import search as hearings_search
 from hearings.search import Snippet, search, snippet_of
-from tests.factories import MeetingFactory, MinutesEntryFactory
+from tests.factories import CandidateFactory, MeetingFactory, MinutesEntryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -153,3 +153,16 @@ def test_the_search_page_shows_fifty_hits_a_page_with_page_numbers(client, wt_me
     third = client.get(reverse("hearings:search"), {"q": "県", "page": 3}).content.decode()
     assert third.count('<p class="snippet">') == 20 and "の意見119</p>" in third
     assert '<ol class="search-results" start="101">' in third
+
+
+def test_the_candidate_filter_shows_a_renamed_candidate_by_its_new_name(
+    client, wt_member, django_capture_on_commit_callbacks
+):
+    candidate = CandidateFactory.create(name="旧名称システム")
+    client.force_login(wt_member)
+    assert "旧名称システム" in client.get(reverse("hearings:search")).content.decode()
+    candidate.name = "新名称システム"
+    with django_capture_on_commit_callbacks(execute=True):  # the cache's counter moves on commit
+        candidate.save()
+    body = client.get(reverse("hearings:search")).content.decode()
+    assert "新名称システム" in body and "旧名称システム" not in body
