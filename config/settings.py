@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    "ninja",  # the API docs page from its own static files (the CSP allows no CDN)
     "core",
     "municipalities",
     "candidates",
