@@ -114,7 +114,9 @@ def test_every_role_that_reads_the_pages_reads_the_api(client, make_user, role):
 
 def test_the_token_page_shows_a_new_token_once(client, wt_member):
     client.force_login(wt_member)
-    assert client.get(reverse("api:token")).status_code == 200
+    page = client.get(reverse("api:token"))
+    assert page.status_code == 200
+    assert f'href="{reverse("api:token")}" aria-current="page"' in page.content.decode()
     response = client.post(reverse("api:token_reset"))
     token = response.context["token"]
     assert token and token in response.content.decode()
