@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    "ninja",  # the API docs page from its own static files (the CSP allows no CDN)
     "core",
     "municipalities",
     "candidates",
@@ -76,6 +77,7 @@ INSTALLED_APPS = [
     "adoption",
     "consultations",
     "calendars",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -144,6 +146,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "DATABASE_CONNECT_TIMEOUT", 5
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Requests a minute per API token (api/auth.py), counted in the default cache: per process
+# unless CACHES names a shared one.
+API_RATE_LIMIT = env_int("KYOTSUKA_API_RATE_LIMIT", 60)
 AUTH_USER_MODEL = "core.User"
 # Axes first: it refuses a locked-out username + address before any password is checked.
 AUTHENTICATION_BACKENDS = [

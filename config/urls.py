@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from api.urls import v1_urls
 from core import views as core_views
 
 urlpatterns = [
@@ -20,6 +21,8 @@ urlpatterns = [
     path("adoption/", include("adoption.urls")),
     path("consultations/", include("consultations.urls")),
     path("calendars/", include("calendars.urls")),
+    path("api/", include("api.urls")),
+    path("api/v1/", v1_urls()),
     path("admin/", admin.site.urls),
 ]
 

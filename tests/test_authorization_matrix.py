@@ -10,12 +10,16 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import secrets
 
 import pytest
 from django.apps import apps
 from django.urls import get_resolver, reverse
+from django.utils import timezone
 
+from api.models import ApiToken
 from calendars import services as calendar_services
+from calendars.models import token_digest
 from candidates import services
 from candidates.lifecycle import Stage
 from candidates.models import CouncilReport, MilestoneKind, Ministry
@@ -44,6 +48,7 @@ ROLES = (
     "admin",
 )
 OK, LOGIN, FORBIDDEN, NOT_ALLOWED, NOT_FOUND = "ok", "login", 403, 405, 404
+UNAUTHORISED = 401  # the API without a token (it has no login page to send anyone to)
 TODAY = dt.date(2026, 11, 24)
 KURE, HIROSHIMA_CITY = "342025", "341002"
 SURVEY = f"団体コード,団体名,利用意向,利用開始予定\r\n{KURE},呉市,利用予定,令和10年度\r\n"
@@ -97,6 +102,11 @@ def get_only(get):
     anonymous = LOGIN if get["anonymous"] == LOGIN else NOT_ALLOWED
     return {"GET": get, "POST": {**logged_in(NOT_ALLOWED), "anonymous": anonymous}}
 
+
+API_READ = {
+    "GET": {**viewers(), "anonymous": UNAUTHORISED},
+    "POST": everyone(NOT_ALLOWED),
+}
 
 # url name -> (kwargs builder name, {method: {role: expected}}, POST payload builder name)
 MATRIX = {
@@ -240,6 +250,24 @@ MATRIX = {
     # A's) opens them for whoever holds it; tests/calendars says what each user's feed holds.
     "calendars:mine": ("feed", get_only(everyone(OK)), None),
     "calendars:candidate": ("feed_candidate", get_only(everyone(OK)), None),
+    "api:token": ("none", get_only(viewers()), None),
+    "api:token_reset": ("none", {"GET": logged_in(NOT_ALLOWED), "POST": viewers()}, None),
+    "api_v1:openapi-json": ("none", get_only(viewers()), None),
+    "api_v1:openapi-view": ("none", get_only(viewers()), None),
+    # Ninja's root, which places the operations in the description: nothing there.
+    "api_v1:api-root": ("none", {"GET": everyone(NOT_FOUND), "POST": everyone(NOT_ALLOWED)}, None),
+    # The API answers by the caller's own token (sent by every persona that has a user), with
+    # the pages' read rule; it has no write: POST is 405 before any token is read.
+    **{
+        name: (kind, API_READ, None)
+        for name, kind in (
+            ("api_v1:candidates", "none"),
+            ("api_v1:candidate", "candidate"),
+            ("api_v1:candidate_adoption", "candidate"),
+            ("api_v1:meetings", "none"),
+            ("api_v1:meeting", "meeting"),
+        )
+    },
     "municipalities:list": ("none", get_only(logged_in(OK)), None),
     "municipalities:association_list": ("none", get_only(logged_in(OK)), None),
     "municipalities:association_detail": ("association", get_only(logged_in(OK)), None),
@@ -278,6 +306,7 @@ REFUSAL = {
     ),
     "calendars:reset": NO_ROLE,
     "calendars:revoke": NO_ROLE,
+    "api:token_reset": NO_ROLE,
     "consultations:answer_body": "この団体の回答を入力する権限がありません。",
     "consultations:answer_association": "この団体の回答を入力する権限がありません。",
     **{
@@ -544,6 +573,7 @@ def fingerprint() -> str:
         "adoption",
         "consultations",
         "calendars",
+        "api",
     ):
         for model in apps.get_app_config(label).get_models():
             if model._meta.label.startswith(("candidates.Historical", "core.AuditEvent")):
@@ -553,10 +583,18 @@ def fingerprint() -> str:
     return digest.hexdigest()
 
 
+def api_token(user) -> str:
+    """The user's own API token, issued as the token page would (also to a login with no role,
+    which the service refuses: the API must refuse it too)."""
+    token = secrets.token_urlsafe(32)
+    ApiToken.objects.create(user=user, token_hash=token_digest(token), created_at=timezone.now())
+    return token
+
+
 def classify(response) -> object:
     if response.status_code == 302 and "/login/" in response["Location"]:
         return LOGIN
-    if response.status_code in (FORBIDDEN, NOT_ALLOWED, NOT_FOUND):
+    if response.status_code in (UNAUTHORISED, FORBIDDEN, NOT_ALLOWED, NOT_FOUND):
         return response.status_code
     assert response.status_code in (200, 302, 400), response.status_code
     return OK
@@ -577,14 +615,19 @@ def test_the_matrix_holds(client, world, name, method, role):
     if users[role] is not None:
         client.force_login(users[role])
     url = url_for(name, kind, objects)
+    headers = {}
+    if expected is API_READ and users[role] is not None:
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {api_token(users[role])}"
     before = fingerprint() if method == "POST" else None
     if method == "GET":
-        response = client.get(url)
+        response = client.get(url, **headers)
     else:
-        response = client.post(url, payload(payload_kind, objects))
+        response = client.post(url, payload(payload_kind, objects), **headers)
     want = expected[method][role]
     assert classify(response) == want, f"{method} {url} as {role}: {response.status_code}"
-    if want == FORBIDDEN:
+    if want == FORBIDDEN and expected is API_READ:
+        assert response.json()["detail"] == refusal(name, role)
+    elif want == FORBIDDEN:
         assert response.context["exception"] == refusal(name, role)
     if method == "POST" and want != OK:
         assert fingerprint() == before, f"refused {method} {url} as {role} changed data"
