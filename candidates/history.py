@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
+from django.utils.translation import pgettext
 from simple_history.utils import get_m2m_reverse_field_name
 
 from candidates.models import Candidate, Milestone
@@ -69,13 +70,18 @@ def candidate_history(*, candidate: Candidate, limit: int = 50) -> list[HistoryE
 def _entries(versions: models.QuerySet[Any], limit: int) -> list[HistoryEntry]:
     """The newest `limit` of these versions, each compared with the version before it."""
     history_model = versions.model
+    # The version before: earlier, or saved at the same instant but numbered before it (a
+    # save and its co-ministries' update in one request can share a timestamp on a coarse
+    # clock, and did under a frozen one: the change then showed as nothing).
     before = history_model.objects.filter(
-        id=OuterRef("id"), history_date__lt=OuterRef("history_date")
-    ).order_by("-history_date")
+        Q(history_date__lt=OuterRef("history_date"))
+        | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id")),
+        id=OuterRef("id"),
+    ).order_by("-history_date", "-history_id")
     records = list(
         versions.select_related("history_user")
         .annotate(previous_history_id=Subquery(before.values("history_id")[:1]))
-        .order_by("-history_date")[:limit]
+        .order_by("-history_date", "-history_id")[:limit]
     )
     previous = history_model.objects.in_bulk(
         [r.previous_history_id for r in records if r.previous_history_id is not None]
@@ -156,7 +162,10 @@ def _related_objects(
     wanted: dict[str, set[Any]] = defaultdict(set)
     for change in changes:
         field_obj = model._meta.get_field(change.field)
-        if field_obj.is_relation and not field_obj.many_to_many:
+        if field_obj.many_to_many:  # rows of the relation: the related object's id in each
+            target = get_m2m_reverse_field_name(field_obj)
+            wanted[change.field] |= {row[target] for row in [*change.old, *change.new]}
+        elif field_obj.is_relation:
             wanted[change.field] |= {v for v in (change.old, change.new) if v not in (None, "")}
     found: dict[tuple[str, Any], models.Model] = {}
     for name, pks in wanted.items():
@@ -181,8 +190,10 @@ def _display(
         return str(dict(field_obj.flatchoices).get(value, value))
     if field_obj.is_relation and not field_obj.many_to_many:
         return str(related.get((field_name, value), value))
-    if field_obj.many_to_many:
-        return "、".join(str(v) for v in value) if value else EMPTY
+    if field_obj.many_to_many:  # 共同担当府省庁: the related objects' names
+        target = get_m2m_reverse_field_name(field_obj)
+        names = [str(related.get((field_name, row[target]), row[target])) for row in value]
+        return pgettext("list separator", "、").join(names) if names else EMPTY
     # As the rest of the candidate page shows them: era dates (令和8年2月1日) and fiscal years
     # (令和7年度), in the active language, not ISO dates and bare years.
     if isinstance(field_obj, models.DateField | models.DateTimeField):

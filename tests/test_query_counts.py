@@ -193,11 +193,11 @@ PAGES = {
     # 3 for the session and user; 5 for the candidates, their milestones, their decisions (with
     # the decisions' meetings), the decisions naming a meeting in free text, the numbered meetings.
     "consistency": Page(lambda s: reverse("candidates:consistency"), consistency_rows, 8),
-    # 18 for the candidate, its schedule and history; 3 for the adoption panel's grouped figures;
-    # 2 for the consistency note (the numbered meetings, and the decisions naming one in text);
-    # 1 for the opinions of consultations about it (constant in opinions:
-    # tests/consultations/test_views.py).
-    "candidate detail": Page(lambda s: s.candidate.get_absolute_url(), candidate_page_rows, 24),
+    # 19 for the candidate, its schedule and history (with the names of changed co-ministries);
+    # 3 for the adoption panel's grouped figures; 2 for the consistency note (the numbered
+    # meetings, and the decisions naming one in text); 1 for the opinions of consultations
+    # about it (constant in opinions: tests/consultations/test_views.py).
+    "candidate detail": Page(lambda s: s.candidate.get_absolute_url(), candidate_page_rows, 25),
     "reports": Page(lambda s: reverse("candidates:reports"), report_rows, 5),
     "meeting list": Page(lambda s: reverse("hearings:list"), meeting_rows, 6),
     "meeting detail": Page(lambda s: s.meeting.get_absolute_url(), meeting_page_rows, 12),
