@@ -94,7 +94,9 @@ class CandidateDetail(CandidateRow):
         return list(obj.transitions.all())
 
 
-class MeetingRow(Schema):
+class MeetingBase(Schema):
+    """What the list and one meeting both say of a meeting."""
+
     id: int
     kind: str
     number: int | None
@@ -104,11 +106,14 @@ class MeetingRow(Schema):
     end_time: dt.time | None
     place: str
     association: str | None
-    entry_count: int
 
     @staticmethod
     def resolve_association(obj) -> str | None:
         return obj.association.name if obj.association else None
+
+
+class MeetingRow(MeetingBase):
+    entry_count: int
 
 
 class AgendaItemOut(Schema):
@@ -137,22 +142,9 @@ class EntryOut(Schema):
         return [c.pk for c in obj.candidates.all()]
 
 
-class MeetingDetail(Schema):
-    id: int
-    kind: str
-    number: int | None
-    title: str
-    date: dt.date
-    start_time: dt.time | None
-    end_time: dt.time | None
-    place: str
-    association: str | None
+class MeetingDetail(MeetingBase):
     agenda_items: list[AgendaItemOut]
     entries: list[EntryOut] = Field(..., description="議事要旨の発言・質疑")
-
-    @staticmethod
-    def resolve_association(obj) -> str | None:
-        return obj.association.name if obj.association else None
 
     @staticmethod
     def resolve_agenda_items(obj) -> list:
