@@ -25,6 +25,7 @@ from candidates.models import Candidate
 from core.concurrency import ConcurrentEditError
 from core.http import AuthenticatedHttpRequest
 from core.permissions import require, viewer_required
+from core.query_params import query_without
 from core.spreadsheets import csv_bytes, xlsx_bytes
 from municipalities.codes import is_valid_code
 from municipalities.models import Kind, LocalGovernment
@@ -73,15 +74,12 @@ def overview(request: HttpRequest) -> HttpResponse:
             )
         return _download(xlsx_bytes(_("利用状況"), headers, table), f"adoption-{stamp}.xlsx", XLSX)
     page = Paginator(candidates, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    query.pop("format", None)
     context = {
         "form": form,
         "page": page,
         "rows": selectors.adoption_overview(candidates=page, bodies=bodies),
         "statuses": selectors.status_labels(),
-        "query": query.urlencode(),
+        "query": query_without(request.GET, "page", "format"),
     }
     return render(request, "adoption/overview.html", context, status=200 if valid else 400)
 

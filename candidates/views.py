@@ -34,6 +34,7 @@ from core.display import date_display
 from core.forms import call_service
 from core.http import AuthenticatedHttpRequest
 from core.permissions import is_secretariat, require, secretariat_required, viewer_required
+from core.query_params import query_without
 from core.spreadsheets import csv_bytes, xlsx_bytes
 from hearings.selectors import remarks_for_candidate
 
@@ -89,12 +90,10 @@ def candidate_index(request: AuthenticatedHttpRequest) -> HttpResponse:
         request, selectors.with_next_milestone(selectors.candidate_rows())
     )
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "filter": filterset,
         "page": page,
-        "query": query.urlencode(),
+        "query": query_without(request.GET, "page"),
         "can_manage": is_secretariat(request.user),
         # Ministry staff see which rows are theirs to update (co_ministries are prefetched).
         "editable_ids": {c.pk for c in page if permissions.is_responsible(request.user, c)},
@@ -153,9 +152,8 @@ def slip_index(request: AuthenticatedHttpRequest) -> HttpResponse:
         return _download(
             xlsx_bytes(_("スケジュールの遅れ"), headers, table), f"slips-{stamp}.xlsx", XLSX
         )
-    query = request.GET.copy()
-    query.pop("format", None)
-    return render(request, "candidates/slips.html", {"rows": rows, "query": query.urlencode()})
+    context = {"rows": rows, "query": query_without(request.GET, "format")}
+    return render(request, "candidates/slips.html", context)
 
 
 def _detail_context(request: AuthenticatedHttpRequest, candidate: Candidate, **extra) -> dict:

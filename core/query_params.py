@@ -7,6 +7,8 @@ too long for it or for the database. These turn such values into plain text or N
 
 import unicodedata
 
+from django.http import QueryDict
+
 
 def query_text(value: str, *, max_length: int) -> str:
     """The value without control characters (NUL included), trimmed and cut to max_length."""
@@ -27,3 +29,12 @@ def query_int(value: str, *, low: int, high: int) -> int | None:
         return None
     number = int(value)
     return number if low <= number <= high else None
+
+
+def query_without(query: QueryDict, *names: str) -> str:
+    """The query string less these parameters (a page's number, an export's format): what
+    page links and export links add theirs to."""
+    kept = query.copy()
+    for name in names:
+        kept.pop(name, None)
+    return kept.urlencode()

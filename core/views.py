@@ -14,7 +14,7 @@ from core.audit import ACTION_LABELS, action_choices, audit_events
 from core.http import AuthenticatedHttpRequest
 from core.models import AuditOutcome
 from core.permissions import can_view, secretariat_required
-from core.query_params import query_text
+from core.query_params import query_text, query_without
 from municipalities.selectors import master_data_counts
 
 
@@ -57,8 +57,6 @@ def audit_index(request: AuthenticatedHttpRequest) -> HttpResponse:
         "action": action,
     }
     page = Paginator(audit_events(**filters), 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "core/audit.html",
@@ -67,7 +65,7 @@ def audit_index(request: AuthenticatedHttpRequest) -> HttpResponse:
             "filters": filters,
             "outcomes": AuditOutcome.choices,
             "actions": action_choices(),
-            "query": query.urlencode(),
+            "query": query_without(request.GET, "page"),
         },
     )
 

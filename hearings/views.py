@@ -21,7 +21,7 @@ from core import wareki
 from core.concurrency import ConcurrentEditError
 from core.http import AuthenticatedHttpRequest
 from core.permissions import is_secretariat, secretariat_required, viewer_required
-from core.query_params import query_int, query_text
+from core.query_params import query_int, query_text, query_without
 from hearings import search as search_module
 from hearings import selectors, services
 from hearings.forms import MaterialForm, MeetingEditor, PasteForm
@@ -349,7 +349,7 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
             "query": query,
             "hits": hits,
             "page": Paginator(hits, SEARCH_PAGE_SIZE).get_page(request.GET.get("page")),
-            "page_query": _without_page(request),
+            "page_query": query_without(request.GET, "page"),
             "kind": kind,
             "kinds": MeetingKind.choices,
             "fiscal_year": fiscal_year,
@@ -359,13 +359,6 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
             "candidate_options": _candidate_options(candidate),
         },
     )
-
-
-def _without_page(request: AuthenticatedHttpRequest) -> str:
-    """The search's query string less its page number, for the page links."""
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def _candidate_options(selected: Candidate | None) -> str:

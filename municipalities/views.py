@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 from adoption import selectors as adoption_selectors
 from core.http import AuthenticatedHttpRequest
 from core.permissions import can_view
+from core.query_params import query_without
 from hearings.selectors import meetings_of_local_government
 from municipalities.codes import is_valid_code
 from municipalities.filters import LocalGovernmentFilter
@@ -25,12 +26,10 @@ def local_government_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     filterset = LocalGovernmentFilter(request.GET, queryset=local_government_list())
     queryset = filterset.qs if filterset.is_valid() else LocalGovernment.objects.none()
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "municipalities/list.html",
-        {"filter": filterset, "page": page, "query": query.urlencode()},
+        {"filter": filterset, "page": page, "query": query_without(request.GET, "page")},
     )
 
 
