@@ -70,8 +70,10 @@ def fiscal_year_of(date: dt.date) -> int:
 
 
 def fiscal_year_bounds(fiscal_year: int) -> tuple[dt.date, dt.date]:
-    """First and last day of a fiscal year: (YYYY-04-01, YYYY+1-03-31)."""
-    return dt.date(fiscal_year, 4, 1), dt.date(fiscal_year + 1, 3, 31)
+    """First and last day of a fiscal year: (YYYY-04-01, YYYY+1-03-31). Fiscal 9999 ends on
+    the last day Python's dates reach (9999-12-31): its 31 March falls in year 10000."""
+    last = dt.date(fiscal_year + 1, 3, 31) if fiscal_year < dt.MAXYEAR else dt.date.max
+    return dt.date(fiscal_year, 4, 1), last
 
 
 def fiscal_year_label(fiscal_year: int) -> str:
