@@ -6,7 +6,13 @@ from django.urls import reverse
 from core.text_search import words
 from hearings import search as hearings_search
 from hearings.search import Snippet, search, snippet_of
-from tests.factories import CandidateFactory, MeetingFactory, MinutesEntryFactory
+from tests.factories import (
+    AgendaItemFactory,
+    AttendeeFactory,
+    CandidateFactory,
+    MeetingFactory,
+    MinutesEntryFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -139,6 +145,29 @@ def test_the_newest_meetings_first_finds_what_the_whole_index_finds(monkeypatch,
     monkeypatch.setattr(hearings_search, "RECENT_MEETINGS", 3)
     assert sorted(found()) == sorted(whole)
     assert len(whole) == {"県": 8, "介護": 3, "県 介護": 3, "戸籍": 0}[query]
+
+
+@pytest.mark.parametrize("query", ["県", "介護", "山口"])
+def test_the_first_results_are_those_of_the_whole_search(monkeypatch, query):
+    """Once the entries fill the results, older agenda items and meetings and the candidates
+    are not looked up: what is shown must be the first of everything found."""
+    CandidateFactory.create(name="県の介護システム")
+    for day in range(5):
+        meeting = MeetingFactory.create(date=dt.date(2026, 4, 1) + dt.timedelta(days=day))
+        AttendeeFactory.create(meeting=meeting, organisation="山口県", title="部長")
+        AgendaItemFactory.create(meeting=meeting, number=1, title="県からの介護の報告")
+        for position in range(3 if day % 2 else 1):
+            MinutesEntryFactory.create(meeting=meeting, position=position, text="県と介護")
+
+    def found() -> list[tuple[str, str]]:
+        return [(h.kind, h.url) for h in search(query=query)]
+
+    monkeypatch.setattr(hearings_search, "MAX_RESULTS", 1000)
+    whole = found()
+    for shown in (1, 4, 6, 9, len(whole)):
+        monkeypatch.setattr(hearings_search, "MAX_RESULTS", shown)
+        assert found() == whole[:shown], shown
+    assert whole[-1][0] == ("candidate" if query != "山口" else "meeting")
 
 
 def test_the_search_page_shows_fifty_hits_a_page_with_page_numbers(client, wt_member):
