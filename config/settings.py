@@ -1,8 +1,9 @@
 """Settings for kyotsuka, read from environment variables only.
 
 The embedded default (no variables set) is a development setup: SQLite file under var/,
-Celery tasks run in-process, DEBUG on. Production-like mode (docker-compose, CI) sets
-DATABASE_URL, REDIS_URL and DJANGO_DEBUG=0; with DEBUG off a real secret key is required.
+Celery tasks run in-process (under `make run`, by a worker on a broker kept in files), DEBUG
+on. Production-like mode (docker-compose, CI) sets DATABASE_URL, REDIS_URL and DJANGO_DEBUG=0;
+with DEBUG off a real secret key is required.
 """
 
 import datetime as dt
@@ -145,6 +146,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
         "DATABASE_CONNECT_TIMEOUT", 5
     )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # In the embedded default the web server and the worker write the same file: a writer
+    # waits for the other (up to 20 s) instead of failing with "database is locked", takes
+    # its lock when its transaction begins (a read lock cannot always be upgraded later), and
+    # readers go on during a write (WAL).
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Requests a minute per API token (api/auth.py), counted in the default cache: per process
@@ -208,11 +219,18 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 WHITENOISE_AUTOREFRESH = DEBUG
 
-# Celery: a real broker when REDIS_URL / CELERY_BROKER_URL is set, otherwise in-process.
+# Celery: a real broker when REDIS_URL / CELERY_BROKER_URL is set, otherwise in-process (the
+# tests, a management command run by hand). `make run` sets
+# CELERY_BROKER_URL=filesystem://localhost/ and starts a worker beside the web server:
+# kombu's filesystem transport keeps the queue in files under var/celery, so the embedded
+# default needs no broker server and a council report is never rendered inside a request.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL") or ""
+FILESYSTEM_BROKER = CELERY_BROKER_URL.startswith("filesystem://")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or CELERY_BROKER_URL or None
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or (
+    None if FILESYSTEM_BROKER else CELERY_BROKER_URL or None
+)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
@@ -240,13 +258,23 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD
 # and the periodic sweep re-enqueues it.
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
     "socket_connect_timeout": 3,
     "socket_timeout": 5,
     "max_retries": 1,
     # Redis redelivers an unacknowledged task (acks_late, worker killed) after this long.
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
 }
+if FILESYSTEM_BROKER:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # One folder for both directions: the web server writes what the worker reads.
+        "data_folder_in": str(VAR_DIR / "celery" / "queue"),
+        "data_folder_out": str(VAR_DIR / "celery" / "queue"),
+        "control_folder": str(VAR_DIR / "celery" / "control"),
+        "store_processed": False,
+    }
+    for _folder in ("queue", "control"):
+        (VAR_DIR / "celery" / _folder).mkdir(parents=True, exist_ok=True)
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULE = {
     "sweep-council-reports": {
