@@ -6,7 +6,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from candidates.lifecycle import Stage, allowed_next
-from candidates.models import Candidate, MilestoneKind, Ministry, ProgressStatus
+from candidates.models import Candidate, MilestoneKind, Ministry, ProgressStatus, ReportEdition
 from core.display import date_display, fiscal_year_display
 from core.forms import AccessibleForm, DateInput, added_value_field
 from hearings import selectors as hearings_selectors
@@ -189,6 +189,17 @@ class ReportRequestForm(AccessibleForm):
     as_of = forms.DateField(
         label=pgettext_lazy("a report's as-of date", "基準日"), widget=DateInput
     )
+    edition = forms.ChoiceField(
+        label=pgettext_lazy("report edition", "版"),
+        choices=ReportEdition.choices,
+        initial=ReportEdition.DETAILED,
+        required=False,  # a request that names none (an older form, a script) gets 詳細版
+        widget=forms.RadioSelect,
+        help_text=_(
+            "概要版：要約、候補ごとに1行の一覧、遅れと期限超過（数ページ）。"
+            "詳細版：それに加えて候補ごとのスケジュール図・経過・発言。"
+        ),
+    )
     fiscal_years = forms.TypedMultipleChoiceField(
         label=_("対象年度（選定年度）"),
         choices=_fiscal_year_choices,
@@ -211,3 +222,6 @@ class ReportRequestForm(AccessibleForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("選ばない場合はすべての段階"),
     )
+
+    def clean_edition(self) -> str:
+        return self.cleaned_data["edition"] or ReportEdition.DETAILED

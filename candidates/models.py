@@ -349,6 +349,14 @@ class ProgressUpdate(models.Model):
         return f"{self.candidate} ({self.as_of})"
 
 
+class ReportEdition(models.TextChoices):
+    """概要版: the first-page summary, one row per candidate, the slips and the overdue items (a
+    few pages for 500 candidates); 詳細版: that, then a page or more per candidate."""
+
+    SUMMARY = "summary", _("概要版")
+    DETAILED = "detailed", _("詳細版")
+
+
 class ReportStatus(models.TextChoices):
     QUEUED = "queued", _("待機中")
     RUNNING = "running", _("作成中")
@@ -374,6 +382,12 @@ class CouncilReport(models.Model):
     fiscal_years = models.JSONField(_("対象年度"), default=list, blank=True)
     ministry_ids = models.JSONField(_("対象府省庁"), default=list, blank=True)
     stages = models.JSONField(_("対象段階"), default=list, blank=True)
+    edition = models.CharField(
+        pgettext_lazy("report edition", "版"),
+        max_length=10,
+        choices=ReportEdition.choices,
+        default=ReportEdition.DETAILED,
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("依頼者"),

@@ -36,6 +36,7 @@ from candidates.models import (
     LifecycleTransition,
     Milestone,
     ProgressUpdate,
+    ReportEdition,
     ReportStatus,
 )
 from candidates.timeline import timeline_layout
@@ -143,6 +144,11 @@ def scoped_candidates(report: CouncilReport) -> QuerySet[Candidate]:
 
 def report_data(report: CouncilReport) -> ReportData:
     """Everything the PDF shows, in a fixed number of queries whatever the number of candidates."""
+    # The summary edition (概要版) shows one row per candidate: no timelines or remarks to read
+    # or lay out.
+    detailed = report.edition == ReportEdition.DETAILED
+    # More than are shown: a question and its answer may both be linked, and are shown as one.
+    remarks = hearings_selectors.remarks_until(as_of=report.as_of, limit=RECENT_REMARKS * 3)
     candidates = list(
         scoped_candidates(report).prefetch_related(
             Prefetch("transitions", queryset=LifecycleTransition.objects.select_related("meeting")),
@@ -151,13 +157,10 @@ def report_data(report: CouncilReport) -> ReportData:
                 queryset=ProgressUpdate.objects.filter(as_of__lte=report.as_of),
                 to_attr="progress_until",
             ),
+            # none(): no query at all.
             Prefetch(
                 "remarks",
-                # More than are shown: a question and its answer may both be linked, and are
-                # shown as one.
-                queryset=hearings_selectors.remarks_until(
-                    as_of=report.as_of, limit=RECENT_REMARKS * 3
-                ),
+                queryset=remarks if detailed else remarks.none(),
                 to_attr="recent_remarks",
             ),
         )
@@ -174,7 +177,9 @@ def report_data(report: CouncilReport) -> ReportData:
                 candidate=candidate,
                 timeline=timeline_layout(
                     milestones=milestones, today=report.as_of, today_label=as_of_label
-                ),
+                )
+                if detailed
+                else None,
                 milestones=milestones,
                 transitions=list(candidate.transitions.all()),
                 progress=candidate.progress_until[0] if candidate.progress_until else None,
@@ -327,4 +332,4 @@ def render_pdf(html: str) -> RenderedPdf:
 
 
 def report_file_name(report: CouncilReport) -> str:
-    return f"council-report-{report.as_of.isoformat()}-{report.pk}.pdf"
+    return f"council-report-{report.as_of.isoformat()}-{report.edition}-{report.pk}.pdf"

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from candidates.lifecycle import Stage
-from candidates.models import CouncilReport, Ministry, ReportStatus
+from candidates.models import CouncilReport, Ministry, ReportEdition, ReportStatus
 from core.models import User
 from core.permissions import is_secretariat, require
 
@@ -72,6 +72,7 @@ def report_request(
     fiscal_years: list[int] | tuple = (),
     ministries: list[Ministry] | tuple = (),
     stages: list[str] | tuple = (),
+    edition: str = ReportEdition.DETAILED,
     queue: bool = True,
 ) -> CouncilReport:
     """Save a report request and (unless queue=False) enqueue it once the request is committed."""
@@ -82,12 +83,15 @@ def report_request(
     bad_stages = [s for s in stages if s not in Stage.values]
     if bad_stages:
         raise ValidationError({"stages": [_("不明な段階です。")]})
+    if edition not in ReportEdition.values:
+        raise ValidationError({"edition": [_("不明な版です。")]})
     with transaction.atomic():
         report = CouncilReport.objects.create(
             as_of=as_of,
             fiscal_years=sorted({int(y) for y in fiscal_years}),
             ministry_ids=sorted({m.pk for m in ministries}),
             stages=list(stages),
+            edition=edition,
             requested_by=user,
         )
         if queue:
@@ -175,9 +179,14 @@ def reports_sweep() -> list[int]:
     return ids
 
 
-def monthly_report_request(today: dt.date | None = None) -> CouncilReport:
-    """The scheduled monthly report: everything, as of today (requested by nobody)."""
-    return report_request(user=None, as_of=today or timezone.localdate())
+def monthly_report_requests(today: dt.date | None = None) -> list[CouncilReport]:
+    """The scheduled monthly reports: everything, as of today (requested by nobody), in both
+    editions, the summary first."""
+    as_of = today or timezone.localdate()
+    return [
+        report_request(user=None, as_of=as_of, edition=edition)
+        for edition in (ReportEdition.SUMMARY, ReportEdition.DETAILED)
+    ]
 
 
 class ReportBeingMadeError(ValidationError):

@@ -33,6 +33,6 @@ def sweep_council_reports() -> list[int]:
 
 
 @shared_task
-def monthly_council_report() -> int:
-    """Periodic: the monthly report of everything."""
-    return reports.monthly_report_request().pk
+def monthly_council_report() -> list[int]:
+    """Periodic: the monthly report of everything, 概要版 and 詳細版."""
+    return [report.pk for report in reports.monthly_report_requests()]

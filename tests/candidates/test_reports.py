@@ -390,3 +390,50 @@ def test_a_remark_is_cut_only_at_a_sentence_end():
     assert first_sentences("一文目。二文目はとても長い文である。", limit=10) == "一文目。（以下略）"
     unbroken = "句点のない長い発言" * 5
     assert first_sentences(unbroken, limit=10) == unbroken
+
+
+def test_the_summary_edition_lists_every_candidate_on_one_row_without_their_pages(
+    council_scene, fixed_today
+):
+    """概要版: the summary page, one table row per candidate with its overdue items, the slips;
+    no timelines, remarks or page per candidate. The detailed edition keeps them."""
+    from candidates.models import ReportEdition
+
+    made = {}
+    for edition in ReportEdition.values:
+        report = reports.report_request(user=None, as_of=fixed_today, edition=edition, queue=False)
+        made[edition] = reports.report_generate(report.pk)
+    summary = pdf_text(reports.report_path(made["summary"]).read_bytes())
+    detailed = pdf_text(reports.report_path(made["detailed"]).read_bytes())
+    assert "（概要版）" in summary and "（詳細版）" in detailed
+    assert "3. 候補の一覧" in summary and "3. 候補ごとの状況" not in summary
+    assert "介護認定" in summary and "道路占用許可システム" in summary
+    assert "期限超過" in summary and "標準仕様書の改定に合わせるため" in summary  # slips table
+    assert "会議での主な発言" not in summary and "会議での主な発言" in detailed
+    assert made["summary"].page_count < made["detailed"].page_count
+    assert "-summary-" in made["summary"].file_name
+
+
+def test_the_request_form_chooses_the_edition_and_the_monthly_task_makes_both(
+    client, secretariat, fixed_today
+):
+    from candidates.models import ReportEdition
+    from candidates.tasks import monthly_council_report
+
+    client.force_login(secretariat)
+    page = client.get(reverse("candidates:reports")).content.decode()
+    assert 'name="edition"' in page and "概要版" in page
+    response = client.post(
+        reverse("candidates:reports"), {"as_of": fixed_today.isoformat(), "edition": "summary"}
+    )
+    assert response.status_code == 302
+    assert CouncilReport.objects.get().edition == ReportEdition.SUMMARY
+    bad = client.post(
+        reverse("candidates:reports"), {"as_of": fixed_today.isoformat(), "edition": "poster"}
+    )
+    assert bad.status_code == 400 and CouncilReport.objects.count() == 1
+    ids = monthly_council_report()
+    editions = list(CouncilReport.objects.filter(pk__in=ids).values_list("edition", flat=True))
+    assert sorted(editions) == ["detailed", "summary"]
+    listing = client.get(reverse("candidates:reports")).content.decode()
+    assert listing.count("概要版") >= 3  # the form's choice and two rows

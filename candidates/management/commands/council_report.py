@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from candidates import reports
+from candidates.models import ReportEdition
 
 
 class Command(BaseCommand):
@@ -12,12 +13,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--as-of", type=dt.date.fromisoformat, default=None, help="YYYY-MM-DD")
         parser.add_argument("--fiscal-year", type=int, action="append", default=[])
+        parser.add_argument(
+            "--edition", choices=ReportEdition.values, default=ReportEdition.DETAILED
+        )
 
     def handle(self, *args, **options):
         report = reports.report_request(
             user=None,
             as_of=options["as_of"] or timezone.localdate(),
             fiscal_years=options["fiscal_year"],
+            edition=options["edition"],
             queue=False,
         )
         report = reports.report_generate(report.pk)
