@@ -93,11 +93,10 @@ def report_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @viewer_required
 def report_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     report = get_object_or_404(CouncilReport, pk=pk, status=ReportStatus.DONE)
-    path = reports.report_path(report)
-    if not report.file_name or not path.is_file():
+    if not reports.report_exists(report):
         raise Http404
     return FileResponse(
-        path.open("rb"),
+        reports.report_open(report),
         as_attachment=True,
         filename=report.file_name,
         content_type="application/pdf",

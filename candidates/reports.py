@@ -1,10 +1,13 @@
 """Writes for council PDF reports: request, claim, generate, sweep. Safe to run twice.
 
 A report is a row first (queued), enqueued on commit. A worker claims it with a conditional
-UPDATE (queued -> running, or a running row whose worker vanished), renders it, writes the file
-to a temporary name and renames it into place (readers never see half a PDF), and marks it done
-with another conditional UPDATE. If the broker is down at request time the row stays queued and
-the periodic sweep enqueues it later.
+UPDATE (queued -> running, or a running row whose worker vanished), renders it, stores the file
+and marks it done with another conditional UPDATE. If the broker is down at request time the
+row stays queued and the periodic sweep enqueues it later.
+
+Files go through the default storage under reports/ (config/settings.py): on local disk written
+to a temporary name and renamed into place, in an S3-compatible store put whole; either way
+readers never see half a PDF, and any machine's web server reads what any worker wrote.
 """
 
 from __future__ import annotations
@@ -17,6 +20,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -43,14 +49,52 @@ def queued_stale_after() -> dt.timedelta:
 MAX_ATTEMPTS = 5
 
 
+REPORTS_FOLDER = "reports"
+
+
 def reports_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "reports"
+    """The reports' folder on local disk (where the default storage is the file system)."""
+    path = Path(settings.MEDIA_ROOT) / REPORTS_FOLDER
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
-def report_path(report: CouncilReport) -> Path:
-    return reports_dir() / report.file_name
+def report_storage_name(report: CouncilReport) -> str:
+    return f"{REPORTS_FOLDER}/{report.file_name}"
+
+
+def report_exists(report: CouncilReport) -> bool:
+    return bool(report.file_name) and default_storage.exists(report_storage_name(report))
+
+
+def report_location(report: CouncilReport) -> str:
+    """Where the file is, for a person: its path on local disk, else its name in the store."""
+    name = report_storage_name(report)
+    try:
+        return default_storage.path(name)
+    except NotImplementedError:  # a remote store has no local path
+        return f"{getattr(default_storage, 'bucket_name', '')}:{name}"
+
+
+def report_open(report: CouncilReport) -> File:
+    return default_storage.open(report_storage_name(report), "rb")
+
+
+def report_content(report: CouncilReport) -> bytes:
+    with report_open(report) as handle:
+        return handle.read()
+
+
+def _store(name: str, content: bytes) -> None:
+    """Put the PDF under reports/name whole, replacing an earlier one of the same name."""
+    if isinstance(default_storage, FileSystemStorage):
+        _write_atomically(reports_dir() / name, content)
+        return
+    storage_name = f"{REPORTS_FOLDER}/{name}"
+    default_storage.delete(storage_name)  # a takeover renders again under the same name
+    saved = default_storage.save(storage_name, ContentFile(content))
+    if saved != storage_name:
+        raise RuntimeError(f"stored as {saved}, not {storage_name}")
 
 
 def enqueue(report_id: int) -> bool:
@@ -133,7 +177,7 @@ def report_generate(report_id: int) -> CouncilReport | None:
     html = report_html(report)
     rendered = render_pdf(html)
     name = report_file_name(report)
-    _write_atomically(reports_dir() / name, rendered.content)
+    _store(name, rendered.content)
     finished = CouncilReport.objects.filter(
         pk=report.pk, status=ReportStatus.RUNNING, started_at=started
     ).update(
@@ -208,7 +252,7 @@ def report_delete(*, user: User, report: CouncilReport) -> None:
         started is None or started > timezone.now() - running_stale_after()
     ):
         raise ReportBeingMadeError()
-    path = report_path(report) if report.file_name else None
+    name = report_storage_name(report) if report.file_name else None
     report.delete()
-    if path is not None:
-        transaction.on_commit(lambda: path.unlink(missing_ok=True), robust=True)
+    if name is not None:
+        transaction.on_commit(lambda: default_storage.delete(name), robust=True)

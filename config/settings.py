@@ -16,6 +16,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config.storage import s3_storage
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("KYOTSUKA_VAR_DIR", BASE_DIR / "var"))
 
@@ -214,6 +216,12 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Reports (under reports/) and meeting materials (under materials/) go through the default
+# storage: local files under MEDIA_ROOT, or, with KYOTSUKA_S3_BUCKET set, any S3-compatible
+# store (django-storages), so that web servers and workers on several machines share them.
+# Downloads are always served by the app, after its permission checks (docs/operations.md).
+if os.environ.get("KYOTSUKA_S3_BUCKET"):
+    STORAGES["default"] = s3_storage(os.environ)
 # Decided here, not by whitenoise at start-up: pytest switches DEBUG off after settings load,
 # and the test suite must still serve static files without collectstatic.
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST

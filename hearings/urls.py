@@ -12,6 +12,11 @@ urlpatterns = [
     path("<int:pk>/edit/", views.meeting_edit, name="edit"),
     path("<int:pk>/delete/", views.meeting_delete, name="delete"),
     path("<int:pk>/materials/", views.material_new, name="material_create"),
+    path(
+        "<int:pk>/materials/<int:material_pk>/download/",
+        views.material_download,
+        name="material_download",
+    ),
     path("entries/<int:pk>/candidates/", views.entry_link, name="entry_link"),
     path("agenda/<int:pk>/candidates/", views.agenda_link, name="agenda_link"),
 ]

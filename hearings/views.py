@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.html import escape
@@ -27,7 +27,7 @@ from hearings import selectors, services
 from hearings.forms import MaterialForm, MeetingEditor, PasteForm
 from hearings.minutes_import import import_warnings, preview_record
 from hearings.minutes_normalise import text_digest
-from hearings.models import AgendaItem, Meeting, MeetingKind, MinutesEntry
+from hearings.models import AgendaItem, Material, Meeting, MeetingKind, MinutesEntry
 from municipalities import selectors as municipality_selectors
 
 if TYPE_CHECKING:
@@ -318,6 +318,22 @@ def material_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return redirect(f"{meeting.get_absolute_url()}#materials")
     messages.error(request, _("資料を登録できませんでした。資料の欄を確認してください。"))
     return _meeting_page(request, _load(pk), form, status=400)
+
+
+@require_GET
+@viewer_required
+def material_download(request: AuthenticatedHttpRequest, pk: int, material_pk: int) -> FileResponse:
+    """A material's PDF, read from the default storage (local disk or an S3-compatible store)
+    by whoever may read its meeting: the file is never served without this check."""
+    material = get_object_or_404(Material, pk=material_pk, meeting_id=pk)
+    if not material.file or not material.file.storage.exists(material.file.name):
+        raise Http404
+    return FileResponse(
+        material.file.open("rb"),
+        as_attachment=True,
+        filename=material.file.name.rsplit("/", 1)[-1],
+        content_type="application/pdf",
+    )
 
 
 @require_GET

@@ -29,7 +29,7 @@ from consultations.services import Addressees, OpinionValues
 from core.audit import REDACTED
 from core.models import AuditEvent, AuditOutcome
 from core.roles import Role
-from hearings.models import EntryKind, MeetingKind
+from hearings.models import EntryKind, Material, MeetingKind
 from municipalities.models import Association, LocalGovernment
 from tests.meetings import save_meeting
 
@@ -190,6 +190,8 @@ MATRIX = {
         {"GET": logged_in(NOT_ALLOWED), "POST": secretariat_only()},
         "material",
     ),
+    # The world's material has no file: a reader is let in and finds nothing.
+    "hearings:material_download": ("material_file", get_only(viewers(NOT_FOUND)), None),
     "hearings:entry_link": (
         "entry",
         {"GET": logged_in(NOT_ALLOWED), "POST": secretariat_only()},
@@ -445,6 +447,7 @@ def world(make_user, secretariat, wt_member, outsider, admin_user):
         "entry": meeting.entries.get(),
         "agenda_item": meeting.agenda_items.get(),
         "report": report,
+        "material": Material.objects.create(meeting=meeting, label="資料1"),
         "mlit": mlit,
         "consultation": consultation,
         "feed_token": calendar_services.feed_token_reset(user=users["ministry_a"]),
@@ -470,6 +473,7 @@ def url_for(name: str, kind: str, objects: dict) -> str:
         "entry": {"pk": objects["entry"].pk},
         "agenda_item": {"pk": objects["agenda_item"].pk},
         "report": {"pk": objects["report"].pk},
+        "material_file": {"pk": objects["meeting"].pk, "material_pk": objects["material"].pk},
         "association": {"slug": Association.objects.all()[0].slug},
         "municipality": {"code": LocalGovernment.objects.all()[0].code},
         "adoption_row": {"pk": objects["candidate"].pk, "code": HIROSHIMA_CITY},

@@ -245,7 +245,7 @@ def test_the_council_pdf_shows_reasons_and_remarks_as_text(hostile, settings, tm
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert Markup(html).dangers == []
     report = reports.report_generate(report.pk)
-    text = pdf_text(reports.report_path(report).read_bytes())
+    text = pdf_text(reports.report_content(report))
     assert "<script>alert(1)</script>" in text.replace("\n", "")  # as printed text
 
 

@@ -15,7 +15,7 @@ TOLERANCE = 0.5  # points: glyph boxes round a little outside their line
 
 def report_words(as_of):
     report = reports.report_generate(reports.report_request(user=None, as_of=as_of, queue=False).pk)
-    return words(reports.report_path(report).read_bytes())
+    return words(reports.report_content(report))
 
 
 def outside_the_margins(found):

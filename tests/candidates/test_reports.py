@@ -64,7 +64,7 @@ def reported(candidate, make_slip):
 def test_a_real_report_pdf_has_japanese_text_embedded_subset_fonts_and_pages(reported, fixed_today):
     report = reports.report_request(user=None, as_of=fixed_today, queue=False)
     report = reports.report_generate(report.pk)
-    content = reports.report_path(report).read_bytes()
+    content = reports.report_content(report)
     assert content.startswith(b"%PDF-")
     text = pdf_text(content)
     assert "共通化対象候補の進捗状況" in text
@@ -111,13 +111,13 @@ def test_user_text_is_escaped_in_the_pdf_and_fetches_nothing(
     assert "&lt;img src=" in html and f'<img src="{url}' not in html
     report = reports.report_generate(report.pk)
     assert hits == []
-    assert "<img src=" in pdf_text(reports.report_path(report).read_bytes())
+    assert "<img src=" in pdf_text(reports.report_content(report))
 
 
 def test_generating_twice_changes_nothing(reported, fixed_today):
     report = reports.report_request(user=None, as_of=fixed_today, queue=False)
     first = reports.report_generate(report.pk)
-    stamp = reports.report_path(first).stat().st_mtime_ns
+    stamp = (reports.reports_dir() / first.file_name).stat().st_mtime_ns
     assert reports.report_generate(report.pk) is None
     again = CouncilReport.objects.get(pk=report.pk)
     assert (again.status, again.attempts, again.finished_at) == (
@@ -125,7 +125,7 @@ def test_generating_twice_changes_nothing(reported, fixed_today):
         1,
         first.finished_at,
     )
-    assert reports.report_path(again).stat().st_mtime_ns == stamp
+    assert (reports.reports_dir() / again.file_name).stat().st_mtime_ns == stamp
     assert not list(reports.reports_dir().glob(".partial-*"))
 
 
@@ -256,8 +256,7 @@ def test_the_secretariat_deletes_a_report_and_its_file_after_a_confirmation(
     report = reports.report_generate(
         reports.report_request(user=secretariat, as_of=fixed_today, queue=False).pk
     )
-    path = reports.report_path(report)
-    assert path.is_file()
+    assert reports.report_exists(report)
     client.force_login(secretariat)
     listing = client.get(reverse("candidates:reports")).content.decode()
     url = reverse("candidates:report_delete", args=[report.pk])
@@ -268,7 +267,7 @@ def test_the_secretariat_deletes_a_report_and_its_file_after_a_confirmation(
         response = client.post(url, follow=True)
     assert "報告書を削除しました" in response.content.decode()
     assert not CouncilReport.objects.filter(pk=report.pk).exists()
-    assert not path.exists()
+    assert not reports.report_exists(report)
 
 
 def test_a_report_being_made_is_not_deleted(client, secretariat, fixed_today):
@@ -354,7 +353,7 @@ def test_the_report_opens_with_a_summary_page(council_scene, fixed_today):
     report = reports.report_generate(
         reports.report_request(user=None, as_of=fixed_today, queue=False).pk
     )
-    content = reports.report_path(report).read_bytes()
+    content = reports.report_content(report)
     found = words(content)
     page2 = "".join(w.text for w in found if w.page == 2)
     assert "要点" in page2 and "令和8年11月24日時点" in page2
@@ -403,8 +402,8 @@ def test_the_summary_edition_lists_every_candidate_on_one_row_without_their_page
     for edition in ReportEdition.values:
         report = reports.report_request(user=None, as_of=fixed_today, edition=edition, queue=False)
         made[edition] = reports.report_generate(report.pk)
-    summary = pdf_text(reports.report_path(made["summary"]).read_bytes())
-    detailed = pdf_text(reports.report_path(made["detailed"]).read_bytes())
+    summary = pdf_text(reports.report_content(made["summary"]))
+    detailed = pdf_text(reports.report_content(made["detailed"]))
     assert "（概要版）" in summary and "（詳細版）" in detailed
     assert "3. 候補の一覧" in summary and "3. 候補ごとの状況" not in summary
     assert "介護認定" in summary and "道路占用許可システム" in summary

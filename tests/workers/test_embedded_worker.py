@@ -47,9 +47,8 @@ import json
 from candidates import reports
 from candidates.models import CouncilReport
 report = CouncilReport.objects.get()
-path = reports.report_path(report) if report.file_name else None
-print(json.dumps({"status": report.status, "error": report.error,
-                  "pdf": bool(path and path.exists() and path.read_bytes().startswith(b"%PDF-"))}))
+pdf = reports.report_exists(report) and reports.report_content(report).startswith(b"%PDF-")
+print(json.dumps({"status": report.status, "error": report.error, "pdf": pdf}))
 """
 
 

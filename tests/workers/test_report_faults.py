@@ -15,8 +15,9 @@ from django.urls import reverse
 
 from bench import datagen
 from candidates import reports
-from candidates.models import CouncilReport, ReportStatus
+from candidates.models import Candidate, CouncilReport, Ministry, ReportStatus
 from tests.pdf import pdf_text
+from tests.s3 import s3  # noqa: F401 - the fixture
 from tests.workers.conftest import wait_until_settled
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
@@ -70,7 +71,7 @@ def test_a_worker_killed_mid_render_leaves_the_report_to_be_completed_exactly_on
     report.refresh_from_db()
     assert report.status == ReportStatus.DONE, report.error
     assert report.attempts == 2
-    content = reports.report_path(report).read_bytes()
+    content = reports.report_content(report)
     assert content.startswith(b"%PDF-") and len(content) == report.file_size
     assert "共通化対象候補の進捗状況" in pdf_text(content)
     assert not list(reports.reports_dir().glob(".partial-*"))
@@ -114,4 +115,23 @@ def test_a_request_made_while_redis_is_down_is_kept_and_completed_later(
         reports.reports_sweep()  # what beat does every few minutes
         report = wait_until_settled(report, 3)
     assert report.status == ReportStatus.DONE, report.error
-    assert reports.report_path(report).read_bytes().startswith(b"%PDF-")
+    assert reports.report_content(report).startswith(b"%PDF-")
+
+
+def test_a_worker_on_another_machine_stores_the_report_where_the_web_server_reads_it(
+    s3,  # noqa: F811
+    committed,
+    start_worker,
+):
+    """Web and worker share no disk, only an S3-compatible store (tests/s3.py): the worker's
+    report lands in the bucket, and this process (the web server) reads it from there."""
+    start_worker(**s3.env)
+    ministry = Ministry.objects.create(name="共有ストレージ試験省")
+    Candidate.objects.create(
+        name="共有ストレージ試験候補", selected_fiscal_year=2025, lead_ministry=ministry
+    )
+    report = reports.report_request(user=None, as_of=AS_OF, ministries=[ministry])
+    report = wait_until_settled(report)
+    assert report.status == ReportStatus.DONE, report.error
+    assert s3.keys() == [f"reports/{report.file_name}"]
+    assert "共有ストレージ試験候補" in pdf_text(reports.report_content(report))

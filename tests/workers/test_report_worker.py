@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.core.files.storage import default_storage
 
 from candidates import reports
 from candidates.models import Candidate, Ministry, ReportStatus
@@ -21,7 +22,7 @@ def test_a_real_worker_makes_the_report_through_redis(committed):
     report = reports.report_request(user=None, as_of=dt.date(2026, 11, 24), ministries=[ministry])
     report = wait_until_settled(report)
     assert report.status == ReportStatus.DONE, report.error
-    content = reports.report_path(report).read_bytes()
-    reports.report_path(report).unlink()
+    content = reports.report_content(report)
+    default_storage.delete(reports.report_storage_name(report))
     assert content.startswith(b"%PDF-")
     assert "実ワーカー試験候補" in pdf_text(content)

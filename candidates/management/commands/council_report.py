@@ -29,5 +29,5 @@ class Command(BaseCommand):
         if report is None or not report.file_name:
             raise CommandError("報告書を作成できませんでした / the report was not generated")
         self.stdout.write(
-            f"{reports.report_path(report)} ({report.page_count} pages, {report.file_size} bytes)"
+            f"{reports.report_location(report)} ({report.page_count} pages, {report.file_size} bytes)"
         )
