@@ -288,8 +288,9 @@ def milestone_update(
         errors["reason"] = messages
     if errors:
         raise ValidationError(errors)
+    slip = None
     for field, value in changed.items():
-        MilestoneChange.objects.create(
+        change = MilestoneChange.objects.create(
             milestone=current,
             field=field,
             old_date=getattr(current, field.value),
@@ -298,13 +299,25 @@ def milestone_update(
             added_value=added_value.strip(),
             changed_by=user,
         )
+        if slip is None and slips.is_later(change.old_date, change.new_date):
+            slip = change
         setattr(current, field.value, value)
+    if slip is not None:
+        _notify_slip(slip)
     if not changed and current.progress_note == progress_note:
         return current
     current.progress_note = progress_note
     current.version += 1
     _save(current, user, reason=reason)
     return current
+
+
+def _notify_slip(change: MilestoneChange) -> None:
+    """Tell the secretariat of a slip once it is committed (notifications imports this app's
+    selectors, so it is imported here, at the call)."""
+    from notifications import services as notices
+
+    notices.after_commit(notices.slip_notices, change_id=change.pk)
 
 
 @transaction.atomic

@@ -1,9 +1,14 @@
 """Celery tasks for council reports: thin, by id, safe to run twice."""
 
+import logging
+
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 from candidates import reports
+from notifications import services as notices
+
+logger = logging.getLogger(__name__)
 
 TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
 
@@ -17,13 +22,25 @@ TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
 def generate_council_report(self, report_id: int) -> None:
     """Render one council report; transient errors retry with backoff, others fail the row."""
     try:
-        reports.report_generate(report_id)
+        report = reports.report_generate(report_id)
     except TRANSIENT as exc:
         reports.report_release(report_id)
         raise self.retry(exc=exc, countdown=5 * 2**self.request.retries) from exc
     except Exception as exc:
         reports.report_fail(report_id, f"{type(exc).__name__}: {exc}")
+        _tell_requester(report_id)
         raise
+    if report is not None:
+        _tell_requester(report_id)
+
+
+def _tell_requester(report_id: int) -> None:
+    """E-mail the requester that the report is ready or failed: never fails the task (the
+    report is made; a notice that could not be written is logged)."""
+    try:
+        notices.report_notices(report_id=report_id)
+    except Exception:  # noqa: BLE001 - the report's outcome stands whatever the notice does
+        logger.exception("report %s: the requester's notice was not written", report_id)
 
 
 @shared_task

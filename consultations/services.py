@@ -160,7 +160,21 @@ def consultation_create(
         for number, text in enumerate(free_questions, start=len(questions) + 1)
     ]
     Question.objects.bulk_create(questions)
+    if not is_demo:  # demo data asks nobody real
+        _notify_opened(consultation)
     return consultation
+
+
+def _notify_opened(consultation: Consultation) -> None:
+    """Tell those asked, once committed, if it opens today or opened already (a later opening
+    is told by the daily run). Imported here: notifications reads this app's selectors."""
+    from notifications import services as notices
+
+    notices.after_commit(
+        notices.consultation_opened_notices,
+        consultation_id=consultation.pk,
+        today=timezone.localdate(),
+    )
 
 
 @transaction.atomic

@@ -147,3 +147,16 @@ class UserRules:
     @property
     def association_staff(self) -> bool:
         return is_association_staff(self.user)
+
+
+def role_members(role: Role):
+    """The active users who hold this role (for the secretariat, superusers too): whom a notice
+    about that role's work may go to. The one query of role groups outside a user's own."""
+    from django.db.models import Q
+
+    from core.models import User
+
+    holds = Q(groups__name=role.value)
+    if role == Role.SECRETARIAT:
+        holds |= Q(is_superuser=True)
+    return User.objects.filter(holds, is_active=True).distinct()
