@@ -35,7 +35,7 @@ from candidates import selectors as candidate_selectors
 from candidates.models import CouncilReport, DateField, MilestoneChange, Ministry, ReportStatus
 from consultations import selectors as consultation_selectors
 from consultations.models import Consultation
-from core.display import choice_label, date_display
+from core.display import choice_label, date_display, japanese_active
 from core.models import User
 from core.permissions import can_view, has_role, is_secretariat, require, role_members
 from core.roles import Role
@@ -246,6 +246,13 @@ def kinds_for(user: User) -> list[NoticeKind]:
 # --- what is sent ------------------------------------------------------------------------
 
 
+def _ministry_name(ministry: Ministry) -> str:
+    """The ministry as the recipient reads it: its English name in an English e-mail."""
+    if ministry.name_en and not japanese_active():
+        return ministry.name_en
+    return str(ministry)
+
+
 def _ministry_staff(ministry: Ministry):
     return role_members(Role.MINISTRY_STAFF).filter(ministry=ministry)
 
@@ -263,14 +270,15 @@ def stale_progress_notices(*, today: dt.date) -> int:
                 else _("進捗報告はまだありません")
             )
             return Message(
-                subject=_("【進捗報告のお願い】%(ministry)s") % {"ministry": stale.ministry},
+                subject=_("【進捗報告のお願い】%(ministry)s")
+                % {"ministry": _ministry_name(stale.ministry)},
                 lines=[
                     _(
                         "%(ministry)s が担当する推進中の候補（%(count)s件）について、"
                         "%(days)s日以上、進捗報告が登録されていません。"
                     )
                     % {
-                        "ministry": stale.ministry,
+                        "ministry": _ministry_name(stale.ministry),
                         "count": stale.candidates,
                         "days": candidate_selectors.STALE_AFTER_DAYS,
                     },
@@ -315,7 +323,7 @@ def milestone_digest_notices(*, today: dt.date) -> int:
         def compose(ministry=ministry, overdue=overdue, soon=soon) -> Message:
             lines = [
                 _("%(ministry)s が担当する候補のマイルストーンです（%(date)s 時点）。")
-                % {"ministry": ministry, "date": date_display(today)}
+                % {"ministry": _ministry_name(ministry), "date": date_display(today)}
             ]
             if overdue:
                 lines += [
@@ -333,7 +341,11 @@ def milestone_digest_notices(*, today: dt.date) -> int:
                 lines += [_milestone_line(m, today) for m in soon]
             return Message(
                 subject=_("【週次】期限超過%(overdue)s件・期限間近%(soon)s件（%(ministry)s）")
-                % {"overdue": len(overdue), "soon": len(soon), "ministry": ministry},
+                % {
+                    "overdue": len(overdue),
+                    "soon": len(soon),
+                    "ministry": _ministry_name(ministry),
+                },
                 lines=lines,
                 path=f"{reverse('candidates:list')}?{urlencode({'ministry': ministry.pk, 'due_within': 30})}",
             )

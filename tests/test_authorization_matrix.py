@@ -268,6 +268,13 @@ MATRIX = {
             ("api_v1:meeting", "meeting"),
         )
     },
+    # Each user's own choice of notices; the log of what was sent is the secretariat's.
+    "notifications:preferences": (
+        "none",
+        {"GET": viewers(), "POST": viewers()},
+        "notice_preferences",
+    ),
+    "notifications:log": ("none", get_only(secretariat_only()), None),
     "municipalities:list": ("none", get_only(logged_in(OK)), None),
     "municipalities:association_list": ("none", get_only(logged_in(OK)), None),
     "municipalities:association_detail": ("association", get_only(logged_in(OK)), None),
@@ -307,6 +314,8 @@ REFUSAL = {
     "calendars:reset": NO_ROLE,
     "calendars:revoke": NO_ROLE,
     "api:token_reset": NO_ROLE,
+    "notifications:preferences": NO_ROLE,
+    "notifications:log": "メール通知の記録を見られるのは事務局のみです。",
     "consultations:answer_body": "この団体の回答を入力する権限がありません。",
     "consultations:answer_association": "この団体の回答を入力する権限がありません。",
     **{
@@ -493,6 +502,7 @@ def payload(kind: str | None, objects: dict) -> dict:
     return {
         None: {},
         "language": {"language": "en", "next": "/"},
+        "notice_preferences": {"language": "en"},  # every kind unticked
         "candidate": {
             "name": "新しい候補",
             "selected_fiscal_year": "2026",
@@ -574,6 +584,7 @@ def fingerprint() -> str:
         "consultations",
         "calendars",
         "api",
+        "notifications",
     ):
         for model in apps.get_app_config(label).get_models():
             if model._meta.label.startswith(("candidates.Historical", "core.AuditEvent")):

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from candidates import reports
 from candidates import services as candidate_services
-from candidates.models import CouncilReport, Milestone, ProgressStatus, ReportStatus
+from candidates.models import CouncilReport, Milestone, Ministry, ProgressStatus, ReportStatus
 from candidates.tasks import generate_council_report
 from consultations import services as consultation_services
 from consultations.models import SubjectKind
@@ -81,13 +81,21 @@ def test_the_weekly_digest_lists_overdue_and_soon_due_milestones_of_the_ministry
 
 
 def test_a_notice_is_written_in_the_users_language(world, committed):
+    Ministry.objects.filter(pk=world.ministries["mlit"].pk).update(
+        name_en="Ministry of Land, Infrastructure, Transport and Tourism"
+    )
     choose(world.users["ministry_a_en"], language="en")
     committed(services.milestone_digest_notices, today=TODAY)
     [english] = sent_to("en@mlit.example.go.jp")
     [japanese] = sent_to("a@mlit.example.go.jp")
     assert english.subject.startswith("[Weekly]")
     assert english.body.startswith("Dear ministry_a_en,")
-    assert "October 31, 2026" in english.body or "Oct. 31, 2026" in english.body
+    assert english.subject == (
+        "[Weekly] 1 overdue, 1 due soon (Ministry of Land, Infrastructure, Transport and Tourism)"
+    )
+    assert "Overdue (1)" in english.body
+    assert "31 October 2026 (24 days overdue)" in english.body
+    assert "https://kyotsuka.example.go.jp/candidates/?ministry=" in english.body
     assert japanese.body.startswith("ministry_a 様")
     assert Notice.objects.get(to_email="en@mlit.example.go.jp").language == "en"
 
