@@ -252,6 +252,7 @@ MATRIX = {
     "calendars:candidate": ("feed_candidate", get_only(everyone(OK)), None),
     "api:token": ("none", get_only(viewers()), None),
     "api:token_reset": ("none", {"GET": logged_in(NOT_ALLOWED), "POST": viewers()}, None),
+    "api:token_revoke": ("none", {"GET": logged_in(NOT_ALLOWED), "POST": viewers()}, None),
     "api_v1:openapi-json": ("none", get_only(viewers()), None),
     "api_v1:openapi-view": ("none", get_only(viewers()), None),
     # Ninja's root, which places the operations in the description: nothing there.
@@ -314,6 +315,7 @@ REFUSAL = {
     "calendars:reset": NO_ROLE,
     "calendars:revoke": NO_ROLE,
     "api:token_reset": NO_ROLE,
+    "api:token_revoke": NO_ROLE,
     "notifications:preferences": NO_ROLE,
     "notifications:log": "メール通知の記録を見られるのは事務局のみです。",
     "consultations:answer_body": "この団体の回答を入力する権限がありません。",
