@@ -45,8 +45,13 @@ def _tell_requester(report_id: int) -> None:
 
 @shared_task
 def sweep_council_reports() -> list[int]:
-    """Periodic: enqueue reports stuck queued (broker was down) or running (worker lost)."""
-    return reports.reports_sweep()
+    """Periodic: enqueue reports stuck queued (broker was down) or running (worker lost); tell
+    the requesters of those it gives up on (out of attempts)."""
+    exhausted = reports.reports_out_of_attempts()
+    requeued = reports.reports_sweep()
+    for report_id in exhausted:
+        _tell_requester(report_id)
+    return requeued
 
 
 @shared_task

@@ -9,13 +9,13 @@ import pytest
 from celery.exceptions import Retry
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from candidates import reports
 from candidates import services as candidate_services
 from candidates.models import CouncilReport, Milestone, Ministry, ProgressStatus, ReportStatus
-from candidates.tasks import generate_council_report
+from candidates.tasks import generate_council_report, sweep_council_reports
 from consultations import services as consultation_services
 from consultations.models import SubjectKind
 from consultations.services import Addressees, OpinionValues
@@ -401,3 +401,36 @@ def test_the_command_writes_the_periodic_notices_once(world, capsys, committed):
     assert "digest: 2 notice(s) written" in out
     assert "stale: 0 notice(s) written" in out
     assert len(mail.outbox) == 5
+
+
+def test_a_report_the_sweep_gives_up_on_is_told_to_its_requester(world, committed):
+    report = reports.report_request(user=world.users["secretariat"], as_of=TODAY, queue=False)
+    CouncilReport.objects.filter(pk=report.pk).update(
+        status=ReportStatus.RUNNING, attempts=reports.MAX_ATTEMPTS
+    )
+    committed(sweep_council_reports.apply)
+    [message] = mail.outbox
+    assert message.subject == "【報告書】令和8年11月24日 時点の報告書を作成できませんでした"
+    assert "試行回数の上限に達しました。" in message.body
+
+
+def test_every_periodic_notice_is_scheduled_and_its_task_exists(settings):
+    from config.celery import app
+
+    scheduled = {
+        entry["task"]
+        for entry in settings.CELERY_BEAT_SCHEDULE.values()
+        if entry["task"].startswith("notifications.")
+    }
+    assert scheduled == {
+        "notifications.tasks.send_stale_progress_reminders",
+        "notifications.tasks.send_milestone_digests",
+        "notifications.tasks.send_consultation_notices",
+        "notifications.tasks.sweep_notices",
+    }
+    assert scheduled <= set(app.tasks)
+
+
+def test_the_command_refuses_an_unknown_kind():
+    with pytest.raises(CommandError, match="unknown: weekly"):
+        call_command("send_notices", "weekly")
