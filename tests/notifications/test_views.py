@@ -103,3 +103,20 @@ def test_only_the_secretariat_reads_the_log(client, world, who):
     response = client.get(LOG)
     assert response.status_code == 403
     assert "件名1" not in response.content.decode()
+
+
+def test_the_preferences_page_reads_in_english(client, world):
+    client.force_login(world.users["municipality"])
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = client.get(PREFERENCES).content.decode()
+    for text in ("Notifications to receive", "A consultation opened", "Language of e-mails"):
+        assert text in html
+
+
+def test_the_admin_lists_notices_read_only(client, world, admin_user):
+    notice(world.users["ministry_a"], 1)
+    client.force_login(admin_user)
+    changelist = client.get(reverse("admin:notifications_notice_changelist"))
+    assert changelist.status_code == 200
+    assert "件名1" in changelist.content.decode()
+    assert client.get(reverse("admin:notifications_notice_add")).status_code == 403
