@@ -29,7 +29,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from candidates import selectors as candidate_selectors
 from candidates.models import CouncilReport, DateField, MilestoneChange, Ministry, ReportStatus
@@ -303,7 +303,8 @@ def _milestone_line(milestone, today: dt.date) -> str:
     when = date_display(milestone.planned_date)
     if overdue:
         when = _("%(date)s（%(days)s日超過）") % {"date": when, "days": overdue}
-    return f"- {milestone.candidate.name} / {milestone.label}: {when}"
+    separator = pgettext("label separator", "：")
+    return f"- {milestone.candidate.name} / {milestone.label}{separator}{when}"
 
 
 def milestone_digest_notices(*, today: dt.date) -> int:

@@ -75,8 +75,8 @@ def test_the_weekly_digest_lists_overdue_and_soon_due_milestones_of_the_ministry
     assert committed(services.milestone_digest_notices, today=TODAY) == 0
     [message] = sent_to("a@mlit.example.go.jp")
     assert message.subject == "【週次】期限超過1件・期限間近1件（国土交通省）"
-    assert "公営住宅管理システム / 要件定義: 令和8年10月31日（24日超過）" in message.body
-    assert "公営住宅管理システム / 調達: 令和8年12月1日" in message.body
+    assert "公営住宅管理システム / 要件定義：令和8年10月31日（24日超過）" in message.body
+    assert "公営住宅管理システム / 調達：令和8年12月1日" in message.body
     assert not sent_to("b@mhlw.example.go.jp")  # its one milestone is months away
 
 

@@ -74,7 +74,7 @@ def test_a_notice_goes_through_a_real_smtp_server_and_reads_back(world, smtp_ser
     assert part.get_content_charset() == "utf-8"
     body = part.get_payload(decode=True).decode("utf-8")
     assert body.startswith("ministry_a 様")
-    assert "公営住宅管理システム / 要件定義: 令和8年10月31日（24日超過）" in body
+    assert "公営住宅管理システム / 要件定義：令和8年10月31日（24日超過）" in body
     mlit = world.ministries["mlit"].pk
     assert f"https://kyotsuka.example.go.jp/candidates/?ministry={mlit}&due_within=30" in body
     assert set(Notice.objects.values_list("status", flat=True)) == {NoticeStatus.SENT}
