@@ -120,3 +120,11 @@ def test_the_admin_lists_notices_read_only(client, world, admin_user):
     assert changelist.status_code == 200
     assert "件名1" in changelist.content.decode()
     assert client.get(reverse("admin:notifications_notice_add")).status_code == 403
+
+
+def test_the_secretariat_finds_the_log_from_the_audit_trail_and_its_own_settings(client, world):
+    client.force_login(world.users["secretariat"])
+    assert f'href="{LOG}"' in client.get(reverse("audit")).content.decode()
+    assert f'href="{LOG}"' in client.get(PREFERENCES).content.decode()
+    client.force_login(world.users["ministry_a"])
+    assert f'href="{LOG}"' not in client.get(PREFERENCES).content.decode()
