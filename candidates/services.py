@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from candidates import lifecycle
+from candidates import events, lifecycle
 from candidates.models import (
     Candidate,
     DateField,
@@ -29,6 +29,7 @@ from candidates.permissions import can_edit_schedule
 from core import slips, wareki
 from core.concurrency import check_version
 from core.display import date_display
+from core.events import send_after_commit
 from core.models import User
 from core.permissions import is_secretariat
 
@@ -303,21 +304,13 @@ def milestone_update(
             slip = change
         setattr(current, field.value, value)
     if slip is not None:
-        _notify_slip(slip)
+        send_after_commit(events.slip_recorded, change_id=slip.pk)
     if not changed and current.progress_note == progress_note:
         return current
     current.progress_note = progress_note
     current.version += 1
     _save(current, user, reason=reason)
     return current
-
-
-def _notify_slip(change: MilestoneChange) -> None:
-    """Tell the secretariat of a slip once it is committed (notifications imports this app's
-    selectors, so it is imported here, at the call)."""
-    from notifications import services as notices
-
-    notices.after_commit(notices.slip_notices, change_id=change.pk)
 
 
 @transaction.atomic

@@ -1,14 +1,9 @@
 """Celery tasks for council reports: thin, by id, safe to run twice."""
 
-import logging
-
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from candidates import reports
-from notifications import services as notices
-
-logger = logging.getLogger(__name__)
+from candidates import events, reports
 
 TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
 
@@ -35,12 +30,9 @@ def generate_council_report(self, report_id: int) -> None:
 
 
 def _tell_requester(report_id: int) -> None:
-    """E-mail the requester that the report is ready or failed: never fails the task (the
-    report is made; a notice that could not be written is logged)."""
-    try:
-        notices.report_notices(report_id=report_id)
-    except Exception:  # noqa: BLE001 - the report's outcome stands whatever the notice does
-        logger.exception("report %s: the requester's notice was not written", report_id)
+    """Say the report is done or failed (notifications/ e-mails the requester); a listener's
+    failure is logged and never fails the task: the report's outcome stands."""
+    events.council_report_finished.send_robust(sender=None, report_id=report_id)
 
 
 @shared_task

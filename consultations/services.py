@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from candidates.models import Candidate
-from consultations import permissions
+from consultations import events, permissions
 from consultations.models import (
     NEEDS_TEXT,
     Answer,
@@ -36,6 +36,7 @@ from consultations.models import (
     SubjectKind,
 )
 from core.concurrency import check_version
+from core.events import send_after_commit
 from core.models import User
 from municipalities.models import MUNICIPALITY_KINDS, Association, Kind, LocalGovernment
 
@@ -161,20 +162,12 @@ def consultation_create(
     ]
     Question.objects.bulk_create(questions)
     if not is_demo:  # demo data asks nobody real
-        _notify_opened(consultation)
+        send_after_commit(
+            events.consultation_created,
+            consultation_id=consultation.pk,
+            today=timezone.localdate(),
+        )
     return consultation
-
-
-def _notify_opened(consultation: Consultation) -> None:
-    """Tell those asked, once committed, if it opens today or opened already (a later opening
-    is told by the daily run). Imported here: notifications reads this app's selectors."""
-    from notifications import services as notices
-
-    notices.after_commit(
-        notices.consultation_opened_notices,
-        consultation_id=consultation.pk,
-        today=timezone.localdate(),
-    )
 
 
 @transaction.atomic

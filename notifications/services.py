@@ -535,9 +535,3 @@ def consultation_notices(*, today: dt.date) -> int:
         written += consultation_opened_notices(consultation_id=consultation.pk, today=today)
         written += consultation_deadline_notices(consultation_id=consultation.pk, today=today)
     return written
-
-
-def after_commit(function: Callable[..., int], **kwargs) -> None:
-    """Run a producer once the caller's transaction commits: a write never fails, or waits,
-    because a notice could not be written (robust: its error is logged)."""
-    transaction.on_commit(lambda: function(**kwargs), robust=True)
