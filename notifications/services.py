@@ -24,7 +24,7 @@ from celery.exceptions import Retry
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import urlencode
@@ -48,6 +48,8 @@ DEADLINE_REMINDER_DAYS = 3  # "a few days before the deadline"
 OPENED_GRACE_DAYS = 7  # a consultation that opened longer ago than this is not news
 SENDING_LOST_AFTER = dt.timedelta(minutes=30)
 PENDING_REQUEUE_AFTER = dt.timedelta(minutes=10)
+# Longer than every retry's back-off together (5 tries, 30 s doubling, jitter only shortens).
+RETRY_LOST_AFTER = dt.timedelta(hours=3)
 
 # Which kinds concern which role: the preferences page offers these, the producers send them.
 KINDS_BY_ROLE: dict[Role, tuple[NoticeKind, ...]] = {
@@ -203,16 +205,20 @@ def notice_fail(notice_id: int, error: str) -> None:
 
 
 def notices_sweep() -> list[int]:
-    """Enqueue notices never tried (their broker was away); fail those whose worker vanished
-    mid-send (sending them again could send twice). Returns the ids enqueued."""
+    """Enqueue notices never tried (their broker was away) and those whose retry was lost (a
+    broker restarted without its queue); fail those whose worker vanished mid-send (sending
+    them again could send twice). Returns the ids enqueued. A notice enqueued twice is still
+    sent once: the task claims it."""
     now = timezone.now()
     Notice.objects.filter(
         status=NoticeStatus.SENDING, created_at__lt=now - SENDING_LOST_AFTER
     ).update(status=NoticeStatus.FAILED, error="interrupted while sending")
+    never_tried = Q(attempts=0, created_at__lt=now - PENDING_REQUEUE_AFTER)
+    retry_lost = Q(created_at__lt=now - RETRY_LOST_AFTER)
     ids = list(
-        Notice.objects.filter(
-            status=NoticeStatus.PENDING, attempts=0, created_at__lt=now - PENDING_REQUEUE_AFTER
-        ).values_list("pk", flat=True)[:500]
+        Notice.objects.filter(never_tried | retry_lost, status=NoticeStatus.PENDING)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:500]
     )
     for notice_id in ids:
         enqueue(notice_id)

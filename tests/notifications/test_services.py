@@ -23,6 +23,7 @@ from municipalities.models import Association, LocalGovernment
 from notifications import services
 from notifications.models import Notice, NoticeKind, NoticeStatus
 from notifications.tasks import SEND_ERRORS, send_notice
+from tests.factories import CandidateFactory, MinistryFactory
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 11, 24)
@@ -391,6 +392,32 @@ def test_the_sweep_enqueues_what_a_missing_broker_left_pending(world, committed)
     Notice.objects.filter(pk=notice.pk).update(created_at=an_hour_ago)
     assert committed(services.notices_sweep) == [notice.pk]
     assert len(mail.outbox) == 1
+
+
+def test_the_sweep_enqueues_a_notice_whose_retry_was_lost_and_fails_one_cut_off(world, committed):
+    notice = a_notice(world, committed)
+    long_ago = notice.created_at - dt.timedelta(hours=4)
+    Notice.objects.filter(pk=notice.pk).update(attempts=2, created_at=long_ago)
+    cut_off = Notice.objects.get(to_email="b@mhlw.example.go.jp")
+    Notice.objects.filter(pk=cut_off.pk).update(status=NoticeStatus.SENDING, created_at=long_ago)
+    assert committed(services.notices_sweep) == [notice.pk]
+    assert [m.to for m in mail.outbox] == [["a@mlit.example.go.jp"]]
+    cut_off.refresh_from_db()
+    assert (cut_off.status, cut_off.error) == (NoticeStatus.FAILED, "interrupted while sending")
+
+
+def test_a_co_responsible_ministry_sees_the_candidate_in_its_digest_and_no_other_does(
+    world, committed
+):
+    world.candidates["housing"].co_ministries.add(world.ministries["mhlw"])
+    committed(services.milestone_digest_notices, today=TODAY)
+    [message] = sent_to("b@mhlw.example.go.jp")
+    assert "公営住宅管理システム" in message.body
+    assert "介護保険システム" not in message.body  # its own milestone is months away
+    third = MinistryFactory(name="総務省")
+    CandidateFactory(lead_ministry=third, name="選挙管理システム")
+    for body in (m.body for m in mail.outbox):
+        assert "選挙管理システム" not in body
 
 
 def test_the_command_writes_the_periodic_notices_once(world, capsys, committed):
