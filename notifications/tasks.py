@@ -8,7 +8,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from notifications import services
+from notifications import producers, services
 
 # What a send can fail with that a later try may not: the SMTP server refused or was away.
 SEND_ERRORS = (smtplib.SMTPException, OSError)
@@ -45,19 +45,19 @@ def send_notice(self, notice_id: int) -> None:
 @shared_task
 def send_stale_progress_reminders() -> int:
     """Periodic (monthly): ministries whose progress reports are stale."""
-    return services.stale_progress_notices(today=timezone.localdate())
+    return producers.stale_progress_notices(today=timezone.localdate())
 
 
 @shared_task
 def send_milestone_digests() -> int:
     """Periodic (weekly): each ministry's overdue and soon-due milestones."""
-    return services.milestone_digest_notices(today=timezone.localdate())
+    return producers.milestone_digest_notices(today=timezone.localdate())
 
 
 @shared_task
 def send_consultation_notices() -> int:
     """Periodic (daily): consultations that opened, and deadlines a few days away."""
-    return services.consultation_notices(today=timezone.localdate())
+    return producers.consultation_notices(today=timezone.localdate())
 
 
 @shared_task

@@ -20,7 +20,7 @@ from consultations import services as consultation_services
 from consultations.models import SubjectKind
 from consultations.services import Addressees, OpinionValues
 from municipalities.models import Association, LocalGovernment
-from notifications import services
+from notifications import producers, services
 from notifications.models import Notice, NoticeKind, NoticeStatus
 from notifications.tasks import SEND_ERRORS, send_notice
 from tests.factories import CandidateFactory, MinistryFactory
@@ -44,8 +44,8 @@ def choose(user, *, off=(), language="ja"):
 
 
 def test_a_stale_ministrys_staff_get_one_reminder_a_month_however_often_it_runs(world, committed):
-    first = committed(services.stale_progress_notices, today=TODAY)
-    again = committed(services.stale_progress_notices, today=TODAY)
+    first = committed(producers.stale_progress_notices, today=TODAY)
+    again = committed(producers.stale_progress_notices, today=TODAY)
     assert first == 3  # ministry A's two staff with an address, ministry B's one
     assert again == 0
     assert Notice.objects.filter(kind=NoticeKind.STALE_PROGRESS).count() == 3
@@ -55,7 +55,7 @@ def test_a_stale_ministrys_staff_get_one_reminder_a_month_however_often_it_runs(
     mlit = world.ministries["mlit"].pk
     assert f"{SITE}/candidates/?ministry={mlit}" in message.body
     # Next month is another reminder.
-    assert services.stale_progress_notices(today=dt.date(2026, 12, 1)) == 3
+    assert producers.stale_progress_notices(today=dt.date(2026, 12, 1)) == 3
 
 
 def test_a_ministry_with_recent_progress_gets_no_reminder(world, committed):
@@ -66,14 +66,16 @@ def test_a_ministry_with_recent_progress_gets_no_reminder(world, committed):
         status=ProgressStatus.ON_TRACK,
         cost_note="範囲内",
     )
-    committed(services.stale_progress_notices, today=TODAY)
+    committed(producers.stale_progress_notices, today=TODAY)
     assert not sent_to("a@mlit.example.go.jp")
     assert sent_to("b@mhlw.example.go.jp")
 
 
 def test_the_weekly_digest_lists_overdue_and_soon_due_milestones_of_the_ministry(world, committed):
-    assert committed(services.milestone_digest_notices, today=TODAY) == 2  # ministry A's staff only
-    assert committed(services.milestone_digest_notices, today=TODAY) == 0
+    assert (
+        committed(producers.milestone_digest_notices, today=TODAY) == 2
+    )  # ministry A's staff only
+    assert committed(producers.milestone_digest_notices, today=TODAY) == 0
     [message] = sent_to("a@mlit.example.go.jp")
     assert message.subject == "【週次】期限超過1件・期限間近1件（国土交通省）"
     assert "公営住宅管理システム / 要件定義：令和8年10月31日（24日超過）" in message.body
@@ -86,7 +88,7 @@ def test_a_notice_is_written_in_the_users_language(world, committed):
         name_en="Ministry of Land, Infrastructure, Transport and Tourism"
     )
     choose(world.users["ministry_a_en"], language="en")
-    committed(services.milestone_digest_notices, today=TODAY)
+    committed(producers.milestone_digest_notices, today=TODAY)
     [english] = sent_to("en@mlit.example.go.jp")
     [japanese] = sent_to("a@mlit.example.go.jp")
     assert english.subject.startswith("[Weekly]")
@@ -103,8 +105,8 @@ def test_a_notice_is_written_in_the_users_language(world, committed):
 
 def test_a_user_who_opted_out_of_a_kind_does_not_get_it(world, committed):
     choose(world.users["ministry_a"], off=[NoticeKind.MILESTONE_DIGEST])
-    committed(services.milestone_digest_notices, today=TODAY)
-    committed(services.stale_progress_notices, today=TODAY)
+    committed(producers.milestone_digest_notices, today=TODAY)
+    committed(producers.stale_progress_notices, today=TODAY)
     assert [m.subject for m in sent_to("a@mlit.example.go.jp")] == [
         "【進捗報告のお願い】国土交通省"
     ]
@@ -119,7 +121,7 @@ def test_nobody_who_may_not_read_the_product_gets_a_notice(world, make_user, com
     assert not services.may_receive(users["no_role"], NoticeKind.SLIP_RECORDED)
     assert not services.may_receive(gone, NoticeKind.STALE_PROGRESS)
     assert not services.may_receive(users["no_address"], NoticeKind.STALE_PROGRESS)
-    committed(services.stale_progress_notices, today=TODAY)
+    committed(producers.stale_progress_notices, today=TODAY)
     assert {m.to[0] for m in mail.outbox} == {"a@mlit.example.go.jp", "b@mhlw.example.go.jp"}
 
 
@@ -200,7 +202,7 @@ def test_the_requester_is_told_when_the_report_is_ready_or_failed(world, monkeyp
 def test_a_scheduled_report_has_nobody_to_tell(world, committed):
     report = reports.report_request(user=None, as_of=TODAY, queue=False)
     CouncilReport.objects.filter(pk=report.pk).update(status=ReportStatus.DONE)
-    assert committed(services.report_notices, report_id=report.pk) == 0
+    assert committed(producers.report_notices, report_id=report.pk) == 0
 
 
 # --- addressees: consultations -----------------------------------------------------------
@@ -237,7 +239,9 @@ def test_those_asked_are_told_when_a_consultation_opens(
     assert message.subject == "【意見照会】公営住宅管理システムの進め方に関する意見照会"
     assert "回答期限：令和8年12月24日" in message.body
     assert f"{SITE}/consultations/{asked.pk}/" in message.body
-    assert committed(services.consultation_notices, today=TODAY) == 0  # the daily run: already told
+    assert (
+        committed(producers.consultation_notices, today=TODAY) == 0
+    )  # the daily run: already told
 
 
 def test_a_later_opening_is_told_by_the_daily_run_on_its_day(
@@ -251,8 +255,8 @@ def test_a_later_opening_is_told_by_the_daily_run_on_its_day(
             associations=[Association.objects.get(slug="mayors")],
         )
     assert not mail.outbox
-    assert committed(services.consultation_notices, today=dt.date(2026, 11, 30)) == 0
-    assert committed(services.consultation_notices, today=dt.date(2026, 12, 1)) == 1
+    assert committed(producers.consultation_notices, today=dt.date(2026, 11, 30)) == 0
+    assert committed(producers.consultation_notices, today=dt.date(2026, 12, 1)) == 1
 
 
 def test_those_who_have_not_answered_are_reminded_days_before_the_deadline(world, committed):
@@ -274,10 +278,10 @@ def test_those_who_have_not_answered_are_reminded_days_before_the_deadline(world
         version=None,
     )
     assert (
-        committed(services.consultation_notices, today=dt.date(2026, 11, 26)) == 0
+        committed(producers.consultation_notices, today=dt.date(2026, 11, 26)) == 0
     )  # 4 days: not yet
-    assert committed(services.consultation_notices, today=dt.date(2026, 11, 27)) == 1
-    assert committed(services.consultation_notices, today=dt.date(2026, 11, 28)) == 0  # once
+    assert committed(producers.consultation_notices, today=dt.date(2026, 11, 27)) == 1
+    assert committed(producers.consultation_notices, today=dt.date(2026, 11, 28)) == 0  # once
     [message] = mail.outbox
     assert message.to == ["kure@example.lg.jp"]  # 全国市長会 has answered
     assert message.subject.startswith("【回答期限が近づいています】")
@@ -288,7 +292,7 @@ def test_those_who_have_not_answered_are_reminded_days_before_the_deadline(world
 
 
 def a_notice(world, committed) -> Notice:
-    committed(services.stale_progress_notices, today=TODAY)
+    committed(producers.stale_progress_notices, today=TODAY)
     mail.outbox.clear()
     notice = Notice.objects.get(to_email="a@mlit.example.go.jp")
     Notice.objects.filter(pk=notice.pk).update(
@@ -410,7 +414,7 @@ def test_a_co_responsible_ministry_sees_the_candidate_in_its_digest_and_no_other
     world, committed
 ):
     world.candidates["housing"].co_ministries.add(world.ministries["mhlw"])
-    committed(services.milestone_digest_notices, today=TODAY)
+    committed(producers.milestone_digest_notices, today=TODAY)
     [message] = sent_to("b@mhlw.example.go.jp")
     assert "公営住宅管理システム" in message.body
     assert "介護保険システム" not in message.body  # its own milestone is months away

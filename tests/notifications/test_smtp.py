@@ -12,7 +12,7 @@ from email.message import EmailMessage
 import pytest
 from aiosmtpd.controller import Controller
 
-from notifications import services
+from notifications import producers
 from notifications.models import Notice, NoticeStatus
 from tests.notifications.test_services import TRIES, as_a_worker_would
 
@@ -61,7 +61,7 @@ def smtp_server(settings):
 
 def test_a_notice_goes_through_a_real_smtp_server_and_reads_back(world, smtp_server, committed):
     inbox, _controller = smtp_server
-    committed(services.milestone_digest_notices, today=TODAY)
+    committed(producers.milestone_digest_notices, today=TODAY)
     by_recipient = {tuple(rcpts): message for rcpts, message in inbox.received}
     assert set(by_recipient) == {("a@mlit.example.go.jp",), ("en@mlit.example.go.jp",)}
     message = by_recipient[("a@mlit.example.go.jp",)]
@@ -85,7 +85,7 @@ def test_an_smtp_server_that_is_down_leaves_the_notice_failed_after_its_retries(
 ):
     inbox, _controller = smtp_server
     settings.EMAIL_PORT = free_port()  # nothing listens there: connection refused
-    committed(services.stale_progress_notices, today=TODAY)
+    committed(producers.stale_progress_notices, today=TODAY)
     notice = Notice.objects.get(to_email="a@mlit.example.go.jp")
     Notice.objects.filter(pk=notice.pk).update(status=NoticeStatus.PENDING, attempts=0)
     assert as_a_worker_would(notice.pk) == TRIES

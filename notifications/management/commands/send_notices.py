@@ -7,12 +7,12 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from notifications import services
+from notifications import producers
 
 PERIODIC = {
-    "stale": services.stale_progress_notices,
-    "digest": services.milestone_digest_notices,
-    "consultations": services.consultation_notices,
+    "stale": producers.stale_progress_notices,
+    "digest": producers.milestone_digest_notices,
+    "consultations": producers.consultation_notices,
 }
 
 
