@@ -13,6 +13,7 @@ notices through services.notice_write, which makes running a producer twice harm
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -32,6 +33,14 @@ from notifications.services import Message, notice_write
 DIGEST_DAYS = 14  # the weekly digest's "soon due": planned within two weeks
 DEADLINE_REMINDER_DAYS = 3  # "a few days before the deadline"
 OPENED_GRACE_DAYS = 7  # a consultation that opened longer ago than this is not news
+
+
+def _write_each(users, *, kind: NoticeKind, key: str, compose: Callable[[], Message]) -> int:
+    """Write the notice for each of these users; how many were written (not before)."""
+    return sum(
+        notice_write(kind=kind, recipient=user, key=key, compose=compose) is not None
+        for user in users
+    )
 
 
 def _ministry_name(ministry: Ministry) -> str:
@@ -76,13 +85,12 @@ def stale_progress_notices(*, today: dt.date) -> int:
                 path=f"{reverse('candidates:list')}?{urlencode({'ministry': stale.ministry.pk})}",
             )
 
-        for user in _ministry_staff(stale.ministry):
-            key = f"m{stale.ministry.pk}:{today:%Y-%m}"
-            written += bool(
-                notice_write(
-                    kind=NoticeKind.STALE_PROGRESS, recipient=user, key=key, compose=compose
-                )
-            )
+        written += _write_each(
+            _ministry_staff(stale.ministry),
+            kind=NoticeKind.STALE_PROGRESS,
+            key=f"m{stale.ministry.pk}:{today:%Y-%m}",
+            compose=compose,
+        )
     return written
 
 
@@ -139,13 +147,12 @@ def milestone_digest_notices(*, today: dt.date) -> int:
                 path=f"{reverse('candidates:list')}?{urlencode({'ministry': ministry.pk, 'due_within': 30})}",
             )
 
-        for user in _ministry_staff(ministry):
-            key = f"m{ministry.pk}:{year}-W{week:02d}"
-            written += bool(
-                notice_write(
-                    kind=NoticeKind.MILESTONE_DIGEST, recipient=user, key=key, compose=compose
-                )
-            )
+        written += _write_each(
+            _ministry_staff(ministry),
+            kind=NoticeKind.MILESTONE_DIGEST,
+            key=f"m{ministry.pk}:{year}-W{week:02d}",
+            compose=compose,
+        )
     return written
 
 
@@ -184,14 +191,12 @@ def slip_notices(*, change_id: int) -> int:
             path=candidate.get_absolute_url(),
         )
 
-    written = 0
-    for user in role_members(Role.SECRETARIAT).exclude(pk=change.changed_by_id):
-        written += bool(
-            notice_write(
-                kind=NoticeKind.SLIP_RECORDED, recipient=user, key=f"c{change.pk}", compose=compose
-            )
-        )
-    return written
+    return _write_each(
+        role_members(Role.SECRETARIAT).exclude(pk=change.changed_by_id),
+        kind=NoticeKind.SLIP_RECORDED,
+        key=f"c{change.pk}",
+        compose=compose,
+    )
 
 
 def report_notices(*, report_id: int) -> int:
@@ -263,17 +268,12 @@ def consultation_opened_notices(*, consultation_id: int, today: dt.date) -> int:
             path=consultation.get_absolute_url(),
         )
 
-    written = 0
-    for user in consultation_selectors.addressee_users(consultation=consultation):
-        written += bool(
-            notice_write(
-                kind=NoticeKind.CONSULTATION_OPENED,
-                recipient=user,
-                key=f"k{consultation.pk}",
-                compose=compose,
-            )
-        )
-    return written
+    return _write_each(
+        consultation_selectors.addressee_users(consultation=consultation),
+        kind=NoticeKind.CONSULTATION_OPENED,
+        key=f"k{consultation.pk}",
+        compose=compose,
+    )
 
 
 def consultation_deadline_notices(*, consultation_id: int, today: dt.date) -> int:
@@ -301,19 +301,12 @@ def consultation_deadline_notices(*, consultation_id: int, today: dt.date) -> in
             path=consultation.get_absolute_url(),
         )
 
-    written = 0
-    for user in consultation_selectors.addressee_users(
-        consultation=consultation, unanswered_only=True
-    ):
-        written += bool(
-            notice_write(
-                kind=NoticeKind.CONSULTATION_DEADLINE,
-                recipient=user,
-                key=f"k{consultation.pk}",
-                compose=compose,
-            )
-        )
-    return written
+    return _write_each(
+        consultation_selectors.addressee_users(consultation=consultation, unanswered_only=True),
+        kind=NoticeKind.CONSULTATION_DEADLINE,
+        key=f"k{consultation.pk}",
+        compose=compose,
+    )
 
 
 def consultation_notices(*, today: dt.date) -> int:
