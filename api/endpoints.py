@@ -9,7 +9,9 @@ from collections.abc import Callable
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 from ninja import NinjaAPI, Query
 from ninja.errors import AuthenticationError, HttpError
@@ -18,13 +20,13 @@ from ninja.pagination import PageNumberPagination, paginate
 from adoption import selectors as adoption_selectors
 from adoption.models import Status
 from api import schemas
-from api.auth import RateLimited, TokenAuth
+from api.auth import Forbidden, RateLimited, TokenAuth
 from candidates import selectors as candidate_selectors
 from candidates.filters import CandidateFilter
 from candidates.models import Candidate
 from core.permissions import viewer_required
 from hearings import selectors as hearing_selectors
-from hearings.models import Meeting
+from hearings.models import Meeting, MeetingKind
 
 PAGE_SIZE = 50
 
@@ -47,12 +49,32 @@ api = NinjaAPI(
 )
 
 
-def _both_languages(message: str) -> dict[str, str]:
+class BadQuery(Exception):
+    """A filter value the list page would not offer: 400, in Japanese and English."""
+
+    def __init__(self, message: Promise):
+        super().__init__(str(message))
+        self.message = message
+
+
+def _both_languages(message: str | Promise) -> dict[str, str]:
+    """An error's body: the product's language first, English beside it (as the pages' error
+    pages say both), whatever the caller's Accept-Language."""
     with translation.override("ja"):
-        ja = _(message)
+        ja = _(message) if isinstance(message, str) else str(message)
     with translation.override("en"):
-        en = _(message)
+        en = _(message) if isinstance(message, str) else str(message)
     return {"detail": ja, "detail_en": en}
+
+
+@api.exception_handler(Forbidden)
+def forbidden(request: HttpRequest, exc: Forbidden) -> HttpResponse:
+    return api.create_response(request, _both_languages(exc.message), status=403)
+
+
+@api.exception_handler(BadQuery)
+def bad_query(request: HttpRequest, exc: BadQuery) -> HttpResponse:
+    return api.create_response(request, _both_languages(exc.message), status=400)
 
 
 @api.exception_handler(AuthenticationError)
@@ -134,10 +156,18 @@ def candidate_adoption(request: HttpRequest, pk: int) -> dict:
     }
 
 
-@api.get("/meetings", response=list[schemas.MeetingRow], url_name="meetings", summary="会議の一覧")
+@api.get(
+    "/meetings",
+    response=list[schemas.MeetingRow],
+    url_name="meetings",
+    summary="会議の一覧（一覧画面と同じ絞り込み）",
+)
 @paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=PAGE_SIZE)
-def meeting_list(request: HttpRequest) -> QuerySet:
-    return hearing_selectors.meeting_list()
+def meeting_list(request: HttpRequest, filters: Query[schemas.MeetingQuery]) -> QuerySet:
+    kind = filters.kind or ""
+    if kind and kind not in MeetingKind.values:
+        raise BadQuery(gettext_lazy("会議の種別の値が正しくありません。"))
+    return hearing_selectors.meeting_list(kind=kind)
 
 
 @api.get(

@@ -8,6 +8,8 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from hearings.models import MeetingKind
+
 
 class Ministry(Schema):
     id: int
@@ -182,3 +184,9 @@ class CandidateQuery(Schema):
     judgment: str | None = None
     slipped: bool = False
     due_within: int | None = None
+
+
+class MeetingQuery(Schema):
+    """The meetings list page's filter (hearings.views.meeting_index), by the same name."""
+
+    kind: str | None = Field(None, description="会議の種別: " + ", ".join(MeetingKind.values))

@@ -1,4 +1,4 @@
-"""Writes of API tokens: issuing (or reissuing) a user's token."""
+"""Writes of API tokens: issuing (or reissuing) a user's token, and revoking it."""
 
 from __future__ import annotations
 
@@ -23,3 +23,11 @@ def api_token_reset(*, user: User) -> str:
         user=user, defaults={"token_hash": token_digest(token), "created_at": timezone.now()}
     )
     return token
+
+
+@transaction.atomic
+def api_token_revoke(*, user: User) -> bool:
+    """Stop the user's API token: it answers 401 until a new one is issued. False if the user
+    had none."""
+    deleted, _by_model = ApiToken.objects.filter(user=user).delete()
+    return bool(deleted)

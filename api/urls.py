@@ -9,6 +9,7 @@ app_name = "api"
 urlpatterns = [
     path("token/", views.token_settings, name="token"),
     path("token/reset/", views.token_reset, name="token_reset"),
+    path("token/revoke/", views.token_revoke, name="token_revoke"),
 ]
 
 

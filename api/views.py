@@ -1,15 +1,18 @@
-"""HTTP for API tokens: the page where a user issues or reissues theirs (shown once)."""
+"""HTTP for API tokens: the page where a user issues or reissues theirs (shown once), or
+revokes it."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from api.models import ApiToken
-from api.services import api_token_reset
+from api.services import api_token_reset, api_token_revoke
 from core.http import AuthenticatedHttpRequest
 from core.permissions import viewer_required
 
@@ -35,3 +38,13 @@ def token_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
 @viewer_required
 def token_reset(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _token_page(request, token=api_token_reset(user=request.user))
+
+
+@require_POST
+@viewer_required
+def token_revoke(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if api_token_revoke(user=request.user):
+        messages.success(
+            request, _("APIトークンを無効にしました。これまでのトークンは使えません。")
+        )
+    return redirect("api:token")

@@ -206,6 +206,15 @@ def report_release(report_id: int) -> None:
     )
 
 
+def reports_out_of_attempts() -> list[int]:
+    """The reports still queued or running that the next sweep fails (out of attempts)."""
+    return list(
+        CouncilReport.objects.filter(
+            status__in=[ReportStatus.QUEUED, ReportStatus.RUNNING], attempts__gte=MAX_ATTEMPTS
+        ).values_list("pk", flat=True)
+    )
+
+
 def reports_sweep() -> list[int]:
     """Enqueue again every report stuck queued or running past its limit; returns their ids."""
     now = timezone.now()

@@ -573,3 +573,25 @@ def candidate_consistency_issues(*, candidate: Candidate) -> list[consistency.Is
         candidate, list(candidate.milestones.all()), list(candidate.transitions.all())
     )
     return own + [i for i in _numbering_issues() if candidate.pk in i.candidate_ids]
+
+
+def stale_ministries(*, today: dt.date) -> list[StaleMinistry]:
+    """The dashboard's stale schedules on their own: ministries with active candidates and no
+    progress update on them for STALE_AFTER_DAYS (the monthly reminder's recipients)."""
+    per_ministry = _candidate_counts().per_ministry
+    ministries = Ministry.objects.in_bulk(list(per_ministry))
+    return _stale_ministries(per_ministry, _progress_dates(), ministries, today=today)
+
+
+def ministry_due_milestones(*, ministry: Ministry, today: dt.date, days: int) -> list[Milestone]:
+    """The not-yet-reached milestones of the candidates this ministry leads or co-leads (still
+    pursued) that are overdue or planned within `days`, earliest first (the weekly digest)."""
+    candidates = candidates_of_ministries(ministries=Ministry.objects.filter(pk=ministry.pk))
+    return list(
+        Milestone.objects.filter(due_q(today + dt.timedelta(days=days)))
+        .filter(candidate__in=candidates.values("pk"))
+        .exclude(candidate__stage__in=ENDED_STAGES)
+        .select_related("candidate")
+        .defer("progress_note", "candidate__summary", "candidate__search_text")
+        .order_by("planned_date", "candidate__name", "position")
+    )

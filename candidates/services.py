@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from candidates import lifecycle
+from candidates import events, lifecycle
 from candidates.models import (
     Candidate,
     DateField,
@@ -29,6 +29,7 @@ from candidates.permissions import can_edit_schedule
 from core import slips, wareki
 from core.concurrency import check_version
 from core.display import date_display
+from core.events import send_after_commit
 from core.models import User
 from core.permissions import is_secretariat
 
@@ -288,8 +289,9 @@ def milestone_update(
         errors["reason"] = messages
     if errors:
         raise ValidationError(errors)
+    slip = None
     for field, value in changed.items():
-        MilestoneChange.objects.create(
+        change = MilestoneChange.objects.create(
             milestone=current,
             field=field,
             old_date=getattr(current, field.value),
@@ -298,7 +300,11 @@ def milestone_update(
             added_value=added_value.strip(),
             changed_by=user,
         )
+        if slip is None and slips.is_later(change.old_date, change.new_date):
+            slip = change
         setattr(current, field.value, value)
+    if slip is not None:
+        send_after_commit(events.slip_recorded, change_id=slip.pk)
     if not changed and current.progress_note == progress_note:
         return current
     current.progress_note = progress_note

@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from candidates import reports
+from candidates import events, reports
 
 TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
 
@@ -17,19 +17,33 @@ TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
 def generate_council_report(self, report_id: int) -> None:
     """Render one council report; transient errors retry with backoff, others fail the row."""
     try:
-        reports.report_generate(report_id)
+        report = reports.report_generate(report_id)
     except TRANSIENT as exc:
         reports.report_release(report_id)
         raise self.retry(exc=exc, countdown=5 * 2**self.request.retries) from exc
     except Exception as exc:
         reports.report_fail(report_id, f"{type(exc).__name__}: {exc}")
+        _tell_requester(report_id)
         raise
+    if report is not None:
+        _tell_requester(report_id)
+
+
+def _tell_requester(report_id: int) -> None:
+    """Say the report is done or failed (notifications/ e-mails the requester); a listener's
+    failure is logged and never fails the task: the report's outcome stands."""
+    events.council_report_finished.send_robust(sender=None, report_id=report_id)
 
 
 @shared_task
 def sweep_council_reports() -> list[int]:
-    """Periodic: enqueue reports stuck queued (broker was down) or running (worker lost)."""
-    return reports.reports_sweep()
+    """Periodic: enqueue reports stuck queued (broker was down) or running (worker lost); tell
+    the requesters of those it gives up on (out of attempts)."""
+    exhausted = reports.reports_out_of_attempts()
+    requeued = reports.reports_sweep()
+    for report_id in exhausted:
+        _tell_requester(report_id)
+    return requeued
 
 
 @shared_task

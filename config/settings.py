@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "consultations",
     "calendars",
     "api",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -160,9 +161,47 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Requests a minute per API token (api/auth.py), counted in the default cache: per process
-# unless CACHES names a shared one.
+# Caches. "default" stays in each process (candidates/cache.py keys its summaries by a change
+# counter, so a process never reads stale figures). "shared" is what several processes must
+# agree on, such as the API's rate limit (api/auth.py): Redis when KYOTSUKA_CACHE_URL or
+# REDIS_URL names one (keys prefixed, expiring within minutes, never flushed by the app, so it
+# can share the broker's database), else this process's memory (the embedded default runs one).
+SHARED_CACHE_URL = os.environ.get("KYOTSUKA_CACHE_URL") or os.environ.get("REDIS_URL") or ""
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": SHARED_CACHE_URL,
+        "KEY_PREFIX": "kyotsuka-shared",
+        # A stopped Redis must not hang an API request (api/auth.py lets it through).
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }
+    if SHARED_CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shared"},
+}
+# Requests a minute per API token (api/auth.py), counted in the "shared" cache above.
 API_RATE_LIMIT = env_int("KYOTSUKA_API_RATE_LIMIT", 60)
+
+# E-mail (notifications/). The console backend (messages printed to the log) unless
+# EMAIL_HOST names an SMTP server; EMAIL_BACKEND overrides both.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)  # implicit TLS (port 465)
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", not EMAIL_USE_SSL)  # STARTTLS (port 587)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 15)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kyotsuka@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address of the product as its users reach it: e-mails link to pages under it.
+SITE_URL = os.environ.get("KYOTSUKA_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# A notice whose send fails (SMTP down) is tried again with growing pauses, this many times.
+KYOTSUKA_NOTICE_MAX_RETRIES = env_int("KYOTSUKA_NOTICE_MAX_RETRIES", 5)
 AUTH_USER_MODEL = "core.User"
 # Axes first: it refuses a locked-out username + address before any password is checked.
 AUTHENTICATION_BACKENDS = [
@@ -293,6 +332,23 @@ CELERY_BEAT_SCHEDULE = {
         "task": "candidates.tasks.monthly_council_report",
         # 06:00 Tokyo time on the 1st of each month
         "schedule": crontab(minute=0, hour=6, day_of_month=1),
+    },
+    # E-mail notices (notifications/tasks.py); each is written once per period, whatever runs.
+    "notices-stale-progress": {
+        "task": "notifications.tasks.send_stale_progress_reminders",
+        "schedule": crontab(minute=0, hour=9, day_of_month=1),  # monthly, 09:00 Tokyo
+    },
+    "notices-milestone-digest": {
+        "task": "notifications.tasks.send_milestone_digests",
+        "schedule": crontab(minute=0, hour=8, day_of_week=1),  # Mondays 08:00
+    },
+    "notices-consultations": {
+        "task": "notifications.tasks.send_consultation_notices",
+        "schedule": crontab(minute=30, hour=8),  # daily: opened today, deadline near
+    },
+    "notices-sweep": {
+        "task": "notifications.tasks.sweep_notices",
+        "schedule": 600.0,
     },
 }
 

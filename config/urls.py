@@ -22,6 +22,7 @@ urlpatterns = [
     path("consultations/", include("consultations.urls")),
     path("calendars/", include("calendars.urls")),
     path("api/", include("api.urls")),
+    path("notifications/", include("notifications.urls")),
     path("api/v1/", v1_urls()),
     path("admin/", admin.site.urls),
 ]

@@ -384,3 +384,40 @@ def consultations_addressed_to(
     if association is not None:
         return list(calendar_consultations().filter(to_associations=association))
     return []
+
+
+def addressee_users(*, consultation: Consultation, unanswered_only: bool = False) -> QuerySet[User]:
+    """The people a consultation asks: the staff of each addressed local government and the
+    secretariats of each addressed association (permissions.answers_for_*). With
+    `unanswered_only`, those whose body or association has not submitted an answer yet."""
+    from core.permissions import role_members
+    from core.roles import Role
+
+    bodies = role_members(Role.LOCAL_GOVERNMENT_STAFF).filter(
+        local_government__in=addressed_bodies(consultation).values("pk")
+    )
+    associations = role_members(Role.ASSOCIATION_STAFF).filter(
+        association__in=consultation.to_associations.values("pk")
+    )
+    if unanswered_only:
+        submitted = Answer.objects.filter(
+            consultation=consultation, first_submitted_at__isnull=False
+        )
+        bodies = bodies.exclude(
+            local_government__in=submitted.filter(local_government__isnull=False).values(
+                "local_government"
+            )
+        )
+        associations = associations.exclude(
+            association__in=submitted.filter(association__isnull=False).values("association")
+        )
+    return User.objects.filter(
+        Q(pk__in=bodies.values("pk")) | Q(pk__in=associations.values("pk"))
+    ).select_related("notification_preference")
+
+
+def consultations_opened_on_or_before(*, today) -> QuerySet[Consultation]:
+    """Open consultations (not closed, deadline not passed) that have opened by `today`."""
+    return Consultation.objects.filter(
+        closed_at__isnull=True, opens_on__lte=today, deadline__gte=today
+    ).order_by("deadline", "pk")

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from candidates.models import Candidate
-from consultations import permissions
+from consultations import events, permissions
 from consultations.models import (
     NEEDS_TEXT,
     Answer,
@@ -36,6 +36,7 @@ from consultations.models import (
     SubjectKind,
 )
 from core.concurrency import check_version
+from core.events import send_after_commit
 from core.models import User
 from municipalities.models import MUNICIPALITY_KINDS, Association, Kind, LocalGovernment
 
@@ -160,6 +161,12 @@ def consultation_create(
         for number, text in enumerate(free_questions, start=len(questions) + 1)
     ]
     Question.objects.bulk_create(questions)
+    if not is_demo:  # demo data asks nobody real
+        send_after_commit(
+            events.consultation_created,
+            consultation_id=consultation.pk,
+            today=timezone.localdate(),
+        )
     return consultation
 
 

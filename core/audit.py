@@ -52,6 +52,8 @@ ACTION_LABELS: dict[str, Promise] = {
     "calendars:reset": pgettext_lazy("audit action", "カレンダー連携URLの発行"),
     "calendars:revoke": pgettext_lazy("audit action", "カレンダー連携URLの停止"),
     "api:token_reset": pgettext_lazy("audit action", "APIトークンの発行"),
+    "api:token_revoke": pgettext_lazy("audit action", "APIトークンの無効化"),
+    "notifications:preferences": pgettext_lazy("audit action", "通知の設定の変更"),
     ADMIN: pgettext_lazy("audit action", "管理画面での操作"),
     UNKNOWN: pgettext_lazy("audit action", "不明なURLへの送信"),
 }

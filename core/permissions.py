@@ -22,12 +22,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.roles import Role
+
+if TYPE_CHECKING:
+    from core.models import User
 
 Rule = Callable[[Any], bool]
 
@@ -147,3 +151,14 @@ class UserRules:
     @property
     def association_staff(self) -> bool:
         return is_association_staff(self.user)
+
+
+def role_members(role: Role) -> QuerySet[User]:
+    """The active users who hold this role (for the secretariat, superusers too): whom a notice
+    about that role's work may go to. The one query of role groups outside a user's own."""
+    from core.models import User
+
+    holds = Q(groups__name=role.value)
+    if role == Role.SECRETARIAT:
+        holds |= Q(is_superuser=True)
+    return User.objects.filter(holds, is_active=True).distinct()

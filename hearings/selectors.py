@@ -31,9 +31,11 @@ from hearings.records import (
 from municipalities.models import Association, Kind, LocalGovernment
 
 
-def meeting_list() -> QuerySet[Meeting]:
+def meeting_list(*, kind: str = "") -> QuerySet[Meeting]:
+    """Meetings, newest first, of one kind if given: the list page and the API."""
+    meetings = Meeting.objects.all() if not kind else Meeting.objects.filter(kind=kind)
     return (
-        Meeting.objects.select_related("association")
+        meetings.select_related("association")
         .prefetch_related("speaking_municipalities__prefecture")
         .annotate(entry_count=Count("entries", distinct=True))
         .order_by("-date", "-start_time", "-pk")

@@ -44,10 +44,10 @@ secretariat_only = secretariat_required(message=services.SECRETARIAT_ONLY)
 @require_GET
 @viewer_required
 def meeting_index(request: AuthenticatedHttpRequest) -> HttpResponse:
-    meetings = selectors.meeting_list()
     kind = request.GET.get("kind", "")
-    if kind in MeetingKind.values:
-        meetings = meetings.filter(kind=kind)
+    if kind not in MeetingKind.values:
+        kind = ""
+    meetings = selectors.meeting_list(kind=kind)
     page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

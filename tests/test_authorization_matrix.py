@@ -254,6 +254,7 @@ MATRIX = {
     "calendars:candidate": ("feed_candidate", get_only(everyone(OK)), None),
     "api:token": ("none", get_only(viewers()), None),
     "api:token_reset": ("none", {"GET": logged_in(NOT_ALLOWED), "POST": viewers()}, None),
+    "api:token_revoke": ("none", {"GET": logged_in(NOT_ALLOWED), "POST": viewers()}, None),
     "api_v1:openapi-json": ("none", get_only(viewers()), None),
     "api_v1:openapi-view": ("none", get_only(viewers()), None),
     # Ninja's root, which places the operations in the description: nothing there.
@@ -270,6 +271,13 @@ MATRIX = {
             ("api_v1:meeting", "meeting"),
         )
     },
+    # Each user's own choice of notices; the log of what was sent is the secretariat's.
+    "notifications:preferences": (
+        "none",
+        {"GET": viewers(), "POST": viewers()},
+        "notice_preferences",
+    ),
+    "notifications:log": ("none", get_only(secretariat_only()), None),
     "municipalities:list": ("none", get_only(logged_in(OK)), None),
     "municipalities:association_list": ("none", get_only(logged_in(OK)), None),
     "municipalities:association_detail": ("association", get_only(logged_in(OK)), None),
@@ -309,6 +317,9 @@ REFUSAL = {
     "calendars:reset": NO_ROLE,
     "calendars:revoke": NO_ROLE,
     "api:token_reset": NO_ROLE,
+    "api:token_revoke": NO_ROLE,
+    "notifications:preferences": NO_ROLE,
+    "notifications:log": "メール通知の記録を見られるのは事務局のみです。",
     "consultations:answer_body": "この団体の回答を入力する権限がありません。",
     "consultations:answer_association": "この団体の回答を入力する権限がありません。",
     **{
@@ -497,6 +508,7 @@ def payload(kind: str | None, objects: dict) -> dict:
     return {
         None: {},
         "language": {"language": "en", "next": "/"},
+        "notice_preferences": {"language": "en"},  # every kind unticked
         "candidate": {
             "name": "新しい候補",
             "selected_fiscal_year": "2026",
@@ -578,6 +590,7 @@ def fingerprint() -> str:
         "consultations",
         "calendars",
         "api",
+        "notifications",
     ):
         for model in apps.get_app_config(label).get_models():
             if model._meta.label.startswith(("candidates.Historical", "core.AuditEvent")):

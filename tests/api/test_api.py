@@ -276,3 +276,75 @@ def test_query_counts_do_not_grow_with_rows(client, token):
         "meeting": _queries(client, "meeting", token, kwargs={"pk": meeting.pk}),
     }
     assert after == before
+
+
+def test_a_revoked_token_answers_401_until_a_new_one_is_issued(client, wt_member, token):
+    client.force_login(wt_member)
+    page = client.get(reverse("api:token")).content.decode()
+    assert reverse("api:token_revoke") in page
+    response = client.post(reverse("api:token_revoke"), follow=True)
+    assert response.redirect_chain == [(reverse("api:token"), 302)]
+    assert "APIトークンを無効にしました" in response.content.decode()
+    assert reverse("api:token_revoke") not in response.content.decode()  # nothing to revoke
+    assert get(client, "candidates", token).status_code == 401
+    assert client.post(reverse("api:token_revoke")).status_code == 302  # again: no harm
+    assert get(client, "candidates", services.api_token_reset(user=wt_member)).status_code == 200
+
+
+def test_a_refusal_says_why_in_japanese_and_english(client, wt_member, token):
+    wt_member.groups.clear()
+    response = get(client, "candidates", token, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 403
+    assert response.json() == {
+        "detail": "この画面を見る権限がありません。事務局にお問い合わせください。",
+        "detail_en": "You may not see this page. Please contact the secretariat.",
+    }
+
+
+def test_meetings_filter_by_kind_as_the_list_page_does(client, token, wt_member):
+    wt = MeetingFactory(title="第9回ワーキングチーム", kind="wt")
+    MeetingFactory(title="全国市長会ヒアリング", kind="hearing")
+    rows = get(client, "meetings", token, kind="wt").json()
+    assert [row["id"] for row in rows["items"]] == [wt.pk]
+    client.force_login(wt_member)
+    page = client.get(reverse("hearings:list"), {"kind": "wt"})
+    assert [m.pk for m in page.context["page"]] == [wt.pk]
+    assert get(client, "meetings", token).json()["count"] == 2
+    bad = get(client, "meetings", token, kind="party")
+    assert bad.status_code == 400
+    assert bad.json() == {
+        "detail": "会議の種別の値が正しくありません。",
+        "detail_en": "The meeting kind is not valid.",
+    }
+
+
+def test_the_rate_limit_is_counted_where_every_process_sees_it(token, settings):
+    """Another process's requests (written straight into the shared cache here) count too: in
+    production the shared cache is Redis (settings.CACHES), which every worker reads."""
+    from django.core.cache import caches
+
+    from api.auth import RATE_CACHE, WINDOW_SECONDS, RateLimited, count_request
+    from calendars.models import token_digest
+
+    settings.API_RATE_LIMIT = 5
+    now, digest = 1_800_000_000.0, token_digest(token)
+    key = f"api-rate:{digest}:{int(now // WINDOW_SECONDS)}"
+    caches[RATE_CACHE].set(key, 4, timeout=WINDOW_SECONDS)  # four requests elsewhere
+    count_request(digest, now=now)  # the fifth
+    with pytest.raises(RateLimited):
+        count_request(digest, now=now)
+    assert caches[RATE_CACHE].get(key) == 6
+    expected = "RedisCache" if settings.SHARED_CACHE_URL else "LocMemCache"
+    assert settings.CACHES[RATE_CACHE]["BACKEND"].endswith(expected)
+
+
+def test_a_cache_that_is_away_does_not_refuse_a_reader(client, token, monkeypatch):
+    from django.core.cache import caches
+
+    from api.auth import RATE_CACHE
+
+    def away(*args, **kwargs):
+        raise ConnectionError("cache server is away")
+
+    monkeypatch.setattr(caches[RATE_CACHE], "add", away)
+    assert get(client, "candidates", token).status_code == 200
