@@ -29,7 +29,7 @@ from django.db.models.functions import Coalesce, Collate
 from django.utils import timezone
 
 from candidates import consistency
-from candidates.lifecycle import DECIDED_STAGES, ENDED_STAGES, Stage
+from candidates.lifecycle import DECIDED_STAGES, ENDED_STAGES, PRE_SELECTION_STAGES, Stage
 from candidates.models import (
     Candidate,
     CouncilReport,
@@ -315,14 +315,15 @@ def calendar_milestones(
 ) -> QuerySet[Milestone]:
     """Milestones with a date (actual, else planned), with their candidates, earliest first:
     a calendar's milestone events. Those of one candidate whatever its stage, else those of
-    `candidates` (all when None) that are still pursued (not in ENDED_STAGES)."""
+    `candidates` (all when None) that are still pursued (not in ENDED_STAGES) and selected (a
+    draft's schedule is not the council's yet)."""
     milestones = Milestone.objects.filter(
         Q(actual_date__isnull=False) | Q(planned_date__isnull=False)
     )
     if candidate_id is not None:
         milestones = milestones.filter(candidate_id=candidate_id)
     else:
-        milestones = milestones.exclude(candidate__stage__in=ENDED_STAGES)
+        milestones = milestones.exclude(candidate__stage__in=(*ENDED_STAGES, *PRE_SELECTION_STAGES))
         if candidates is not None:
             milestones = milestones.filter(candidate__in=candidates.values("pk"))
     return (
@@ -425,9 +426,11 @@ class CandidateCounts:
 
 
 def _candidate_counts() -> CandidateCounts:
-    """The stage × fiscal year table and each lead ministry's candidates, from one query."""
+    """The stage × fiscal year table and each lead ministry's candidates, from one query; drafts
+    (候補案) are not candidates yet and are counted on the rounds' pages instead."""
     groups = list(
-        Candidate.objects.values("stage", "selected_fiscal_year", "lead_ministry")
+        Candidate.objects.exclude(stage__in=PRE_SELECTION_STAGES)
+        .values("stage", "selected_fiscal_year", "lead_ministry")
         .annotate(n=Count("pk"))
         .order_by()
     )

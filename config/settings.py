@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "hearings",
     "adoption",
     "consultations",
+    "selection",
     "calendars",
     "api",
 ]
