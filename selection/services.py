@@ -307,6 +307,8 @@ def proposal_triage(
         )
     errors: dict[str, list[str]] = {}
     if status == ProposalStatus.DRAFTED:
+        if selection_round is not None:  # as it is now, not as the form loaded it
+            selection_round = SelectionRound.objects.get(pk=selection_round.pk)
         if selection_round is None:
             errors["round"] = [_("候補案を加える年度の選定を選んでください。")]
         elif selection_round.is_decided:
