@@ -16,10 +16,15 @@ from selection.models import Outcome, Proposal, ProposalStatus, RoundDraft, Sele
 
 def round_list() -> QuerySet[SelectionRound]:
     """Rounds, newest year first, with how many drafts each has and how many were selected."""
-    return SelectionRound.objects.select_related("meeting").annotate(
-        draft_count=Count("drafts"),
-        selected_count=Count("drafts", filter=Q(drafts__outcome=Outcome.SELECTED)),
-        pending_count=Count("drafts", filter=Q(drafts__outcome=Outcome.PENDING)),
+    # An aggregate query does not take Meta.ordering: the order is said here.
+    return (
+        SelectionRound.objects.select_related("meeting")
+        .annotate(
+            draft_count=Count("drafts"),
+            selected_count=Count("drafts", filter=Q(drafts__outcome=Outcome.SELECTED)),
+            pending_count=Count("drafts", filter=Q(drafts__outcome=Outcome.PENDING)),
+        )
+        .order_by("-fiscal_year")
     )
 
 
@@ -92,6 +97,16 @@ def proposals_for(*, user: User) -> QuerySet[Proposal]:
     if is_association_staff(user):
         mine |= Q(association_id=user.association_id)
     return proposals.filter(mine)
+
+
+def readable_proposal_ids(*, user: User, selection_round: SelectionRound) -> set[int]:
+    """The proposals behind the round's drafts that the user may read (its own body's, or all
+    of them for the secretariat and WT members)."""
+    return set(
+        proposals_for(user=user)
+        .filter(candidate__round_entries__round=selection_round)
+        .values_list("pk", flat=True)
+    )
 
 
 def proposal_get(*, pk: int) -> Proposal:

@@ -39,6 +39,20 @@ def _status(form) -> int:
     return 400 if form.is_bound and form.errors else 200
 
 
+def _decided(
+    request: AuthenticatedHttpRequest, selection_round: SelectionRound
+) -> HttpResponse | None:
+    """A redirect to the round's page, saying why, when a form would change a decided round
+    (a GET only: a POST is refused by the service, with the same message, as invalid)."""
+    if request.method == "GET" and selection_round.is_decided:
+        messages.error(
+            request,
+            _("%(round)sは決定済みのため変更できません。") % {"round": selection_round.title},
+        )
+        return redirect(selection_round)
+    return None
+
+
 def _round(pk: int) -> SelectionRound:
     try:
         return selectors.round_get(pk=pk)
@@ -63,7 +77,16 @@ def _readable_proposal(request: AuthenticatedHttpRequest, pk: int) -> Proposal:
 @require_GET
 @viewer_required
 def round_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    return render(request, "selection/round_list.html", {"rounds": selectors.round_list()})
+    sees_proposals = permissions.sees_all_proposals(request.user)
+    return render(
+        request,
+        "selection/round_list.html",
+        {
+            "rounds": selectors.round_list(),
+            "sees_proposals": sees_proposals,
+            "proposal_counts": selectors.proposal_counts() if sees_proposals else None,
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -90,7 +113,9 @@ def round_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "drafts": list(selection_round.drafts.all()),
             "consultations": selectors.round_consultations(selection_round=selection_round),
             "sees_assessments": permissions.sees_assessments(request.user),
-            "sees_proposals": permissions.sees_all_proposals(request.user),
+            "readable_proposals": selectors.readable_proposal_ids(
+                user=request.user, selection_round=selection_round
+            ),
         },
     )
 
@@ -99,6 +124,8 @@ def round_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @secretariat_required(message=ROUNDS_SECRETARIAT_ONLY)
 def draft_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     selection_round = _round(pk)
+    if refused := _decided(request, selection_round):
+        return refused
     form = DraftAddForm(request.POST or None, selection_round=selection_round)
     if request.method == "POST" and form.is_valid():
         draft = call_service(
@@ -126,6 +153,8 @@ def draft_assess(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         draft = selectors.round_draft_get(pk=pk)
     except RoundDraft.DoesNotExist as exc:
         raise Http404 from exc
+    if refused := _decided(request, draft.round):
+        return refused
     initial = {
         "effect_assessment": draft.effect_assessment,
         "feasibility_assessment": draft.feasibility_assessment,
@@ -153,6 +182,8 @@ def draft_assess(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @secretariat_required(message=ROUNDS_SECRETARIAT_ONLY)
 def round_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     selection_round = _round(pk)
+    if refused := _decided(request, selection_round):
+        return refused
     form = DecisionForm(request.POST or None, initial={"version": selection_round.version})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

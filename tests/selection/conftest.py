@@ -11,6 +11,7 @@ from core.roles import Role
 from hearings.models import MeetingKind
 from municipalities.models import Association, LocalGovernment
 from selection import services
+from selection.models import ProposalStatus
 from tests.candidates.conftest import (  # noqa: F401 - fixtures shared with candidates tests
     fixed_today,
     mlit,
@@ -93,3 +94,15 @@ def propose(user, **overrides):
         **overrides,
     }
     return services.proposal_submit(**values)
+
+
+def draft_from(user, proposal, selection_round, lead_ministry):
+    """Triage a proposal into a new draft of the round."""
+    return services.proposal_triage(
+        user=user,
+        proposal=proposal,
+        version=None,
+        status=ProposalStatus.DRAFTED,
+        selection_round=selection_round,
+        lead_ministry=lead_ministry,
+    )

@@ -13,7 +13,7 @@ from hearings.models import MeetingKind
 from selection import selectors, services
 from selection.models import DecisionMethod, Outcome, ProposalStatus
 from tests.factories import MeetingFactory
-from tests.selection.conftest import assess, propose
+from tests.selection.conftest import assess, draft_from, propose
 
 pytestmark = pytest.mark.django_db
 
@@ -160,16 +160,7 @@ def test_the_ministries_and_the_secretariat_do_not_submit_proposals(secretariat,
 
 
 def test_triage_into_a_round_creates_a_draft_there(secretariat, kure_staff, selection_round, mlit):
-    proposal = propose(kure_staff)
-    triaged = services.proposal_triage(
-        user=secretariat,
-        proposal=proposal,
-        version=None,
-        status=ProposalStatus.DRAFTED,
-        selection_round=selection_round,
-        lead_ministry=mlit,
-        answer="令和8年度の候補案として検討します。",
-    )
+    triaged = draft_from(secretariat, propose(kure_staff), selection_round, mlit)
     assert triaged.status == ProposalStatus.DRAFTED
     assert triaged.candidate.stage == Stage.DRAFT
     assert triaged.candidate.name == "住宅耐震化助成事務"
@@ -181,13 +172,8 @@ def test_triage_into_a_decided_round_is_refused(secretariat, kure_staff, selecti
         assess(secretariat, draft, Outcome.DEFERRED)
     decide(secretariat, selection_round)
     with pytest.raises(ValidationError) as refused:
-        services.proposal_triage(
-            user=secretariat,
-            proposal=propose(kure_staff),
-            version=None,
-            status=ProposalStatus.DRAFTED,
-            selection_round=selection_round,
-            lead_ministry=drafts[0].candidate.lead_ministry,
+        draft_from(
+            secretariat, propose(kure_staff), selection_round, drafts[0].candidate.lead_ministry
         )
     assert "決定済み" in str(refused.value.message_dict["round"])
 

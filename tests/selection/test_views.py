@@ -19,7 +19,7 @@ from core.roles import Role
 from selection import services
 from selection.models import Outcome, ProposalStatus
 from tests.factories import CandidateFactory, MilestoneFactory
-from tests.selection.conftest import assess, propose
+from tests.selection.conftest import assess, draft_from, propose
 
 pytestmark = pytest.mark.django_db
 
@@ -217,3 +217,37 @@ def test_the_round_page_and_the_proposal_list_do_not_grow_with_rows(
     many = [_queries(client, selection_round.get_absolute_url())]
     many.append(_queries(client, reverse("selection:proposal_list")))
     assert few == many
+
+
+def test_a_round_names_the_proposal_behind_a_draft_only_to_those_who_read_it(
+    client, secretariat, kure_staff, hiroshima_staff, selection_round, mlit
+):
+    draft_from(secretariat, propose(kure_staff), selection_round, mlit)
+    for user, shown in ((kure_staff, True), (hiroshima_staff, False), (secretariat, True)):
+        client.force_login(user)
+        page = client.get(selection_round.get_absolute_url()).content.decode()
+        assert ("住宅耐震化助成事務の共通化" in page) is shown, user.username
+
+
+def test_a_decided_rounds_forms_send_back_to_the_round(
+    client, secretariat, selection_round, drafts
+):
+    for draft in drafts:
+        assess(secretariat, draft, Outcome.DEFERRED)
+    services.round_decide(
+        user=secretariat,
+        selection_round=selection_round,
+        version=None,
+        method="written",
+        decided_on=dt.date(2026, 11, 20),
+        reason="書面で決定",
+    )
+    client.force_login(secretariat)
+    for url in (
+        reverse("selection:round_decide", args=[selection_round.pk]),
+        reverse("selection:draft_create", args=[selection_round.pk]),
+        reverse("selection:draft_assess", args=[drafts[0].pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"] == selection_round.get_absolute_url()
