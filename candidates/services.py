@@ -208,6 +208,25 @@ def draft_create(
 
 
 @transaction.atomic
+def draft_carry(*, user: User, candidate: Candidate, fiscal_year: int) -> Candidate:
+    """Take a draft (候補案) deferred in one round into the round of `fiscal_year`: it is that
+    year's draft from now on (「共通化の対象候補案（令和9年度）」)."""
+    if not is_secretariat(user):
+        raise _refuse(_("候補案を登録できるのは事務局のみです。"))
+    current = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    if not lifecycle.is_draft(current.stage):
+        raise ValidationError(
+            _("「%(name)s」は候補案ではありません（現在の段階：%(stage)s）。")
+            % {"name": current.name, "stage": lifecycle.Stage(current.stage).label}
+        )
+    if current.selected_fiscal_year != fiscal_year:
+        current.selected_fiscal_year = fiscal_year
+        current.version += 1
+        _save(current, user)
+    return current
+
+
+@transaction.atomic
 def draft_select(
     *,
     user: User,

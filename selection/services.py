@@ -118,6 +118,10 @@ def round_draft_add(
         raise ValidationError(
             {"candidate": [_("「%(name)s」はこの年度の候補案です。") % {"name": candidate.name}]}
         )
+    else:
+        candidate = candidate_services.draft_carry(
+            user=user, candidate=candidate, fiscal_year=current.fiscal_year
+        )
     last = current.drafts.order_by("-position").values_list("position", flat=True).first()
     draft = RoundDraft(round=current, candidate=candidate, position=(last or 0) + 1)
     draft.full_clean()

@@ -124,9 +124,10 @@ def test_a_deferred_draft_is_carried_into_the_next_round(secretariat, selection_
     decide(secretariat, selection_round)
     following = services.round_create(user=secretariat, fiscal_year=2027)
     assert set(selectors.carried_drafts(selection_round=following)) == {d.candidate for d in drafts}
-    services.round_draft_add(
+    carried = services.round_draft_add(
         user=secretariat, selection_round=following, candidate=drafts[0].candidate
     )
+    assert carried.candidate.official_label == "共通化の対象候補案（令和9年度）"
     with pytest.raises(ValidationError, match="この年度の候補案"):
         services.round_draft_add(
             user=secretariat, selection_round=following, candidate=drafts[0].candidate
