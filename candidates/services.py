@@ -207,18 +207,24 @@ def draft_create(
     return draft
 
 
-@transaction.atomic
-def draft_carry(*, user: User, candidate: Candidate, fiscal_year: int) -> Candidate:
-    """Take a draft (候補案) deferred in one round into the round of `fiscal_year`: it is that
-    year's draft from now on (「共通化の対象候補案（令和9年度）」)."""
+def _draft_for_update(user: User, candidate: Candidate, refusal: str) -> Candidate:
+    """The draft locked for a change by the secretariat; refused if it is no draft (any more)."""
     if not is_secretariat(user):
-        raise _refuse(_("候補案を登録できるのは事務局のみです。"))
+        raise _refuse(refusal)
     current = Candidate.objects.select_for_update().get(pk=candidate.pk)
     if not lifecycle.is_draft(current.stage):
         raise ValidationError(
             _("「%(name)s」は候補案ではありません（現在の段階：%(stage)s）。")
             % {"name": current.name, "stage": lifecycle.Stage(current.stage).label}
         )
+    return current
+
+
+@transaction.atomic
+def draft_carry(*, user: User, candidate: Candidate, fiscal_year: int) -> Candidate:
+    """Take a draft (候補案) deferred in one round into the round of `fiscal_year`: it is that
+    year's draft from now on (「共通化の対象候補案（令和9年度）」)."""
+    current = _draft_for_update(user, candidate, _("候補案を登録できるのは事務局のみです。"))
     if current.selected_fiscal_year != fiscal_year:
         current.selected_fiscal_year = fiscal_year
         current.version += 1
@@ -240,14 +246,7 @@ def draft_select(
     """Move a draft (候補案) to 候補選定 as 「共通化候補（令和N年度選定分）」 of `fiscal_year`: the
     effect of a selection round's decision (selection/services.round_decide checks how it was
     decided)."""
-    if not is_secretariat(user):
-        raise _refuse(_("段階の変更を記録できるのは事務局のみです。"))
-    current = Candidate.objects.select_for_update().get(pk=candidate.pk)
-    if not lifecycle.is_draft(current.stage):
-        raise ValidationError(
-            _("「%(name)s」は候補案ではありません（現在の段階：%(stage)s）。")
-            % {"name": current.name, "stage": lifecycle.Stage(current.stage).label}
-        )
+    current = _draft_for_update(user, candidate, _("段階の変更を記録できるのは事務局のみです。"))
     current.selected_fiscal_year = fiscal_year
     transition = LifecycleTransition(
         candidate=current,
