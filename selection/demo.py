@@ -17,8 +17,10 @@ All rows are marked is_demo (a proposal's text also ends with DEMO_MARK); texts 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -33,6 +35,7 @@ from selection.models import (
     DecisionMethod,
     Outcome,
     Proposal,
+    ProposalAttachment,
     ProposalStatus,
     RoundDraft,
     SelectionRound,
@@ -64,6 +67,35 @@ SELECTED_ASSESSMENT = (
     "全団体で同じ事務を行っており、共通化による費用の削減が見込まれる。",
     "法令で事務の内容が定まっており、団体間の差異は小さい。",
 )
+
+
+# A numbered item (「１ 」, 「２．」) or 記 starts a paragraph of the 提言.
+PARAGRAPH_START = re.compile(r"^(?:[０-９0-9]+[．.\s]|記$|以上$)")
+
+
+def unwrap_pdf_lines(text: str) -> str:
+    """The 提言 as paragraphs: the sample is pasted from a PDF, one printed line a line with blank
+    lines between (DOMAIN.md). A line joins the one before unless that one ended a sentence or
+    was a short heading or signature line, or this one starts a numbered item. The raw text is
+    kept as the proposal's attachment."""
+    paragraphs: list[str] = []
+    previous = ""
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        starts = (
+            len(paragraphs) < 2  # the title stands alone
+            or previous.endswith(("。", "：", "）"))
+            or len(previous) < 20
+            or PARAGRAPH_START.match(line) is not None
+        )
+        if starts:
+            paragraphs.append(line)
+        else:
+            paragraphs[-1] += line
+        previous = line
+    return "\n\n".join(paragraphs)
 
 
 def _user(username: str, fallback: User) -> User:
@@ -211,9 +243,13 @@ def _proposals(secretariat, following, ministries, today) -> None:
         associations["designated-cities"],
         title=TEIGEN_TITLE,
         concerns="自治体情報システムの標準化・共通化（17業務）",
-        text=TEIGEN.read_text(encoding="utf-8").strip(),
+        text=unwrap_pdf_lines(TEIGEN.read_text(encoding="utf-8")),
         submitted_on=dt.date(2021, 5, 24),
     )
+    raw = TEIGEN.read_bytes()
+    attachment = ProposalAttachment(proposal=answered, name=TEIGEN.name, size=len(raw))
+    attachment.file.save(TEIGEN.name, ContentFile(raw), save=False)
+    attachment.save()
     services.proposal_triage(
         user=secretariat,
         proposal=answered,
