@@ -19,10 +19,9 @@ def test_demo_rounds_and_proposals_load_once_in_every_state(db, settings, tmp_pa
     demo_accounts_ensure()
     demo_data_load(today=TODAY)
     demo_consultations_load(today=TODAY)
-    assert demo_selection_load(today=TODAY) == 4
-    assert demo_selection_load(today=TODAY) == 4
-    assert not SelectionRound.objects.filter(is_demo=False).exists()
-    assert not Proposal.objects.filter(is_demo=False).exists()
+    assert [demo_selection_load(today=TODAY) for _twice in range(2)] == [4, 4]
+    for model in (SelectionRound, Proposal):
+        assert not model.objects.filter(is_demo=False).exists()
 
     decided, following = SelectionRound.objects.order_by("fiscal_year")
     assert decided.is_decided and decided.decision_reason and not following.is_decided
