@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from candidates import permissions
-from candidates.lifecycle import JUDGMENTS, Stage
+from candidates.lifecycle import JUDGMENTS, PRE_SELECTION_STAGES, Stage
 from candidates.models import Candidate, Ministry
 from candidates.selectors import due_q, slipped_q
 from core import text_search
@@ -79,6 +79,16 @@ class CandidateFilter(django_filters.FilterSet):
             "mine",
             "due_within",
         ]
+
+    @property
+    def qs(self):
+        """Drafts (候補案) are not candidates yet: listed only when the stage filter asks for them
+        (the list, its exports and the API share this)."""
+        queryset = super().qs
+        asked = set(getattr(self.form, "cleaned_data", {}).get("stage") or ())
+        if not asked & set(PRE_SELECTION_STAGES):
+            queryset = queryset.exclude(stage__in=PRE_SELECTION_STAGES)
+        return queryset
 
     def filter_text(self, queryset, name, value):
         """Every word in the candidate's name, summary or business area, or in the name of a

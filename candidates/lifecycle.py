@@ -1,8 +1,12 @@
 """The official lifecycle of a common-platform candidate (基本方針, 2024-06-18).
 
-候補選定 → 実現可能性調査 → 中間報告 → judgment → 推進方針案 → 同意 (or 同意省略) → 推進中 → 供用開始;
+候補案 (a draft in a yearly selection round, selection/) → 候補選定 → 実現可能性調査 → 中間報告 → judgment → 推進方針案 → 同意 (or 同意省略) → 推進中 → 供用開始;
 the judgments 共通化以外の方法の検討が妥当 and 見送り lead instead to 協議会へ報告 → optional 個別協議要請.
 Every allowed move is listed in TRANSITIONS; anything else is an illegal jump.
+
+A draft (候補案) is not yet a 共通化候補: lists, counts, the council PDF and calendars leave drafts
+out unless asked for them (the stage filter), and only a round's decision (selection/services)
+moves a draft to 候補選定, at a council meeting or in writing (書面).
 """
 
 from django.db import models
@@ -10,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Stage(models.TextChoices):
+    DRAFT = "draft", _("候補案")
     SELECTED = "selected", _("候補選定")
     FEASIBILITY = "feasibility", _("実現可能性調査")
     INTERIM = "interim", _("中間報告")
@@ -34,6 +39,7 @@ JUDGMENTS = (
 )
 
 TRANSITIONS: dict[str, tuple[str, ...]] = {
+    Stage.DRAFT: (Stage.SELECTED,),
     Stage.SELECTED: (Stage.FEASIBILITY,),
     Stage.FEASIBILITY: (Stage.INTERIM,),
     Stage.INTERIM: JUDGMENTS,
@@ -62,6 +68,8 @@ ENDED_STAGES = (
 )
 # Stages whose transition note is a required reason (consent may be omitted only with one).
 REASON_REQUIRED = (Stage.CONSENT_OMITTED,)
+# Stages that are not (yet) a 共通化候補: left out of candidate lists and counts by default.
+PRE_SELECTION_STAGES = (Stage.DRAFT,)
 
 
 def allowed_next(stage: str) -> tuple[str, ...]:
@@ -76,11 +84,17 @@ def is_decided(stage: str) -> bool:
     return stage in DECIDED_STAGES
 
 
+def is_draft(stage: str) -> bool:
+    return stage in PRE_SELECTION_STAGES
+
+
 def path_to(stage: str, *, via: tuple[str, ...] = ()) -> tuple[str, ...]:
     """The moves that take a new candidate (候補選定) to `stage`, passing every stage of `via`.
 
     Where TRANSITIONS offers a choice, the first listed move is taken unless `via` asks for
     another (a judgment, consent or its omission), so tests and the demo walk the usual way.
+    A candidate registered directly starts at 候補選定: a draft's only move (to 候補選定) is a
+    round's decision, not a path step.
     """
 
     def walk(current: str, taken: tuple[str, ...]) -> tuple[str, ...] | None:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from candidates.lifecycle import JUDGMENTS, Stage, is_decided
+from candidates.lifecycle import JUDGMENTS, Stage, is_decided, is_draft
 from core.display import choice_label, fiscal_year_display
 from core.models import ChangeRecord
 from core.text_search import SearchTextField
@@ -140,8 +140,17 @@ class Candidate(models.Model):
         return is_decided(self.stage)
 
     @property
+    def is_draft(self) -> bool:
+        return is_draft(self.stage)
+
+    @property
     def official_label(self) -> str:
-        """「共通化候補（令和7年度選定分）」 or, once decided, 「共通化対象（令和7年度決定分）」."""
+        """「共通化候補（令和7年度選定分）」 or, once decided, 「共通化対象（令和7年度決定分）」; a draft
+        not yet selected is 「共通化の対象候補案（令和8年度）」."""
+        if self.is_draft:
+            return gettext("共通化の対象候補案（%(fy)s）") % {
+                "fy": fiscal_year_display(self.selected_fiscal_year)
+            }
         if self.is_decided and self.decided_fiscal_year:
             return gettext("共通化対象（%(fy)s決定分）") % {
                 "fy": fiscal_year_display(self.decided_fiscal_year)

@@ -29,7 +29,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from adoption import selectors as adoption_selectors
 from adoption.selectors import AdoptionPanel, AdoptionSummary
 from candidates import selectors
-from candidates.lifecycle import Stage
+from candidates.lifecycle import PRE_SELECTION_STAGES, Stage
 from candidates.models import (
     Candidate,
     CouncilReport,
@@ -139,6 +139,8 @@ def scoped_candidates(report: CouncilReport) -> QuerySet[Candidate]:
         ).distinct()
     if report.stages:
         candidates = candidates.filter(stage__in=report.stages)
+    else:  # drafts (候補案) only when asked for: the report is about the council's candidates
+        candidates = candidates.exclude(stage__in=PRE_SELECTION_STAGES)
     return candidates.order_by("lead_ministry__display_order", "lead_ministry__name", "name")
 
 

@@ -29,7 +29,7 @@ from django.db.models.functions import Coalesce, Collate
 from django.utils import timezone
 
 from candidates import consistency
-from candidates.lifecycle import DECIDED_STAGES, ENDED_STAGES, Stage
+from candidates.lifecycle import DECIDED_STAGES, ENDED_STAGES, PRE_SELECTION_STAGES, Stage
 from candidates.models import (
     Candidate,
     CouncilReport,
@@ -315,14 +315,15 @@ def calendar_milestones(
 ) -> QuerySet[Milestone]:
     """Milestones with a date (actual, else planned), with their candidates, earliest first:
     a calendar's milestone events. Those of one candidate whatever its stage, else those of
-    `candidates` (all when None) that are still pursued (not in ENDED_STAGES)."""
+    `candidates` (all when None) that are still pursued (not in ENDED_STAGES) and selected (a
+    draft's schedule is not the council's yet)."""
     milestones = Milestone.objects.filter(
         Q(actual_date__isnull=False) | Q(planned_date__isnull=False)
     )
     if candidate_id is not None:
         milestones = milestones.filter(candidate_id=candidate_id)
     else:
-        milestones = milestones.exclude(candidate__stage__in=ENDED_STAGES)
+        milestones = milestones.exclude(candidate__stage__in=(*ENDED_STAGES, *PRE_SELECTION_STAGES))
         if candidates is not None:
             milestones = milestones.filter(candidate__in=candidates.values("pk"))
     return (
@@ -377,6 +378,7 @@ class Dashboard:
     due: DueSummary
     stale: list[StaleMinistry]
     totals: dict[str, int] = field(default_factory=dict)
+    drafts: int = 0  # 候補案 not yet selected, not counted in the tables
 
 
 ACTIVE_STAGES = (Stage.CONSENTED, Stage.CONSENT_OMITTED, Stage.IN_PROGRESS, Stage.POLICY_DRAFT)
@@ -408,6 +410,7 @@ def dashboard(*, today: dt.date) -> Dashboard:
         ),
         stale=_stale_ministries(candidates.per_ministry, progress, ministries, today=today),
         totals={"candidates": sum(r["total"] for r in candidates.stage_rows)},
+        drafts=candidates.drafts,
     )
 
 
@@ -422,15 +425,19 @@ class CandidateCounts:
     fiscal_years: list[int]
     stage_rows: list[dict[str, Any]]  # stage × fiscal year, stages with candidates only
     per_ministry: ByMinistry  # total, decided, active candidates
+    drafts: int = 0  # 候補案 not yet selected: named beside the table, not in it
 
 
 def _candidate_counts() -> CandidateCounts:
-    """The stage × fiscal year table and each lead ministry's candidates, from one query."""
-    groups = list(
+    """The stage × fiscal year table and each lead ministry's candidates, from one query; drafts
+    (候補案) are not candidates yet and are counted on the rounds' pages instead."""
+    rows = list(
         Candidate.objects.values("stage", "selected_fiscal_year", "lead_ministry")
         .annotate(n=Count("pk"))
         .order_by()
     )
+    groups = [row for row in rows if row["stage"] not in PRE_SELECTION_STAGES]
+    drafts = sum(row["n"] for row in rows if row["stage"] in PRE_SELECTION_STAGES)
     fiscal_years = sorted({row["selected_fiscal_year"] for row in groups})
     by_stage: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     per_ministry: ByMinistry = defaultdict(lambda: {"total": 0, "decided": 0, "active": 0})
@@ -450,7 +457,7 @@ def _candidate_counts() -> CandidateCounts:
         for stage in Stage
         if by_stage.get(stage)
     ]
-    return CandidateCounts(fiscal_years, stage_rows, per_ministry)
+    return CandidateCounts(fiscal_years, stage_rows, per_ministry, drafts)
 
 
 def _milestone_counts(*, today: dt.date) -> ByMinistry:

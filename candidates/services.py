@@ -129,6 +129,16 @@ def candidate_transition(
     current = Candidate.objects.select_for_update().get(pk=candidate.pk)
     check_version(current, version)
     errors: dict[str, list[str]] = {}
+    if lifecycle.is_draft(current.stage):
+        raise ValidationError(
+            {
+                "to_stage": [
+                    _(
+                        "候補案の選定は、選定ラウンド（年度の選定）で連絡協議会の会議または書面により決定してください。"
+                    )
+                ]
+            }
+        )
     if not lifecycle.can_move(current.stage, to_stage):
         allowed = "、".join(
             str(lifecycle.Stage(s).label) for s in lifecycle.allowed_next(current.stage)
@@ -170,6 +180,90 @@ def candidate_transition(
         current.decided_fiscal_year = wareki.fiscal_year_of(decided_on)
     current.version += 1
     _save(current, user, reason=str(lifecycle.Stage(to_stage).label))
+    return transition
+
+
+@transaction.atomic
+def draft_create(
+    *,
+    user: User,
+    name: str,
+    fiscal_year: int,
+    lead_ministry: Ministry,
+    summary: str = "",
+    business_area: str = "",
+) -> Candidate:
+    """Register a draft candidate (候補案) for a selection round of `fiscal_year`."""
+    if not is_secretariat(user):
+        raise _refuse(_("候補案を登録できるのは事務局のみです。"))
+    draft = Candidate(
+        name=name.strip(),
+        summary=summary,
+        business_area=business_area,
+        selected_fiscal_year=fiscal_year,
+        lead_ministry=lead_ministry,
+        stage=lifecycle.Stage.DRAFT,
+    )
+    _save(draft, user)
+    return draft
+
+
+def _draft_for_update(user: User, candidate: Candidate, refusal: str) -> Candidate:
+    """The draft locked for a change by the secretariat; refused if it is no draft (any more)."""
+    if not is_secretariat(user):
+        raise _refuse(refusal)
+    current = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    if not lifecycle.is_draft(current.stage):
+        raise ValidationError(
+            _("「%(name)s」は候補案ではありません（現在の段階：%(stage)s）。")
+            % {"name": current.name, "stage": lifecycle.Stage(current.stage).label}
+        )
+    return current
+
+
+@transaction.atomic
+def draft_carry(*, user: User, candidate: Candidate, fiscal_year: int) -> Candidate:
+    """Take a draft (候補案) deferred in one round into the round of `fiscal_year`: it is that
+    year's draft from now on (「共通化の対象候補案（令和9年度）」)."""
+    current = _draft_for_update(user, candidate, _("候補案を登録できるのは事務局のみです。"))
+    if current.selected_fiscal_year != fiscal_year:
+        current.selected_fiscal_year = fiscal_year
+        current.version += 1
+        _save(current, user)
+    return current
+
+
+@transaction.atomic
+def draft_select(
+    *,
+    user: User,
+    candidate: Candidate,
+    fiscal_year: int,
+    decided_on: dt.date,
+    meeting=None,
+    meeting_text: str = "",
+    note: str = "",
+) -> LifecycleTransition:
+    """Move a draft (候補案) to 候補選定 as 「共通化候補（令和N年度選定分）」 of `fiscal_year`: the
+    effect of a selection round's decision (selection/services.round_decide checks how it was
+    decided)."""
+    current = _draft_for_update(user, candidate, _("段階の変更を記録できるのは事務局のみです。"))
+    current.selected_fiscal_year = fiscal_year
+    transition = LifecycleTransition(
+        candidate=current,
+        from_stage=current.stage,
+        to_stage=lifecycle.Stage.SELECTED,
+        decided_on=decided_on,
+        meeting=meeting,
+        meeting_text=meeting_text.strip(),
+        note=note.strip(),
+        recorded_by=user,
+    )
+    transition.full_clean()
+    transition.save()
+    current.stage = lifecycle.Stage.SELECTED
+    current.version += 1
+    _save(current, user, reason=str(lifecycle.Stage.SELECTED.label))
     return transition
 
 

@@ -174,7 +174,8 @@ def _detail_context(request: AuthenticatedHttpRequest, candidate: Candidate, **e
         "responsible": permissions.responsible_ministries(candidate),
         "issues": selectors.candidate_consistency_issues(candidate=candidate),
     }
-    if context["can_manage"] and "transition_form" not in extra:
+    # A draft (候補案) is selected by its round's decision, not by this form.
+    if context["can_manage"] and "transition_form" not in extra and not candidate.is_draft:
         context["transition_form"] = TransitionForm(candidate=candidate)
     context.update(extra)
     return context

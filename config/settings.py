@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "hearings",
     "adoption",
     "consultations",
+    "selection",
     "calendars",
     "api",
     "notifications",

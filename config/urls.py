@@ -20,6 +20,7 @@ urlpatterns = [
     path("municipalities/", include("municipalities.urls")),
     path("adoption/", include("adoption.urls")),
     path("consultations/", include("consultations.urls")),
+    path("", include("selection.urls")),
     path("calendars/", include("calendars.urls")),
     path("api/", include("api.urls")),
     path("notifications/", include("notifications.urls")),

@@ -49,6 +49,12 @@ ACTION_LABELS: dict[str, Promise] = {
     "consultations:answer_association": pgettext_lazy(
         "audit action", "意見照会への回答（関係団体）"
     ),
+    "selection:round_create": pgettext_lazy("audit action", "年度の選定の作成"),
+    "selection:draft_create": pgettext_lazy("audit action", "候補案の追加"),
+    "selection:draft_assess": pgettext_lazy("audit action", "候補案の評価"),
+    "selection:round_decide": pgettext_lazy("audit action", "選定の決定の記録"),
+    "selection:proposal_create": pgettext_lazy("audit action", "提案・要望の提出"),
+    "selection:proposal_triage": pgettext_lazy("audit action", "提案・要望の処理"),
     "calendars:reset": pgettext_lazy("audit action", "カレンダー連携URLの発行"),
     "calendars:revoke": pgettext_lazy("audit action", "カレンダー連携URLの停止"),
     "api:token_reset": pgettext_lazy("audit action", "APIトークンの発行"),

@@ -60,6 +60,11 @@ def is_secretariat(user) -> bool:
     return bool(user.is_authenticated) and (user.is_superuser or has_role(user, Role.SECRETARIAT))
 
 
+def is_wt_member(user) -> bool:
+    """ワーキングチームメンバー: reads everything, including every body's proposals."""
+    return has_role(user, Role.WT_MEMBER)
+
+
 def is_ministry_staff(user) -> bool:
     """府省庁担当: edits the schedules of its own ministry's candidates (candidates/permissions)."""
     return has_role(user, Role.MINISTRY_STAFF)
@@ -139,6 +144,10 @@ class UserRules:
     @property
     def secretariat(self) -> bool:
         return is_secretariat(self.user)
+
+    @property
+    def wt_member(self) -> bool:
+        return is_wt_member(self.user)
 
     @property
     def ministry_staff(self) -> bool:

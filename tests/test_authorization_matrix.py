@@ -14,6 +14,7 @@ import secrets
 
 import pytest
 from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import get_resolver, reverse
 from django.utils import timezone
 
@@ -31,6 +32,8 @@ from core.models import AuditEvent, AuditOutcome
 from core.roles import Role
 from hearings.models import EntryKind, Material, MeetingKind
 from municipalities.models import Association, LocalGovernment
+from selection import services as selection_services
+from selection.models import Outcome
 from tests.meetings import save_meeting
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_today")]
@@ -95,6 +98,26 @@ def responders(outcome=OK):
 def answerer(role: str, outcome=OK):
     """Only this persona answers for the respondent: nobody else, not even the secretariat."""
     return {**logged_in(FORBIDDEN), role: outcome}
+
+
+def proposal_readers(outcome=OK):
+    """Who reads 呉市's proposal: 呉市's staff, the secretariat and WT members."""
+    return {**secretariat_only(outcome), "wt_member": outcome, "municipality": outcome}
+
+
+def proposal_list_readers(outcome=OK):
+    """Who opens the proposals page: those who read every proposal and every proposer."""
+    return {**proposal_readers(outcome), "prefecture": outcome, "association": outcome}
+
+
+def proposers(outcome=OK):
+    """Who submits a proposal: local governments' and associations' staff, for their body."""
+    return {
+        **logged_in(FORBIDDEN),
+        "municipality": outcome,
+        "prefecture": outcome,
+        "association": outcome,
+    }
 
 
 def get_only(get):
@@ -245,6 +268,44 @@ MATRIX = {
         {"GET": answerer("association"), "POST": answerer("association")},
         "answer",
     ),
+    "selection:round_list": ("none", get_only(viewers()), None),
+    "selection:round_create": (
+        "none",
+        {"GET": secretariat_only(), "POST": secretariat_only()},
+        "round",
+    ),
+    "selection:round_detail": ("round", get_only(viewers()), None),
+    "selection:draft_create": (
+        "round",
+        {"GET": secretariat_only(), "POST": secretariat_only()},
+        "draft",
+    ),
+    "selection:draft_assess": (
+        "round_draft",
+        {"GET": secretariat_only(), "POST": secretariat_only()},
+        "assessment",
+    ),
+    "selection:round_decide": (
+        "round",
+        {"GET": secretariat_only(), "POST": secretariat_only()},
+        "decision",
+    ),
+    # 呉市's proposal: 呉市, the secretariat and WT members read it; not 広島県 (another body),
+    # not 全国市長会, not the ministries.
+    "selection:proposal_list": ("none", get_only(proposal_list_readers()), None),
+    "selection:proposal_create": (
+        "none",
+        {"GET": proposers(), "POST": proposers()},
+        "proposal",
+    ),
+    "selection:proposal_detail": ("proposal", get_only(proposal_readers()), None),
+    "selection:proposal_attachment": ("attachment", get_only(proposal_readers()), None),
+    # GET shows the form on the proposal's page (a redirect there).
+    "selection:proposal_triage": (
+        "proposal",
+        {"GET": secretariat_only(), "POST": secretariat_only()},
+        "triage",
+    ),
     "calendars:settings": ("none", get_only(viewers()), None),
     "calendars:reset": ("none", {"GET": logged_in(NOT_ALLOWED), "POST": viewers()}, None),
     "calendars:revoke": ("none", {"GET": logged_in(NOT_ALLOWED), "POST": viewers()}, None),
@@ -321,6 +382,27 @@ REFUSAL = {
     "notifications:preferences": NO_ROLE,
     "notifications:log": "メール通知の記録を見られるのは事務局のみです。",
     "consultations:answer_body": "この団体の回答を入力する権限がありません。",
+    **{
+        name: "年度の選定を編集できるのは事務局のみです。"
+        for name in (
+            "selection:round_create",
+            "selection:draft_create",
+            "selection:draft_assess",
+            "selection:round_decide",
+        )
+    },
+    "selection:proposal_triage": "提案・要望を処理できるのは事務局のみです。",
+    "selection:proposal_create": (
+        "提案・要望を提出できるのは地方公共団体の職員と関係団体の事務局のみです。"
+    ),
+    **{
+        name: "提案・要望を見られるのは、提案した団体と事務局・ワーキングチームメンバーのみです。"
+        for name in (
+            "selection:proposal_list",
+            "selection:proposal_detail",
+            "selection:proposal_attachment",
+        )
+    },
     "consultations:answer_association": "この団体の回答を入力する権限がありません。",
     **{
         name: MEETINGS_SECRETARIAT_ONLY
@@ -341,6 +423,7 @@ FOR_READERS = (
     SCHEDULE_PAGES
     | {"adoption:edit", "adoption:survey"}
     | {"consultations:respond", "consultations:answer_body", "consultations:answer_association"}
+    | {"selection:proposal_create"}
     | {
         name
         for name, (_kind, expected, _payload) in MATRIX.items()
@@ -376,10 +459,11 @@ def test_every_url_is_in_the_matrix():
 
 
 @pytest.fixture
-def world(make_user, secretariat, wt_member, outsider, admin_user):
+def world(make_user, secretariat, wt_member, outsider, admin_user, settings, tmp_path):
     """Two ministries' staff, an MLIT candidate with a milestone, a meeting, a report, and a
     consultation on its promotion-policy draft (through prefectures, 全国市長会 asked too)
     that 呉市 has answered."""
+    settings.MEDIA_ROOT = tmp_path / "media"  # the proposal's attachment is written there
     mlit = Ministry.objects.create(name="国土交通省")
     mhlw = Ministry.objects.create(name="厚生労働省")
     users = {
@@ -451,7 +535,31 @@ def world(make_user, secretariat, wt_member, outsider, admin_user):
         submit=True,
         version=None,
     )
+    selection_round = selection_services.round_create(user=secretariat, fiscal_year=2026)
+    round_draft = selection_services.round_draft_add(
+        user=secretariat, selection_round=selection_round, name="候補案システム", lead_ministry=mlit
+    )
+    selection_services.round_draft_assess(
+        user=secretariat,
+        draft=round_draft,
+        version=None,
+        effect_assessment="効果あり",
+        feasibility_assessment="課題あり",
+        outcome=Outcome.DEFERRED,
+    )
+    round_draft.refresh_from_db()
+    proposal = selection_services.proposal_submit(
+        user=users["municipality"],
+        title="住宅耐震化助成の共通化",
+        concerns="住宅耐震化助成事務",
+        text="各市で同じ事務を行っています。",
+        files=[SimpleUploadedFile("資料.pdf", b"%PDF-1.4 test", content_type="application/pdf")],
+    )
     objects = {
+        "round": selection_round,
+        "round_draft": round_draft,
+        "proposal": proposal,
+        "attachment": proposal.attachments.get(),
         "candidate": candidate,
         "milestone": milestone,
         "meeting": meeting,
@@ -493,6 +601,10 @@ def url_for(name: str, kind: str, objects: dict) -> str:
         "consultation_association": {"pk": objects["consultation"].pk, "slug": "mayors"},
         "feed": {"token": objects["feed_token"]},
         "feed_candidate": {"token": objects["feed_token"], "pk": objects["candidate"].pk},
+        "round": {"pk": objects["round"].pk},
+        "round_draft": {"pk": objects["round_draft"].pk},
+        "proposal": {"pk": objects["proposal"].pk},
+        "attachment": {"pk": objects["attachment"].pk},
     }[kind]
     return reverse(name, kwargs=kwargs)
 
@@ -560,6 +672,26 @@ def payload(kind: str | None, objects: dict) -> dict:
             "route": "direct",
             "to_all_local_governments": "on",
         },
+        "round": {"fiscal_year": "2027"},
+        "draft": {"name": "新しい候補案", "lead_ministry": objects["mlit"].pk},
+        "assessment": {
+            "effect_assessment": "効果が見込まれる",
+            "feasibility_assessment": "実現可能",
+            "outcome": "selected",
+            "version": objects["round_draft"].version,
+        },
+        "decision": {
+            "method": "written",
+            "decided_on": "2026-11-20",
+            "reason": "会議の開催が困難なため",
+            "version": objects["round"].version,
+        },
+        "proposal": {"title": "提案", "concerns": "税務システム", "text": "共通化を提案します。"},
+        "triage": {
+            "status": "answered",
+            "answer": "標準化の対象業務のため、候補案とはしません。",
+            "version": objects["proposal"].version,
+        },
         "response": {
             "opinions": [Opinion.objects.filter(answer__consultation=consultation)[0].pk],
             "kind": "reflect",
@@ -588,6 +720,7 @@ def fingerprint() -> str:
         "core",
         "adoption",
         "consultations",
+        "selection",
         "calendars",
         "api",
         "notifications",

@@ -18,11 +18,20 @@ def test_every_stage_has_an_entry_in_the_transition_table():
     assert set(lifecycle.TRANSITIONS) == set(Stage.values)
 
 
-@pytest.mark.parametrize("stage", Stage.values)
+@pytest.mark.parametrize(
+    "stage", [s for s in Stage.values if s not in lifecycle.PRE_SELECTION_STAGES]
+)
 def test_every_stage_has_a_path_of_allowed_moves_from_selection(stage):
     path = lifecycle.path_to(stage)
     assert path[-1:] == (stage,) or (stage == Stage.SELECTED and path == ())
     assert all(lifecycle.can_move(a, b) for a, b in itertools.pairwise((Stage.SELECTED, *path)))
+
+
+def test_a_draft_moves_only_to_selection_and_is_no_step_of_a_path():
+    assert lifecycle.allowed_next(Stage.DRAFT) == (Stage.SELECTED,)
+    assert not any(Stage.DRAFT in moves for moves in lifecycle.TRANSITIONS.values())
+    with pytest.raises(ValueError):
+        lifecycle.path_to(Stage.DRAFT)
 
 
 def test_a_path_takes_the_usual_way_unless_asked_for_another():

@@ -8,6 +8,7 @@ from consultations.demo import demo_consultations_load
 from core.demo import DEMO_PASSWORD, demo_accounts_ensure
 from core.models import User
 from hearings.demo import demo_meetings_load
+from selection.demo import demo_selection_load
 
 
 class Command(BaseCommand):
@@ -35,9 +36,11 @@ class Command(BaseCommand):
         )
         adoptions = demo_adoptions_load()
         consultations = demo_consultations_load()
+        proposals = demo_selection_load()
         self.stdout.write(
             f"demo data: {counts['candidates']} candidates, {counts['ministries']} ministries, "
-            f"{meetings} meetings, {adoptions} adoption answers, {consultations} consultations"
+            f"{meetings} meetings, {adoptions} adoption answers, {consultations} consultations, "
+            f"{proposals} proposals"
         )
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("デモ環境の準備ができました / Demo environment ready"))
