@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('candidates', '0009_draft_stage'),
+        ('candidates', '0010_draft_stage'),
         ('hearings', '0005_search_grams'),
         ('municipalities', '0002_search_text'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('candidates', '0008_fire_agency_under_mic'),
+        ('candidates', '0009_report_editions'),
     ]
 
     operations = [
