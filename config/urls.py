@@ -11,6 +11,8 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("audit/", core_views.audit_index, name="audit"),
+    path("settings/", core_views.settings_index, name="settings"),
+    path("secretariat/", core_views.secretariat_index, name="secretariat"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # The login page has the language switch too: choosing a language needs no login.

@@ -13,7 +13,7 @@ from core import health
 from core.audit import ACTION_LABELS, action_choices, audit_events
 from core.http import AuthenticatedHttpRequest
 from core.models import AuditOutcome
-from core.permissions import can_view, secretariat_required
+from core.permissions import can_view, secretariat_required, viewer_required
 from core.query_params import query_text, query_without
 from municipalities.selectors import master_data_counts
 
@@ -24,6 +24,22 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     if can_view(request.user):
         return redirect("candidates:dashboard")
     return render(request, "core/home.html", {"counts": master_data_counts()})
+
+
+@require_GET
+@viewer_required
+def settings_index(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The user's own settings in one place (e-mail notices, calendar feeds, API token): one
+    link in the header instead of three."""
+    return render(request, "core/settings.html")
+
+
+@require_GET
+@secretariat_required
+def secretariat_index(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The secretariat's own tools, one menu item: the consistency check, the audit trail and
+    the e-mail notice log."""
+    return render(request, "core/secretariat.html")
 
 
 @login_not_required

@@ -136,6 +136,8 @@ MATRIX = {
     "home": ("none", get_only(logged_in(OK)), None),
     "healthz": ("none", get_only(everyone(OK)), None),
     "audit": ("none", get_only(secretariat_only()), None),
+    "settings": ("none", get_only(viewers()), None),
+    "secretariat": ("none", get_only(secretariat_only()), None),
     "login": ("none", {"GET": everyone(OK), "POST": everyone(OK)}, None),
     # Logging out (POST only) ends on the login page, whoever asked.
     "logout": ("none", {"GET": logged_in(NOT_ALLOWED), "POST": everyone(LOGIN)}, None),
@@ -358,6 +360,7 @@ OWN_MINISTRY_ONLY = "この候補のスケジュールを編集する権限が�
 NO_ROLE = "この画面を見る権限がありません。事務局にお問い合わせください。"
 REFUSAL = {
     "audit": "操作記録を見られるのは事務局のみです。",
+    "secretariat": SECRETARIAT_ONLY,
     "candidates:consistency": "整合性の確認を見られるのは事務局のみです。",
     "candidates:create": SECRETARIAT_ONLY,
     "candidates:edit": SECRETARIAT_ONLY,

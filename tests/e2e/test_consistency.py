@@ -13,7 +13,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_secretariat_finds_a_contradiction_and_follows_it_to_the_candidate(journey):
     page, t = journey.page, journey.t
     journey.login("secretariat")
-    page.locator("header").get_by_role("link", name=t("整合性の確認", "Consistency")).click()
+    page.locator("header").get_by_role("link", name=t("事務局", "Secretariat")).click()
+    page.get_by_role("link", name=t("整合性の確認", "Consistency")).click()
     page.wait_for_load_state()
     journey.check()
     journey.sees(t("食い違いは見つかりませんでした。", "No contradictions found."))

@@ -97,7 +97,8 @@ def test_secretariat_imports_minutes_links_a_remark_decides_and_reports(journey)
     assert CouncilReport.objects.get().status == ReportStatus.DONE
 
     # Everything above is on the record, readable by the secretariat.
-    page.locator("header").get_by_role("link", name=t("操作記録", "Audit trail")).click()
+    page.locator("header").get_by_role("link", name=t("事務局", "Secretariat")).click()
+    page.locator("main").get_by_role("link", name=t("操作記録", "Audit trail")).click()
     page.wait_for_load_state()
     journey.check()
     trail = page.locator("main tbody").inner_text()
@@ -161,6 +162,7 @@ def test_secretariat_is_warned_of_a_duplicate_import_and_deletes_the_copy(journe
     assert Meeting.objects.filter(pk=original.pk).exists()
     assert copy.title in journey.message()
 
-    page.locator("header").get_by_role("link", name=t("操作記録", "Audit trail")).click()
+    page.locator("header").get_by_role("link", name=t("事務局", "Secretariat")).click()
+    page.locator("main").get_by_role("link", name=t("操作記録", "Audit trail")).click()
     page.wait_for_load_state()
     assert t("会議の削除", "Deleting a meeting") in page.locator("main tbody").inner_text()
