@@ -372,3 +372,26 @@ def response_record(
     response.save()
     Opinion.objects.filter(pk__in=[o.pk for o in opinions]).update(response=response)
     return response
+
+
+@transaction.atomic
+def answers_submit_bulk(
+    *,
+    user: User,
+    consultation: Consultation,
+    answers: Sequence[tuple[LocalGovernment | Association, Mapping[int, OpinionValues]]],
+) -> list[Answer]:
+    """Submit several respondents' answers at once (a prefecture's or an association's
+    一括回答票): each under answer_save's rules, and all or none of them."""
+    return [
+        answer_save(
+            user=user,
+            consultation=consultation,
+            local_government=respondent if isinstance(respondent, LocalGovernment) else None,
+            association=respondent if isinstance(respondent, Association) else None,
+            opinions=opinions,
+            submit=True,
+            version=None,
+        )
+        for respondent, opinions in answers
+    ]

@@ -11,6 +11,8 @@ urlpatterns = [
     path("<int:pk>/responses/", views.response_create, name="respond"),
     path("<int:pk>/progress/", views.consultation_progress, name="progress"),
     path("<int:pk>/results.xlsx", views.consultation_results, name="results"),
+    path("<int:pk>/bulk/", views.bulk_answers, name="bulk"),
+    path("<int:pk>/bulk.xlsx", views.bulk_download, name="bulk_download"),
     path("<int:pk>/bodies/<str:code>/", views.answer_body, name="answer_body"),
     path("<int:pk>/associations/<slug:slug>/", views.answer_association, name="answer_association"),
 ]

@@ -12,12 +12,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from consultations import permissions, selectors, services
+from consultations import bulk, permissions, selectors, services
 from consultations.forms import AnswerForm, ConsultationForm, ResponseForm
 from consultations.models import Consultation
 from core.forms import call_service
 from core.http import AuthenticatedHttpRequest
 from core.permissions import require, secretariat_required, viewer_required
+from core.sheet_upload import sheet_upload
 from core.spreadsheets import csv_bytes, xlsx_bytes
 from municipalities.models import Association, LocalGovernment
 
@@ -25,6 +26,10 @@ NOT_YOURS = gettext_lazy("この団体の回答を入力する権限がありま
 MANAGERS_ONLY = gettext_lazy("意見照会を作成・締切できるのは事務局のみです。")
 RESPONDERS_ONLY = gettext_lazy(
     "意見への対応を記入できるのは事務局（推進方針案の照会では担当府省庁も）のみです。"
+)
+NO_BULK = gettext_lazy(
+    "一括回答票を使えるのは、都道府県経由の照会で管内の市区町村の回答を取りまとめる都道府県と、"
+    "照会先の関係団体のみです。"
 )
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -104,6 +109,7 @@ def _detail(
             "groups": groups,
             "opinion_count": len(opinions),
             "respondents": selectors.respondents_for(user=request.user, consultation=consultation),
+            "bulk_respondent": permissions.bulk_respondent(request.user, consultation),
             "progress": selectors.consultation_progress(consultation=consultation).total,
             "can_manage": permissions.can_manage(request.user),
             "can_respond": can_respond,
@@ -272,3 +278,59 @@ def consultation_results(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
         f"consultation-{consultation.pk}-results.xlsx",
         XLSX,
     )
+
+
+def _bulk_respondent(request: AuthenticatedHttpRequest, consultation: Consultation):
+    respondent = permissions.bulk_respondent(request.user, consultation)
+    require(respondent is not None, NO_BULK)
+    return respondent
+
+
+@require_GET
+@viewer_required
+def bulk_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The answer sheet (一括回答票) of the user's prefecture or association (.xlsx)."""
+    consultation = _consultation(pk)
+    respondent = _bulk_respondent(request, consultation)
+    data = bulk.bulk_sheet(user=request.user, consultation=consultation, respondent=respondent)
+    name = respondent.code[:2] if isinstance(respondent, LocalGovernment) else respondent.slug
+    return _download(data, f"consultation-{consultation.pk}-answers-{name}.xlsx", XLSX)
+
+
+@require_http_methods(["GET", "POST"])
+@viewer_required
+def bulk_answers(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Upload an answer sheet: a preview of every answer it submits first; nothing is saved
+    until the person confirms, and then only if no row has an error (all or nothing)."""
+    consultation = _consultation(pk)
+    respondent = _bulk_respondent(request, consultation)
+    form, upload = sheet_upload(request, label=_("回答票ファイル"))
+    context = {
+        "consultation": consultation,
+        "respondent": respondent,
+        "is_body": isinstance(respondent, LocalGovernment),
+        "form": form,
+        "result": None,
+    }
+    if upload is None:
+        status = 400 if request.method == "POST" else 200
+        return render(request, "consultations/bulk.html", context, status=status)
+    kwargs = {
+        "user": request.user,
+        "consultation": consultation,
+        "respondent": respondent,
+        "data": upload.data,
+    }
+    if upload.confirmed:
+        result = bulk.bulk_apply(**kwargs)
+        if result.applied:
+            message = _("回答票の%(n)s団体分の回答を提出しました。") % {"n": len(result.changes)}
+            if result.late:
+                message += " " + _("回答期限後の提出として記録しました。")
+            messages.success(request, message)
+            return redirect("consultations:bulk", pk=consultation.pk)
+        context.update(result=result, content=upload.content)
+        return render(request, "consultations/bulk.html", context, status=400)
+    result = bulk.bulk_read(**kwargs)
+    context.update(result=result, content=upload.content, file_name=upload.file_name)
+    return render(request, "consultations/bulk.html", context)

@@ -51,6 +51,8 @@ OK, LOGIN, FORBIDDEN, NOT_ALLOWED, NOT_FOUND = "ok", "login", 403, 405, 404
 UNAUTHORISED = 401  # the API without a token (it has no login page to send anyone to)
 TODAY = dt.date(2026, 11, 24)
 KURE, HIROSHIMA_CITY = "342025", "341002"
+# 広島市's answer sheet (the association reads the same rows as its own).
+BULK = f"団体コード,設問番号,賛否,意見\r\n{HIROSHIMA_CITY},1,賛成,\r\n{HIROSHIMA_CITY},2,,賛成\r\n"
 SURVEY = f"団体コード,団体名,利用意向,利用開始予定\r\n{KURE},呉市,利用予定,令和10年度\r\n"
 
 
@@ -95,6 +97,12 @@ def responders(outcome=OK):
 def answerer(role: str, outcome=OK):
     """Only this persona answers for the respondent: nobody else, not even the secretariat."""
     return {**logged_in(FORBIDDEN), role: outcome}
+
+
+def bulk_users(outcome=OK):
+    """Who uses the consultation's answer sheet: 広島県's coordinator (routed through
+    prefectures) and 全国市長会's secretariat (asked); nobody else, not even the secretariat."""
+    return {**logged_in(FORBIDDEN), "prefecture": outcome, "association": outcome}
 
 
 def get_only(get):
@@ -243,6 +251,12 @@ MATRIX = {
         {"GET": answerer("association"), "POST": answerer("association")},
         "answer",
     ),
+    "consultations:bulk": (
+        "consultation",
+        {"GET": bulk_users(), "POST": bulk_users()},
+        "bulk",
+    ),
+    "consultations:bulk_download": ("consultation", get_only(bulk_users()), None),
     "calendars:settings": ("none", get_only(viewers()), None),
     "calendars:reset": ("none", {"GET": logged_in(NOT_ALLOWED), "POST": viewers()}, None),
     "calendars:revoke": ("none", {"GET": logged_in(NOT_ALLOWED), "POST": viewers()}, None),
@@ -310,6 +324,11 @@ REFUSAL = {
     "consultations:answer_body": "この団体の回答を入力する権限がありません。",
     "consultations:answer_association": "この団体の回答を入力する権限がありません。",
     **{
+        name: "一括回答票を使えるのは、都道府県経由の照会で管内の市区町村の回答を取りまとめる"
+        "都道府県と、照会先の関係団体のみです。"
+        for name in ("consultations:bulk", "consultations:bulk_download")
+    },
+    **{
         name: MEETINGS_SECRETARIAT_ONLY
         for name in (
             "hearings:create",
@@ -328,6 +347,7 @@ FOR_READERS = (
     SCHEDULE_PAGES
     | {"adoption:edit", "adoption:survey"}
     | {"consultations:respond", "consultations:answer_body", "consultations:answer_association"}
+    | {"consultations:bulk", "consultations:bulk_download"}
     | {
         name
         for name, (_kind, expected, _payload) in MATRIX.items()
@@ -534,6 +554,7 @@ def payload(kind: str | None, objects: dict) -> dict:
         "adoption": {"status": "planned", "planned_start_fiscal_year": "2028", "version": "0"},
         # The confirmed survey: 呉市 will use it from 令和10年度.
         "survey": {"content": base64.b64encode(SURVEY.encode("cp932")).decode()},
+        "bulk": {"content": base64.b64encode(BULK.encode("cp932")).decode()},
         "consultation": {
             "title": "意見照会",
             "subject_kind": "free",
