@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consultations import permissions
@@ -303,6 +304,35 @@ def results_rows(*, consultation: Consultation) -> list[ResultRow]:
             )
         )
     return rows
+
+
+@dataclass(frozen=True)
+class ReportConsultation:
+    """A closed consultation as the council report publishes it: the results table."""
+
+    consultation: Consultation
+    answered: int  # respondents who submitted
+    late: int
+    rows: list[ResultRow]
+
+
+def report_consultations(*, candidate_ids: Sequence[int], as_of) -> list[ReportConsultation]:
+    """The consultations on the report's candidates closed by its as-of date, oldest first,
+    each with its 意見照会結果 table (a fixed number of queries per consultation)."""
+    asked = Consultation.candidates.through.objects.filter(candidate_id__in=candidate_ids)
+    closed = (
+        Consultation.objects.filter(pk__in=asked.values("consultation_id"), closed_at__isnull=False)
+        .annotate(
+            answered=Count("answers", filter=Q(answers__submitted_at__isnull=False)),
+            late=Count("answers", filter=Q(answers__is_late=True)),
+        )
+        .order_by("closed_at", "pk")
+    )
+    return [
+        ReportConsultation(c, c.answered, c.late, results_rows(consultation=c))
+        for c in closed
+        if timezone.localdate(c.closed_at) <= as_of
+    ]
 
 
 def results_table(rows: Sequence[ResultRow]) -> tuple[list[str], list[list]]:
