@@ -19,6 +19,7 @@ from consultations.models import (
 )
 from consultations.services import MAX_SECTION, MAX_TEXT, Addressees, OpinionValues
 from core.forms import AccessibleForm, DateInput
+from hearings.models import Meeting
 from municipalities.models import MUNICIPALITY_KINDS, Association, Kind, LocalGovernment
 
 
@@ -166,3 +167,13 @@ class ResponseForm(AccessibleForm):
         field = self.fields["opinions"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
         field.queryset = opinions
+
+
+class HearingLinkForm(AccessibleForm):
+    """Attach or detach a hearing (the service checks it is an association's hearing)."""
+
+    meeting = forms.ModelChoiceField(label=_("ヒアリング"), queryset=Meeting.objects.all())
+    action = forms.ChoiceField(
+        choices=[("attach", _("関連付ける")), ("detach", _("関連付けを外す"))],
+        widget=forms.HiddenInput,
+    )

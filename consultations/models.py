@@ -94,6 +94,13 @@ class Consultation(models.Model):
         related_name="consultations",
         blank=True,
     )
+    hearings = models.ManyToManyField(
+        "hearings.Meeting",
+        verbose_name=_("関連するヒアリング"),
+        related_name="consultations",
+        blank=True,
+        help_text=_("関係団体からのヒアリング：その発言を意見と並べて示します。"),
+    )
     closed_at = models.DateTimeField(_("締切日時"), null=True, blank=True)
     is_demo = models.BooleanField(_("デモデータ"), default=False)
     version = models.PositiveIntegerField(default=1, editable=False)

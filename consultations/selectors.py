@@ -19,6 +19,7 @@ from consultations import permissions
 from consultations.models import Answer, AnswerVersion, Consultation, Opinion, Position, Question
 from core.display import choice_label
 from core.models import User
+from hearings.models import EntryKind, Meeting, MeetingKind, MinutesEntry
 from municipalities.models import MUNICIPALITY_KINDS, Association, Kind, LocalGovernment
 
 
@@ -414,3 +415,31 @@ def consultations_addressed_to(
     if association is not None:
         return list(calendar_consultations().filter(to_associations=association))
     return []
+
+
+def consultation_hearings(*, consultation: Consultation) -> list[Meeting]:
+    """The hearings attached to the consultation, oldest first, each with its remarks
+    (questions, answers, remarks and speeches; not the notes) in order: two queries."""
+    return list(
+        consultation.hearings.select_related("association")
+        .prefetch_related(
+            Prefetch(
+                "entries",
+                queryset=MinutesEntry.objects.exclude(kind=EntryKind.NOTE).order_by(
+                    "position", "pk"
+                ),
+                to_attr="remarks",
+            )
+        )
+        .order_by("date", "pk")
+    )
+
+
+def attachable_hearings(*, consultation: Consultation) -> QuerySet[Meeting]:
+    """The associations' hearings not yet attached, newest first: the choices to attach."""
+    return (
+        Meeting.objects.filter(kind=MeetingKind.HEARING, association__isnull=False)
+        .exclude(consultations=consultation)
+        .select_related("association")
+        .order_by("-date", "pk")
+    )

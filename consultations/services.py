@@ -37,6 +37,7 @@ from consultations.models import (
 )
 from core.concurrency import check_version
 from core.models import User
+from hearings.models import Meeting, MeetingKind
 from municipalities.models import MUNICIPALITY_KINDS, Association, Kind, LocalGovernment
 
 MAX_TEXT = 4000
@@ -395,3 +396,22 @@ def answers_submit_bulk(
         )
         for respondent, opinions in answers
     ]
+
+
+@transaction.atomic
+def consultation_hearing_link(
+    *, user: User, consultation: Consultation, meeting: Meeting, attach: bool
+) -> Meeting:
+    """Attach an association's hearing to the consultation (its remarks then show beside the
+    opinions), or detach it."""
+    if not permissions.can_manage(user):
+        raise PermissionDenied(_("ヒアリングを関連付けられるのは事務局のみです。"))
+    if not attach:
+        consultation.hearings.remove(meeting)
+        return meeting
+    if meeting.kind != MeetingKind.HEARING or meeting.association_id is None:
+        raise ValidationError(
+            {"meeting": [_("関連付けられるのは、関係団体の個別ヒアリングのみです。")]}
+        )
+    consultation.hearings.add(meeting)
+    return meeting

@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.consultation_create, name="create"),
     path("<int:pk>/", views.consultation_detail, name="detail"),
     path("<int:pk>/close/", views.consultation_close, name="close"),
+    path("<int:pk>/hearings/", views.hearing_link, name="hearing_link"),
     path("<int:pk>/responses/", views.response_create, name="respond"),
     path("<int:pk>/progress/", views.consultation_progress, name="progress"),
     path("<int:pk>/results.xlsx", views.consultation_results, name="results"),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from consultations import bulk, permissions, selectors, services
-from consultations.forms import AnswerForm, ConsultationForm, ResponseForm
+from consultations.forms import AnswerForm, ConsultationForm, HearingLinkForm, ResponseForm
 from consultations.models import Consultation
 from core.forms import call_service
 from core.http import AuthenticatedHttpRequest
@@ -24,6 +24,7 @@ from municipalities.models import Association, LocalGovernment
 
 NOT_YOURS = gettext_lazy("この団体の回答を入力する権限がありません。")
 MANAGERS_ONLY = gettext_lazy("意見照会を作成・締切できるのは事務局のみです。")
+EDITORS_ONLY = gettext_lazy("意見照会を編集できるのは事務局のみです。")
 RESPONDERS_ONLY = gettext_lazy(
     "意見への対応を記入できるのは事務局（推進方針案の照会では担当府省庁も）のみです。"
 )
@@ -90,6 +91,7 @@ def _detail(
     consultation: Consultation,
     response_form: ResponseForm | None = None,
     status: int = 200,
+    hearing_form: HearingLinkForm | None = None,
 ) -> HttpResponse:
     opinions = list(selectors.submitted_opinions(consultation=consultation))
     can_respond = permissions.can_respond(request.user, consultation)
@@ -110,6 +112,11 @@ def _detail(
             "opinion_count": len(opinions),
             "respondents": selectors.respondents_for(user=request.user, consultation=consultation),
             "bulk_respondent": permissions.bulk_respondent(request.user, consultation),
+            "hearings": selectors.consultation_hearings(consultation=consultation),
+            "attachable_hearings": selectors.attachable_hearings(consultation=consultation)
+            if permissions.can_manage(request.user)
+            else [],
+            "hearing_form": hearing_form,
             "progress": selectors.consultation_progress(consultation=consultation).total,
             "can_manage": permissions.can_manage(request.user),
             "can_respond": can_respond,
@@ -134,6 +141,33 @@ def consultation_close(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     services.consultation_close(user=request.user, consultation=consultation, version=None)
     messages.success(request, _("意見照会を締め切りました。"))
     return redirect(consultation)
+
+
+@require_POST
+@secretariat_required(message=EDITORS_ONLY)
+def hearing_link(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Attach an association's hearing to the consultation, or detach it."""
+    consultation = _consultation(pk)
+    form = HearingLinkForm(request.POST)
+    if form.is_valid():
+        attach = form.cleaned_data["action"] == "attach"
+        done = call_service(
+            form,
+            services.consultation_hearing_link,
+            user=request.user,
+            consultation=consultation,
+            meeting=form.cleaned_data["meeting"],
+            attach=attach,
+        )
+        if done is not None:
+            messages.success(
+                request,
+                _("ヒアリングを関連付けました。")
+                if attach
+                else _("ヒアリングの関連付けを外しました。"),
+            )
+            return redirect(f"{consultation.get_absolute_url()}#hearings")
+    return _detail(request, _consultation(pk), status=400, hearing_form=form)
 
 
 @require_POST

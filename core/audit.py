@@ -45,6 +45,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "consultations:create": pgettext_lazy("audit action", "意見照会の開始"),
     "consultations:close": pgettext_lazy("audit action", "意見照会の締切"),
     "consultations:respond": pgettext_lazy("audit action", "意見への対応の記録"),
+    "consultations:hearing_link": pgettext_lazy("audit action", "意見照会とヒアリングの関連付け"),
     "consultations:bulk": pgettext_lazy("audit action", "意見照会の一括回答（回答票の取込）"),
     "consultations:answer_body": pgettext_lazy("audit action", "意見照会への回答（団体）"),
     "consultations:answer_association": pgettext_lazy(

@@ -251,6 +251,11 @@ MATRIX = {
         {"GET": answerer("association"), "POST": answerer("association")},
         "answer",
     ),
+    "consultations:hearing_link": (
+        "consultation",
+        {"GET": logged_in(NOT_ALLOWED), "POST": secretariat_only()},
+        "hearing_link",
+    ),
     "consultations:bulk": (
         "consultation",
         {"GET": bulk_users(), "POST": bulk_users()},
@@ -315,6 +320,7 @@ REFUSAL = {
     "candidates:report_delete": "報告書を削除できるのは事務局のみです。",
     "consultations:create": "意見照会を作成・締切できるのは事務局のみです。",
     "consultations:close": "意見照会を作成・締切できるのは事務局のみです。",
+    "consultations:hearing_link": "意見照会を編集できるのは事務局のみです。",
     "consultations:respond": (
         "意見への対応を記入できるのは事務局（推進方針案の照会では担当府省庁も）のみです。"
     ),
@@ -436,6 +442,13 @@ def world(make_user, secretariat, wt_member, outsider, admin_user):
         agenda_items=[{"number": 1, "title": "進捗報告について"}],
         entries=[{"kind": EntryKind.REMARK, "text": "後ろ倒しには理由が必要", "agenda_number": 1}],
     )
+    hearing = save_meeting(
+        secretariat,
+        kind=MeetingKind.HEARING,
+        title="全国市長会ヒアリング",
+        date=dt.date(2026, 11, 10),
+        association=Association.objects.get(slug="mayors"),
+    )
     report = CouncilReport.objects.create(as_of=TODAY)
     consultation = consultation_services.consultation_create(
         user=secretariat,
@@ -467,6 +480,7 @@ def world(make_user, secretariat, wt_member, outsider, admin_user):
         "report": report,
         "mlit": mlit,
         "consultation": consultation,
+        "hearing": hearing,
         "feed_token": calendar_services.feed_token_reset(user=users["ministry_a"]),
     }
     return users, objects
@@ -554,6 +568,7 @@ def payload(kind: str | None, objects: dict) -> dict:
         "adoption": {"status": "planned", "planned_start_fiscal_year": "2028", "version": "0"},
         # The confirmed survey: 呉市 will use it from 令和10年度.
         "survey": {"content": base64.b64encode(SURVEY.encode("cp932")).decode()},
+        "hearing_link": {"meeting": objects["hearing"].pk, "action": "attach"},
         "bulk": {"content": base64.b64encode(BULK.encode("cp932")).decode()},
         "consultation": {
             "title": "意見照会",
