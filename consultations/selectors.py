@@ -289,10 +289,50 @@ class ResultRow:
     response: str
 
 
-def results_rows(*, consultation: Consultation) -> list[ResultRow]:
-    """The results table: every submitted opinion, numbered, with its response."""
+def opinion_results(
+    *,
+    consultation: Consultation,
+    question_number: int | None = None,
+    position: str = "",
+    response: str = "",
+    prefecture_code: str = "",
+    words: str = "",
+) -> QuerySet[Opinion]:
+    """The submitted opinions the results page's filters select, in the table's order.
+    `response` is a ResponseKind or "none" (not yet answered); `prefecture_code` the two
+    digits every code of the prefecture starts with, or "association"."""
+    opinions = submitted_opinions(consultation=consultation)
+    if question_number is not None:
+        opinions = opinions.filter(question__number=question_number)
+    if position:
+        opinions = opinions.filter(position=position)
+    if response == "none":
+        opinions = opinions.filter(response__isnull=True)
+    elif response:
+        opinions = opinions.filter(response__kind=response)
+    if prefecture_code == "association":
+        opinions = opinions.filter(answer__association__isnull=False)
+    elif prefecture_code:
+        opinions = opinions.filter(answer__local_government__code__startswith=prefecture_code)
+    if words:
+        opinions = opinions.filter(
+            Q(text__icontains=words)
+            | Q(section__icontains=words)
+            | Q(answer__local_government__name__icontains=words)
+            | Q(answer__association__name__icontains=words)
+        )
+    return opinions
+
+
+def results_rows(
+    *, consultation: Consultation, opinions: QuerySet[Opinion] | None = None
+) -> list[ResultRow]:
+    """The results table: every submitted opinion (or those given), numbered, with its
+    response."""
+    if opinions is None:
+        opinions = submitted_opinions(consultation=consultation)
     rows = []
-    for number, opinion in enumerate(submitted_opinions(consultation=consultation), start=1):
+    for number, opinion in enumerate(opinions, start=1):
         heading = opinion.question.heading
         section = f"{heading} {opinion.section}".strip() if opinion.section else heading
         rows.append(

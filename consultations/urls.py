@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/hearings/", views.hearing_link, name="hearing_link"),
     path("<int:pk>/responses/", views.response_create, name="respond"),
     path("<int:pk>/progress/", views.consultation_progress, name="progress"),
+    path("<int:pk>/opinions/", views.opinion_list, name="opinions"),
     path("<int:pk>/results.xlsx", views.consultation_results, name="results"),
     path("<int:pk>/bulk/", views.bulk_answers, name="bulk"),
     path("<int:pk>/bulk.xlsx", views.bulk_download, name="bulk_download"),

@@ -5,6 +5,7 @@ table."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,11 +14,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from consultations import bulk, permissions, selectors, services
+from consultations.filters import OpinionFilterForm
 from consultations.forms import AnswerForm, ConsultationForm, HearingLinkForm, ResponseForm
-from consultations.models import Consultation
+from consultations.models import Consultation, Opinion
 from core.forms import call_service
 from core.http import AuthenticatedHttpRequest
 from core.permissions import require, secretariat_required, viewer_required
+from core.query_params import query_without
 from core.sheet_upload import sheet_upload
 from core.spreadsheets import csv_bytes, xlsx_bytes
 from municipalities.models import Association, LocalGovernment
@@ -32,6 +35,7 @@ NO_BULK = gettext_lazy(
     "一括回答票を使えるのは、都道府県経由の照会で管内の市区町村の回答を取りまとめる都道府県と、"
     "照会先の関係団体のみです。"
 )
+OPINIONS_PER_PAGE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -298,6 +302,43 @@ def consultation_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
         request,
         "consultations/progress.html",
         {"consultation": consultation, "progress": progress},
+    )
+
+
+@require_GET
+@viewer_required
+def opinion_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The results page: the submitted opinions, filtered and paged, with their responses;
+    the filtered list also as the 意見照会結果 table (.xlsx or CSV)."""
+    consultation = _consultation(pk)
+    form = OpinionFilterForm(request.GET or None, consultation=consultation)
+    valid = form.is_valid() if form.is_bound else True
+    filters = form.filters() if form.is_bound and valid else {}
+    opinions = (
+        selectors.opinion_results(consultation=consultation, **filters)
+        if valid
+        else Opinion.objects.none()
+    )
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        headers, rows = selectors.results_table(
+            selectors.results_rows(consultation=consultation, opinions=opinions)
+        )
+        name = f"consultation-{consultation.pk}-results"
+        if fmt == "csv":
+            return _download(csv_bytes(headers, rows), f"{name}.csv", "text/csv; charset=utf-8")
+        return _download(xlsx_bytes(_("意見照会結果"), headers, rows), f"{name}.xlsx", XLSX)
+    page = Paginator(opinions, OPINIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "consultations/opinions.html",
+        {
+            "consultation": consultation,
+            "form": form,
+            "page": page,
+            "query": query_without(request.GET, "page", "format"),
+        },
+        status=200 if valid else 400,
     )
 
 

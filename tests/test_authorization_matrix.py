@@ -240,6 +240,7 @@ MATRIX = {
     ),
     "consultations:progress": ("consultation", get_only(viewers()), None),
     "consultations:results": ("consultation", get_only(viewers()), None),
+    "consultations:opinions": ("consultation", get_only(viewers()), None),
     # 広島市's answer: 広島県's coordinator collects it (the consultation goes through prefectures).
     "consultations:answer_body": (
         "consultation_body",
