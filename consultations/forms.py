@@ -25,6 +25,7 @@ from municipalities.models import MUNICIPALITY_KINDS, Association, Kind, LocalGo
 
 class ConsultationForm(AccessibleForm):
     title = forms.CharField(label=_("件名"), max_length=200)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     subject_kind = forms.ChoiceField(
         label=_("照会の対象"), choices=SubjectKind.choices, widget=forms.RadioSelect
     )
@@ -82,6 +83,43 @@ class ConsultationForm(AccessibleForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+
+    @classmethod
+    def initial_from(cls, consultation) -> dict:
+        """The form's values for an existing consultation (the edit page)."""
+        free = [q.text for q in consultation.questions.all() if not q.asks_position]
+        return {
+            "title": consultation.title,
+            "subject_kind": consultation.subject_kind,
+            "candidates": [q.candidate for q in consultation.questions.all() if q.asks_position],
+            "subject_text": consultation.subject_text,
+            "description": consultation.description,
+            "free_questions": "\n".join(free),
+            "opens_on": consultation.opens_on,
+            "deadline": consultation.deadline,
+            "route": consultation.route,
+            "to_all_local_governments": consultation.to_all_local_governments,
+            "to_kinds": consultation.to_kinds,
+            "to_prefectures": list(consultation.to_prefectures.all()),
+            "to_associations": list(consultation.to_associations.all()),
+            "version": consultation.version,
+        }
+
+    def values(self) -> dict:
+        """What the services take (consultation_create, consultation_update)."""
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "subject_kind": data["subject_kind"],
+            "candidates": list(data["candidates"]),
+            "subject_text": data["subject_text"],
+            "description": data["description"],
+            "free_questions": self.free_question_list(),
+            "opens_on": data["opens_on"],
+            "deadline": data["deadline"],
+            "route": data["route"],
+            "addressees": self.addressees(),
+        }
 
     def addressees(self) -> Addressees:
         data = self.cleaned_data

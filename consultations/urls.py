@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.consultation_list, name="list"),
     path("new/", views.consultation_create, name="create"),
     path("<int:pk>/", views.consultation_detail, name="detail"),
+    path("<int:pk>/edit/", views.consultation_edit, name="edit"),
     path("<int:pk>/close/", views.consultation_close, name="close"),
     path("<int:pk>/hearings/", views.hearing_link, name="hearing_link"),
     path("<int:pk>/responses/", views.response_create, name="respond"),

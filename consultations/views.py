@@ -67,27 +67,39 @@ def consultation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def consultation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ConsultationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         consultation = call_service(
-            form,
-            services.consultation_create,
-            user=request.user,
-            title=data["title"],
-            subject_kind=data["subject_kind"],
-            candidates=list(data["candidates"]),
-            subject_text=data["subject_text"],
-            description=data["description"],
-            free_questions=form.free_question_list(),
-            opens_on=data["opens_on"],
-            deadline=data["deadline"],
-            route=data["route"],
-            addressees=form.addressees(),
+            form, services.consultation_create, user=request.user, **form.values()
         )
         if consultation is not None:
             messages.success(request, _("意見照会「%s」を作成しました。") % consultation.title)
             return redirect(consultation)
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "consultations/form.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@secretariat_required(message=EDITORS_ONLY)
+def consultation_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Change a consultation, within what its stage allows (services.consultation_update)."""
+    consultation = _consultation(pk)
+    form = ConsultationForm(
+        request.POST or None, initial=ConsultationForm.initial_from(consultation)
+    )
+    if request.method == "POST" and form.is_valid():
+        updated = call_service(
+            form,
+            services.consultation_update,
+            user=request.user,
+            consultation=consultation,
+            version=form.cleaned_data["version"],
+            **form.values(),
+        )
+        if updated is not None:
+            messages.success(request, _("意見照会「%s」を変更しました。") % updated.title)
+            return redirect(updated)
+    status = 400 if form.is_bound and form.errors else 200
+    context = {"form": form, "consultation": consultation}
+    return render(request, "consultations/form.html", context, status=status)
 
 
 def _detail(

@@ -43,6 +43,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "adoption:edit": pgettext_lazy("audit action", "利用状況の更新"),
     "adoption:survey": pgettext_lazy("audit action", "調査票のアップロード"),
     "consultations:create": pgettext_lazy("audit action", "意見照会の開始"),
+    "consultations:edit": pgettext_lazy("audit action", "意見照会の変更"),
     "consultations:close": pgettext_lazy("audit action", "意見照会の締切"),
     "consultations:respond": pgettext_lazy("audit action", "意見への対応の記録"),
     "consultations:hearing_link": pgettext_lazy("audit action", "意見照会とヒアリングの関連付け"),

@@ -252,6 +252,11 @@ MATRIX = {
         {"GET": answerer("association"), "POST": answerer("association")},
         "answer",
     ),
+    "consultations:edit": (
+        "consultation",
+        {"GET": secretariat_only(), "POST": secretariat_only()},
+        "consultation_edit",
+    ),
     "consultations:hearing_link": (
         "consultation",
         {"GET": logged_in(NOT_ALLOWED), "POST": secretariat_only()},
@@ -322,6 +327,7 @@ REFUSAL = {
     "consultations:create": "意見照会を作成・締切できるのは事務局のみです。",
     "consultations:close": "意見照会を作成・締切できるのは事務局のみです。",
     "consultations:hearing_link": "意見照会を編集できるのは事務局のみです。",
+    "consultations:edit": "意見照会を編集できるのは事務局のみです。",
     "consultations:respond": (
         "意見への対応を記入できるのは事務局（推進方針案の照会では担当府省庁も）のみです。"
     ),
@@ -569,6 +575,19 @@ def payload(kind: str | None, objects: dict) -> dict:
         "adoption": {"status": "planned", "planned_start_fiscal_year": "2028", "version": "0"},
         # The confirmed survey: 呉市 will use it from 令和10年度.
         "survey": {"content": base64.b64encode(SURVEY.encode("cp932")).decode()},
+        # A later deadline: the one change an open consultation with answers takes.
+        "consultation_edit": {
+            "title": consultation.title,
+            "subject_kind": "policy_draft",
+            "candidates": [candidate.pk],
+            "free_questions": "スケジュールについて",
+            "opens_on": "2026-11-01",
+            "deadline": "2026-12-15",
+            "route": "prefecture",
+            "to_all_local_governments": "on",
+            "to_associations": [Association.objects.get(slug="mayors").pk],
+            "version": consultation.version,
+        },
         "hearing_link": {"meeting": objects["hearing"].pk, "action": "attach"},
         "bulk": {"content": base64.b64encode(BULK.encode("cp932")).decode()},
         "consultation": {
