@@ -57,6 +57,18 @@ class ResponseKind(models.TextChoices):
     NOT_REFLECT = "not_reflect", _("反映しない")
 
 
+def opinion_summary(position_label: str, text: str) -> str:
+    """意見の概要: the position first where the question asks one (【反対】...)."""
+    if position_label and text:
+        return f"【{position_label}】{text}"
+    return f"【{position_label}】" if position_label else text
+
+
+def response_display(kind_label: str, text: str) -> str:
+    """A response as the results table writes it: 【反映する】text."""
+    return f"【{kind_label}】{text}"
+
+
 class Consultation(models.Model):
     """One 意見照会: its subject, addressees, dates and route; closed once `closed_at` is set."""
 
@@ -323,8 +335,7 @@ class Response(models.Model):
 
     @property
     def display(self) -> str:
-        """As the results table writes it: 【反映する】text."""
-        return f"【{self.kind_label}】{self.text}"
+        return response_display(self.kind_label, self.text)
 
 
 class Opinion(models.Model):
@@ -361,11 +372,7 @@ class Opinion(models.Model):
 
     @property
     def summary(self) -> str:
-        """意見の概要: the position first where the question asks one (【反対】...)."""
-        label = self.position_label
-        if label and self.text:
-            return f"【{label}】{self.text}"
-        return f"【{label}】" if label else self.text
+        return opinion_summary(self.position_label, self.text)
 
 
 class AnswerVersion(models.Model):
