@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -142,18 +143,21 @@ def respondents_for(*, user: User, consultation: Consultation) -> list[Responden
     return result
 
 
+_OPINION_RELATED = (
+    "answer__local_government__prefecture",
+    "answer__association",
+    "question__candidate",
+    "response",
+)
+
+
 def submitted_opinions(*, consultation: Consultation) -> QuerySet[Opinion]:
     """The submitted opinions, by question and then by body code (associations last)."""
     return (
         Opinion.objects.filter(
             answer__consultation=consultation, answer__submitted_at__isnull=False
         )
-        .select_related(
-            "answer__local_government__prefecture",
-            "answer__association",
-            "question__candidate",
-            "response",
-        )
+        .select_related(*_OPINION_RELATED)
         .order_by(
             "question__number",
             "answer__association__display_order",
@@ -338,6 +342,17 @@ def opinion_results(
             | Q(answer__association__name__icontains=words)
         )
     return opinions
+
+
+def opinion_page(opinions: QuerySet[Opinion], number, per_page: int) -> Page:
+    """One page of the results list: the page's ids first, by a narrow query (only the sort
+    keys' joins, not the eight tables of the rows: on 50,000 opinions the wide sort cost
+    about 200 ms), then those 50 opinions with everything the page shows."""
+    page = Paginator(opinions.values_list("pk", flat=True), per_page).get_page(number)
+    ids = list(page.object_list)
+    found = opinions.model.objects.filter(pk__in=ids).select_related(*_OPINION_RELATED).in_bulk()
+    page.object_list = [found[pk] for pk in ids]  # type: ignore[misc]
+    return page
 
 
 def results_rows(

@@ -5,7 +5,6 @@ table."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -340,7 +339,7 @@ def opinion_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         if fmt == "csv":
             return _download(csv_bytes(headers, rows), f"{name}.csv", "text/csv; charset=utf-8")
         return _download(xlsx_bytes(_("意見照会結果"), headers, rows), f"{name}.xlsx", XLSX)
-    page = Paginator(opinions, OPINIONS_PER_PAGE).get_page(request.GET.get("page"))
+    page = selectors.opinion_page(opinions, request.GET.get("page"), OPINIONS_PER_PAGE)
     return render(
         request,
         "consultations/opinions.html",
