@@ -46,6 +46,7 @@ def generate(user) -> dict:
         Response,
         Route,
         SubjectKind,
+        opinion_sort_key,
     )
     from municipalities.models import LocalGovernment
 
@@ -89,6 +90,8 @@ def generate(user) -> dict:
                 Opinion(
                     answer=answer,
                     question=question,
+                    consultation=consultation,
+                    sort_key=opinion_sort_key(question.number, answer),
                     position=position,
                     section="第3章 機能要件" if needs_text else "",
                     text=f"標準仕様書の{question.number}番目の要件について、移行時期と経費の支援を"

@@ -152,18 +152,12 @@ _OPINION_RELATED = (
 
 
 def submitted_opinions(*, consultation: Consultation) -> QuerySet[Opinion]:
-    """The submitted opinions, by question and then by body code (associations last)."""
+    """The submitted opinions (an opinion is written only by a submission), by question,
+    then local governments by code, then associations (Opinion.sort_key)."""
     return (
-        Opinion.objects.filter(
-            answer__consultation=consultation, answer__submitted_at__isnull=False
-        )
+        Opinion.objects.filter(consultation=consultation)
         .select_related(*_OPINION_RELATED)
-        .order_by(
-            "question__number",
-            "answer__association__display_order",
-            "answer__local_government__code",
-            "pk",
-        )
+        .order_by("sort_key", "pk")
     )
 
 

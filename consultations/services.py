@@ -34,6 +34,7 @@ from consultations.models import (
     ResponseKind,
     Route,
     SubjectKind,
+    opinion_sort_key,
 )
 from core.concurrency import check_version
 from core.models import User
@@ -470,7 +471,12 @@ def _write_opinions(
             continue
         opinion = opinion or Opinion(answer=answer, question=question)
         opinion.position, opinion.section, opinion.text = given.position, given.section, given.text
-        opinion.full_clean(exclude=["answer", "question", "response"], validate_unique=False)
+        opinion.consultation_id = answer.consultation_id
+        opinion.sort_key = opinion_sort_key(question.number, answer)
+        opinion.full_clean(
+            exclude=["answer", "question", "response", "consultation", "sort_key"],
+            validate_unique=False,
+        )
         opinion.save()
 
 

@@ -134,3 +134,33 @@ def test_the_results_page_shows_fifty_opinions_a_page(client, consultation, secr
     first, second = page(client, consultation), page(client, consultation, page="2")
     assert len(respondents(first)) == 50 and len(respondents(second)) == 1
     assert "page=2" in first.content.decode()
+
+
+def test_the_migration_fills_in_the_results_order_of_existing_opinions(answered, mayors):
+    import importlib
+
+    from django.apps import apps
+
+    from consultations.models import Opinion
+
+    services.answer_write(
+        user=answered.created_by,
+        consultation=answered,
+        association=mayors,
+        opinions=full_answer(answered),
+        submit=True,
+        version=None,
+        now=answered.created_at,
+    )
+    written = dict(Opinion.objects.values_list("pk", "sort_key"))
+    assert all(written.values())
+    Opinion.objects.update(consultation=None, sort_key="")
+    migration = importlib.import_module("consultations.migrations.0003_opinion_results_order")
+    migration.backfill(apps, None)
+    assert dict(Opinion.objects.values_list("pk", "sort_key")) == written
+    assert not Opinion.objects.exclude(consultation=answered).exists()
+    order = [
+        o.answer.respondent_name
+        for o in Opinion.objects.filter(question__number=1).order_by("sort_key")
+    ]
+    assert order == ["北海道札幌市", "広島県呉市", "全国市長会"]  # by code, associations last
