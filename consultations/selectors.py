@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -159,6 +160,48 @@ def submitted_opinions(*, consultation: Consultation) -> QuerySet[Opinion]:
         .select_related(*_OPINION_RELATED)
         .order_by("sort_key", "pk")
     )
+
+
+@dataclass(frozen=True)
+class OpinionGroup:
+    """One question's opinions as the consultation page shows them: the first few, and how
+    many there are (the rest are on the results page)."""
+
+    question: Question
+    opinions: list[Opinion]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.opinions)
+
+
+def opinion_groups(*, consultation: Consultation, per_question: int) -> list[OpinionGroup]:
+    """Each question with its first `per_question` opinions in the table's order and its
+    count: two queries whatever the number of opinions (a consultation of every body has
+    about 1,700 per question)."""
+    totals = dict(
+        Opinion.objects.filter(consultation=consultation)
+        .values_list("question_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    first = (
+        submitted_opinions(consultation=consultation)
+        .annotate(
+            rank=Window(
+                RowNumber(), partition_by=F("question_id"), order_by=[F("sort_key"), F("pk")]
+            )
+        )
+        .filter(rank__lte=per_question)
+    )
+    by_question: dict[int, list[Opinion]] = {}
+    for opinion in first:
+        by_question.setdefault(opinion.question_id, []).append(opinion)
+    return [
+        OpinionGroup(q, by_question.get(q.pk, []), totals.get(q.pk, 0))
+        for q in consultation.questions.all()
+    ]
 
 
 def candidate_opinions(*, candidate_id: int) -> list[Opinion]:

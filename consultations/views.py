@@ -35,6 +35,7 @@ NO_BULK = gettext_lazy(
     "照会先の関係団体のみです。"
 )
 OPINIONS_PER_PAGE = 50
+OPINIONS_PER_QUESTION = 20  # on the consultation page; all of them on the results page
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -108,23 +109,19 @@ def _detail(
     status: int = 200,
     hearing_form: HearingLinkForm | None = None,
 ) -> HttpResponse:
-    opinions = list(selectors.submitted_opinions(consultation=consultation))
     can_respond = permissions.can_respond(request.user, consultation)
     if can_respond and response_form is None:
         response_form = ResponseForm(
             opinions=selectors.submitted_opinions(consultation=consultation)
         )
-    groups = [
-        (question, [o for o in opinions if o.question_id == question.pk])
-        for question in consultation.questions.all()
-    ]
+    groups = selectors.opinion_groups(consultation=consultation, per_question=OPINIONS_PER_QUESTION)
     return render(
         request,
         "consultations/detail.html",
         {
             "consultation": consultation,
             "groups": groups,
-            "opinion_count": len(opinions),
+            "opinion_count": sum(group.total for group in groups),
             "respondents": selectors.respondents_for(user=request.user, consultation=consultation),
             "bulk_respondent": permissions.bulk_respondent(request.user, consultation),
             "hearings": selectors.consultation_hearings(consultation=consultation),

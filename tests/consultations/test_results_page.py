@@ -164,3 +164,19 @@ def test_the_migration_fills_in_the_results_order_of_existing_opinions(answered,
         for o in Opinion.objects.filter(question__number=1).order_by("sort_key")
     ]
     assert order == ["北海道札幌市", "広島県呉市", "全国市長会"]  # by code, associations last
+
+
+def test_the_consultation_page_shows_twenty_opinions_a_question_and_links_to_the_rest(
+    client, consultation, secretariat, wt_member
+):
+    bodies = LocalGovernment.objects.filter(code__startswith="01", kind="town").order_by("code")
+    for b in bodies[:21]:
+        submit(secretariat, consultation, b.code, full_answer(consultation))
+    client.force_login(wt_member)
+    response = client.get(consultation.get_absolute_url())
+    groups = response.context["groups"]
+    assert [(len(g.opinions), g.total) for g in groups] == [(20, 21)] * 3
+    assert response.context["opinion_count"] == 63
+    assert f"{reverse('consultations:opinions', args=[consultation.pk])}?question=1" in (
+        response.content.decode()
+    )
