@@ -75,10 +75,3 @@ class AdoptionForm(AccessibleForm):
     def values(self) -> AdoptionValues:
         data = self.cleaned_data
         return AdoptionValues(**{name: data[name] for name in AdoptionValues.__dataclass_fields__})
-
-
-class SurveyUploadForm(AccessibleForm):
-    file = forms.FileField(
-        label=_("調査票ファイル"),
-        help_text=_("Excel（.xlsx）又はCSV（UTF-8・Shift_JIS）。1行目が見出し行です。"),
-    )

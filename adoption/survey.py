@@ -13,9 +13,7 @@ numbers are the file's (the header is line 1).
 
 from __future__ import annotations
 
-import csv
 import io
-import zipfile
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -23,9 +21,8 @@ from typing import Any
 
 from django.utils import translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from adoption import permissions, selectors, services, survey_cells
 from adoption.models import (
@@ -38,10 +35,12 @@ from adoption.models import (
 )
 from adoption.services import AdoptionValues, BulkAnswer
 from candidates.models import Candidate
+from core import sheet_upload
 from core.display import choice_label, fiscal_year_display
 from core.models import User
+from core.sheet_upload import Issue
 from core.spreadsheets import neutralise, unneutralise
-from municipalities.codes import is_valid_code
+from municipalities.codes import read_body
 from municipalities.models import Kind, LocalGovernment
 
 CODE, PREFECTURE, NAME, KIND = "団体コード", "都道府県", "団体名", "区分"
@@ -55,14 +54,6 @@ STATUS, START, RENEWAL, PROCUREMENT, REASON, NOTE = (
 )
 SHEET_HEADERS = (CODE, PREFECTURE, NAME, KIND, STATUS, START, RENEWAL, PROCUREMENT, REASON, NOTE)
 REQUIRED_HEADERS = (CODE, STATUS)
-MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 5000
-
-
-@dataclass(frozen=True)
-class Issue:
-    row: int
-    message: str
 
 
 NO_ANSWER = AdoptionValues()
@@ -111,10 +102,6 @@ class SurveyResult:
         }
 
 
-class SurveyFileError(ValueError):
-    """A file that cannot be read as a survey at all (its message is for the user)."""
-
-
 # --- the sheet out ----------------------------------------------------------------------
 
 
@@ -153,8 +140,8 @@ def _survey_sheet(candidate: Candidate, prefecture: LocalGovernment | None) -> b
     # Codes are text: Excel must not turn 011002 into 11002.
     for (cell,) in sheet.iter_rows(min_row=2, max_row=last, max_col=1):
         cell.number_format = "@"
-    _drop_down(sheet, "E", last, [str(label) for label in Status.labels])
-    _drop_down(sheet, "H", last, [str(label) for label in Procurement.labels])
+    sheet_upload.drop_down(sheet, "E", last, [str(label) for label in Status.labels])
+    sheet_upload.drop_down(sheet, "H", last, [str(label) for label in Procurement.labels])
     for column, width in zip("ABCDEFGHIJ", (10, 10, 16, 12, 14, 16, 18, 26, 40, 40), strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "D2"
@@ -163,74 +150,13 @@ def _survey_sheet(candidate: Candidate, prefecture: LocalGovernment | None) -> b
     return out.getvalue()
 
 
-def _drop_down(sheet, column: str, last: int, labels: list[str]) -> None:
-    """A list validation that still lets a person type something else (その他の共同調達（名称）)
-    after a warning: the import is the real check."""
-    validation = DataValidation(
-        type="list",
-        formula1='"' + ",".join(labels) + '"',
-        allow_blank=True,
-        showErrorMessage=True,
-        errorStyle="warning",
-    )
-    validation.add(f"{column}2:{column}{max(last, 2)}")
-    sheet.add_data_validation(validation)
-
-
 # --- reading a file ---------------------------------------------------------------------
 
 
 def read_table(data: bytes) -> list[tuple[int, dict[str, object]]]:
-    """Rows of an .xlsx (first sheet) or CSV as (line, {header: cell}); blank rows dropped."""
-    if len(data) > MAX_BYTES:
-        raise SurveyFileError(_("ファイルが大きすぎます（5MBまで）。"))
-    table: Sequence[Sequence[object]]
-    if data.startswith(b"PK\x03\x04"):
-        table = _xlsx_rows(data)
-    else:
-        table = list(csv.reader(io.StringIO(_decode(data))))
-    if not table:
-        raise SurveyFileError(_("ファイルが空です。"))
-    headers = [survey_cells.normalise(h) for h in table[0]]
-    missing = [h for h in REQUIRED_HEADERS if h not in headers]
-    if missing:
-        raise SurveyFileError(
-            _("見出し行に「%(headers)s」がありません。調査票の1行目を確認してください。")
-            % {"headers": "」「".join(missing)}
-        )
-    if len(table) - 1 > MAX_ROWS:
-        raise SurveyFileError(_("行が多すぎます（%(max)s行まで）。") % {"max": MAX_ROWS})
-    index = {name: headers.index(name) for name in SHEET_HEADERS if name in headers}
-    rows = []
-    for line, cells in enumerate(table[1:], start=2):
-        if not any(survey_cells.normalise(c) for c in cells):
-            continue
-        rows.append(
-            (line, {name: cells[i] if i < len(cells) else None for name, i in index.items()})
-        )
-    return rows
-
-
-def _xlsx_rows(data: bytes) -> list[list[object]]:
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise SurveyFileError(_("Excelファイル（.xlsx）として読めません。")) from exc
-    try:
-        return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
-    finally:
-        workbook.close()
-
-
-def _decode(data: bytes) -> str:
-    """UTF-8 (a BOM is dropped), else Shift_JIS as Excel in Japan writes it (CP932)."""
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise SurveyFileError(
-        _("文字コードを判別できません。UTF-8またはShift_JISのCSVで保存してください。")
+    """Rows of a survey file (core.sheet_upload's contract) as (line, {header: cell})."""
+    return sheet_upload.read_table(
+        data, headers=SHEET_HEADERS, required=REQUIRED_HEADERS, sheet_hint=_("調査票")
     )
 
 
@@ -254,7 +180,7 @@ def survey_read(*, user: User, candidate: Candidate, data: bytes) -> SurveyResul
     result = SurveyResult()
     try:
         table = read_table(data)
-    except SurveyFileError as exc:
+    except sheet_upload.SheetFileError as exc:
         result.errors.append(Issue(1, str(exc)))
         return result
     context = _Context(
@@ -273,36 +199,17 @@ def survey_read(*, user: User, candidate: Candidate, data: bytes) -> SurveyResul
 
 
 def _body(context: _Context, result: SurveyResult, line: int, cells) -> LocalGovernment | None:
-    code = survey_cells.code_text(cells.get(CODE))
+    reading = read_body(cells.get(CODE), cells.get(NAME), context.bodies)
+    result.warnings.extend(Issue(line, message) for message in reading.warnings)
 
     def fail(message: str) -> None:
         result.errors.append(Issue(line, message))
 
-    if not code:
-        fail(_("団体コードが空欄です。"))
+    if reading.error:
+        fail(reading.error)
         return None
-    if len(code) == 5 and code.isdigit() and ("0" + code) in context.bodies:
-        result.warnings.append(
-            Issue(
-                line,
-                _(
-                    "団体コード「%(code)s」は先頭の0が欠けているとみなし、「0%(code)s」"
-                    "として読みました。"
-                )
-                % {"code": code},
-            )
-        )
-        code = "0" + code
-    if not is_valid_code(code):
-        if len(code) == 6 and code.isdigit():
-            fail(_("団体コード「%(code)s」の検査数字が正しくありません。") % {"code": code})
-        else:
-            fail(_("団体コード「%(code)s」は6桁の数字ではありません。") % {"code": code})
-        return None
-    body = context.bodies.get(code)
-    if body is None:
-        fail(_("団体コード「%(code)s」に該当する団体がありません。") % {"code": code})
-        return None
+    body = reading.body
+    code = body.code
     if body.kind == Kind.WARD:
         fail(services.ward_error(body))
         return None
@@ -313,15 +220,6 @@ def _body(context: _Context, result: SurveyResult, line: int, cells) -> LocalGov
         )
         return None
     context.seen[code] = line
-    name = survey_cells.normalise(cells.get(NAME))
-    if name and name not in (body.name, body.qualified_name):
-        result.warnings.append(
-            Issue(
-                line,
-                _("団体名「%(name)s」が団体コードの団体（%(body)s）と一致しません。")
-                % {"name": name, "body": body.qualified_name},
-            )
-        )
     return body
 
 
@@ -412,9 +310,9 @@ def _values(context: _Context, values: AdoptionValues, cells, errors: list[str])
             changes["procurement"] = procurement or ""
             changes["procurement_group"] = group
     if REASON in cells:
-        changes["reason"] = unneutralise(survey_cells.plain_text(cells[REASON]))
+        changes["reason"] = unneutralise(sheet_upload.plain_text(cells[REASON]))
     if NOTE in cells:
-        changes["note"] = unneutralise(survey_cells.plain_text(cells[NOTE]))
+        changes["note"] = unneutralise(sheet_upload.plain_text(cells[NOTE]))
     return replace(values, **changes)
 
 

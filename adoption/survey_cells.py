@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core import wareki
+from core.sheet_upload import normalise
 
 ERA_PREFIXES = {"令和": "令和", "R": "令和", "平成": "平成", "H": "平成"}
 
@@ -32,20 +32,6 @@ _CALENDAR_MONTH = re.compile(
 
 class CellError(ValueError):
     """A cell that cannot be read; the message says what was expected."""
-
-
-def normalise(value) -> str:
-    """A cell as text: NFKC (full-width digits and letters to half-width), trimmed."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return unicodedata.normalize("NFKC", str(value)).strip()
-
-
-def plain_text(value) -> str:
-    """Free text as the person wrote it (full-width brackets kept), trimmed."""
-    return "" if value is None else str(value).strip()
 
 
 def _year(match: re.Match) -> int:
@@ -90,11 +76,6 @@ def _month(match: re.Match) -> int:
     if not 1 <= month <= 12:
         raise CellError(_("月は1から12までで入力してください。"))
     return month
-
-
-def code_text(value) -> str:
-    """A local-government code as text (Excel turns 011002 into the number 11002)."""
-    return normalise(value).replace("-", "")
 
 
 def choice_words(choices) -> dict[str, str]:

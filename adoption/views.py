@@ -3,9 +3,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -18,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from adoption import permissions, selectors, services, survey, tilemap
 from adoption.filters import OverviewFilterForm
-from adoption.forms import AdoptionForm, SurveyUploadForm
+from adoption.forms import AdoptionForm
 from adoption.models import Status
 from candidates import selectors as candidate_selectors
 from candidates.models import Candidate
@@ -26,6 +23,7 @@ from core.concurrency import ConcurrentEditError
 from core.http import AuthenticatedHttpRequest
 from core.permissions import require, viewer_required
 from core.query_params import query_without
+from core.sheet_upload import sheet_upload
 from core.spreadsheets import csv_bytes, xlsx_bytes
 from municipalities.codes import is_valid_code
 from municipalities.models import Kind, LocalGovernment
@@ -187,13 +185,9 @@ def survey_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "own_prefecture": permissions.own_prefecture(request.user),
         "statuses": Status,
     }
-    form = SurveyUploadForm()
-    if request.method == "POST" and "content" in request.POST:
-        try:
-            data = base64.b64decode(request.POST["content"], validate=True)
-        except (binascii.Error, ValueError):
-            data = b""
-        result = survey.survey_apply(user=request.user, candidate=candidate, data=data)
+    form, upload = sheet_upload(request)
+    if upload is not None and upload.confirmed:
+        result = survey.survey_apply(user=request.user, candidate=candidate, data=upload.data)
         if result.applied:
             messages.success(
                 request,
@@ -203,29 +197,22 @@ def survey_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return render(
             request,
             "adoption/survey.html",
-            {**context, "form": form, "result": result, "content": request.POST["content"]},
+            {**context, "form": form, "result": result, "content": upload.content},
             status=400,
         )
-    if request.method == "POST":
-        form = SurveyUploadForm(request.POST, request.FILES)
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            if upload.size > survey.MAX_BYTES:
-                form.add_error("file", _("ファイルが大きすぎます（5MBまで）。"))
-            else:
-                data = upload.read()
-                result = survey.survey_read(user=request.user, candidate=candidate, data=data)
-                return render(
-                    request,
-                    "adoption/survey.html",
-                    {
-                        **context,
-                        "form": form,
-                        "result": result,
-                        "content": base64.b64encode(data).decode("ascii"),
-                        "file_name": upload.name,
-                    },
-                )
+    if upload is not None:
+        result = survey.survey_read(user=request.user, candidate=candidate, data=upload.data)
+        return render(
+            request,
+            "adoption/survey.html",
+            {
+                **context,
+                "form": form,
+                "result": result,
+                "content": upload.content,
+                "file_name": upload.file_name,
+            },
+        )
     return render(
         request,
         "adoption/survey.html",

@@ -516,6 +516,39 @@ def pdf_layout_section(run: dict, base: dict | None) -> list[str]:
     ]
 
 
+def consultation_section(run: dict, base: dict | None) -> list[str]:
+    data = _get(run, "results", "consultation_results")
+    if not data:
+        return []
+    made = data["data"]
+    rows = [
+        [
+            name,
+            _ms(p["median_ms"]),
+            _ms(p["p95_ms"]),
+            str(p["queries"]),
+            "ok" if p["median_ms"] <= p["target_ms"] else "**over**",
+        ]
+        for name, p in data["pages"].items()
+    ]
+    x = data["xlsx"]
+    return [
+        "### Consultation results (意見照会結果) at full scale",
+        "",
+        f"`bench/consultation_results.py` ({data['requests']} interleaved rounds, "
+        f"{data['database']}, rolled back): a consultation through prefectures asked of all "
+        f"{made['bodies']:,} bodies on 30 candidates, {made['answers']:,} answers, "
+        f"{made['opinions']:,} opinions ({made['opposing']:,} opposing, each with a response). "
+        "Target: the results page ≤ 100 ms median.",
+        "",
+        *_table(["results page", "median ms", "p95 ms", "queries", "target"], rows),
+        "",
+        f"The whole table as .xlsx ({x['rows']:,} rows, {x['bytes'] / 1e6:.1f} MB): median "
+        f"{x['median_s']:.2f} s, worst {x['max_s']:.2f} s (target ≤ {x['target_s']:.0f} s).",
+        "",
+    ]
+
+
 def setup_section(run: dict, base: dict | None) -> list[str]:
     m = run["machine"]
     facts = _get(run, "results", "facts", default={})
@@ -619,6 +652,7 @@ def write_report(target: Path, run: dict, baseline: dict | None) -> None:
         *pdf_layout_section(run, baseline),
         *import_section(run, baseline),
         *before_after_section(run, baseline),
+        *consultation_section(run, baseline),
     ]
     if NOTES.exists():
         lines += [NOTES.read_text().rstrip(), ""]

@@ -8,8 +8,9 @@
    (or with --fresh). A SQLite copy of the same data set is kept for the search comparison.
 2. Runs each benchmark in its own process with production-like settings (DEBUG off):
    pages, search, throughput (gunicorn + wrk), report_pdf, minutes_import, then
-   before_after (the optimised selectors against their code before, side by side) and
-   pdf_layout (which parts of the PDF cost WeasyPrint its time). Each prints its table.
+   before_after (the optimised selectors against their code before, side by side),
+   pdf_layout (which parts of the PDF cost WeasyPrint its time) and consultation_results (a
+   consultation of all 1,788 bodies on 30 candidates). Each prints its table.
 3. Writes docs/benchmarks.md from the results, with bench/baseline.json (the numbers before the
    optimisations, saved by --save-baseline) beside them.
 
@@ -46,6 +47,7 @@ STEPS = (
     "minutes_import",
     "before_after",
     "pdf_layout",
+    "consultation_results",
 )
 
 
@@ -112,6 +114,7 @@ def run_step(step: str, quick: bool, results_dir: Path) -> dict:
         "minutes_import": ["--repeat", "2"] if quick else [],
         "before_after": ["--rounds", "4"] if quick else [],
         "pdf_layout": ["--candidates", "10" if quick else "50"],
+        "consultation_results": ["--requests", "5"] if quick else [],
     }
     django = env.django_env(
         KYOTSUKA_BENCH_RESULTS=str(results_dir),

@@ -40,6 +40,8 @@ from candidates.models import (
     ReportStatus,
 )
 from candidates.timeline import timeline_layout
+from consultations import selectors as consultation_selectors
+from consultations.selectors import ReportConsultation
 from core.display import date_display
 from hearings import selectors as hearings_selectors
 
@@ -127,6 +129,7 @@ class ReportData:
     as_of_label: str = ""
     scope_labels: dict = field(default_factory=dict)
     adoption_summary: AdoptionSummary | None = None
+    consultations: list[ReportConsultation] = field(default_factory=list)
 
 
 def scoped_candidates(report: CouncilReport) -> QuerySet[Candidate]:
@@ -218,6 +221,9 @@ def report_data(report: CouncilReport) -> ReportData:
         summary=_summary(report, candidates, slips),
         as_of_label=as_of_label,
         adoption_summary=adoption_selectors.adoption_summary(panels.values()),
+        consultations=consultation_selectors.report_consultations(
+            candidate_ids=[c.pk for c in candidates], as_of=report.as_of
+        ),
     )
 
 

@@ -19,11 +19,13 @@ from consultations.models import (
 )
 from consultations.services import MAX_SECTION, MAX_TEXT, Addressees, OpinionValues
 from core.forms import AccessibleForm, DateInput
+from hearings.models import Meeting
 from municipalities.models import MUNICIPALITY_KINDS, Association, Kind, LocalGovernment
 
 
 class ConsultationForm(AccessibleForm):
     title = forms.CharField(label=_("件名"), max_length=200)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     subject_kind = forms.ChoiceField(
         label=_("照会の対象"), choices=SubjectKind.choices, widget=forms.RadioSelect
     )
@@ -81,6 +83,43 @@ class ConsultationForm(AccessibleForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+
+    @classmethod
+    def initial_from(cls, consultation) -> dict:
+        """The form's values for an existing consultation (the edit page)."""
+        free = [q.text for q in consultation.questions.all() if not q.asks_position]
+        return {
+            "title": consultation.title,
+            "subject_kind": consultation.subject_kind,
+            "candidates": [q.candidate for q in consultation.questions.all() if q.asks_position],
+            "subject_text": consultation.subject_text,
+            "description": consultation.description,
+            "free_questions": "\n".join(free),
+            "opens_on": consultation.opens_on,
+            "deadline": consultation.deadline,
+            "route": consultation.route,
+            "to_all_local_governments": consultation.to_all_local_governments,
+            "to_kinds": consultation.to_kinds,
+            "to_prefectures": list(consultation.to_prefectures.all()),
+            "to_associations": list(consultation.to_associations.all()),
+            "version": consultation.version,
+        }
+
+    def values(self) -> dict:
+        """What the services take (consultation_create, consultation_update)."""
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "subject_kind": data["subject_kind"],
+            "candidates": list(data["candidates"]),
+            "subject_text": data["subject_text"],
+            "description": data["description"],
+            "free_questions": self.free_question_list(),
+            "opens_on": data["opens_on"],
+            "deadline": data["deadline"],
+            "route": data["route"],
+            "addressees": self.addressees(),
+        }
 
     def addressees(self) -> Addressees:
         data = self.cleaned_data
@@ -166,3 +205,13 @@ class ResponseForm(AccessibleForm):
         field = self.fields["opinions"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
         field.queryset = opinions
+
+
+class HearingLinkForm(AccessibleForm):
+    """Attach or detach a hearing (the service checks it is an association's hearing)."""
+
+    meeting = forms.ModelChoiceField(label=_("ヒアリング"), queryset=Meeting.objects.all())
+    action = forms.ChoiceField(
+        choices=[("attach", _("関連付ける")), ("detach", _("関連付けを外す"))],
+        widget=forms.HiddenInput,
+    )

@@ -57,6 +57,18 @@ class ResponseKind(models.TextChoices):
     NOT_REFLECT = "not_reflect", _("反映しない")
 
 
+def opinion_summary(position_label: str, text: str) -> str:
+    """意見の概要: the position first where the question asks one (【反対】...)."""
+    if position_label and text:
+        return f"【{position_label}】{text}"
+    return f"【{position_label}】" if position_label else text
+
+
+def response_display(kind_label: str, text: str) -> str:
+    """A response as the results table writes it: 【反映する】text."""
+    return f"【{kind_label}】{text}"
+
+
 class Consultation(models.Model):
     """One 意見照会: its subject, addressees, dates and route; closed once `closed_at` is set."""
 
@@ -93,6 +105,13 @@ class Consultation(models.Model):
         verbose_name=_("関係団体"),
         related_name="consultations",
         blank=True,
+    )
+    hearings = models.ManyToManyField(
+        "hearings.Meeting",
+        verbose_name=_("関連するヒアリング"),
+        related_name="consultations",
+        blank=True,
+        help_text=_("関係団体からのヒアリング：その発言を意見と並べて示します。"),
     )
     closed_at = models.DateTimeField(_("締切日時"), null=True, blank=True)
     is_demo = models.BooleanField(_("デモデータ"), default=False)
@@ -316,8 +335,7 @@ class Response(models.Model):
 
     @property
     def display(self) -> str:
-        """As the results table writes it: 【反映する】text."""
-        return f"【{self.kind_label}】{self.text}"
+        return response_display(self.kind_label, self.text)
 
 
 class Opinion(models.Model):
@@ -336,6 +354,14 @@ class Opinion(models.Model):
         blank=True,
         related_name="opinions",
     )
+    # The answer's consultation and the results table's order (question, then bodies by code,
+    # then associations), written with the opinion: a page of a consultation's 50,000
+    # opinions is then read from one index instead of sorting them through four joins
+    # (docs/benchmarks.md).
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="+", null=True, editable=False
+    )
+    sort_key = models.CharField(max_length=32, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("意見")
@@ -343,6 +369,9 @@ class Opinion(models.Model):
         ordering = ["answer", "question__number"]
         constraints = [
             models.UniqueConstraint(fields=["answer", "question"], name="opinion_one_per_question")
+        ]
+        indexes = [
+            models.Index(fields=["consultation", "sort_key", "id"], name="opinion_results_order")
         ]
 
     def __str__(self) -> str:
@@ -354,11 +383,16 @@ class Opinion(models.Model):
 
     @property
     def summary(self) -> str:
-        """意見の概要: the position first where the question asks one (【反対】...)."""
-        label = self.position_label
-        if label and self.text:
-            return f"【{label}】{self.text}"
-        return f"【{label}】" if label else self.text
+        return opinion_summary(self.position_label, self.text)
+
+
+def opinion_sort_key(question_number: int, answer: Answer) -> str:
+    """Where an opinion stands in the results table: by question, then local governments by
+    code, then associations by their display order."""
+    if answer.local_government is not None:
+        return f"{question_number:04d}0{answer.local_government.code}"
+    association = answer.association
+    return f"{question_number:04d}1{association.display_order:06d}{association.pk:08d}"  # type: ignore[union-attr]
 
 
 class AnswerVersion(models.Model):

@@ -80,3 +80,16 @@ def can_respond(user: User, consultation: Consultation) -> bool:
     if consultation.subject_kind != SubjectKind.POLICY_DRAFT:
         return False
     return any(is_responsible(user, candidate) for candidate in consultation.candidates.all())
+
+
+def bulk_respondent(user: User, consultation: Consultation) -> LocalGovernment | Association | None:
+    """Whose answer sheet (一括回答票) the user downloads and uploads: a coordinating
+    prefecture's (its own and its municipalities' answers) when the consultation goes through
+    prefectures, or the user's association when it is asked; None for anyone else."""
+    prefecture = collects_for(user, consultation)
+    if prefecture is not None:
+        return prefecture
+    association = user.association if user.association_id else None
+    if association is not None and answers_for_association(user, consultation, association):
+        return association
+    return None

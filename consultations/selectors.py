@@ -11,14 +11,34 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consultations import permissions
-from consultations.models import Answer, AnswerVersion, Consultation, Opinion, Position, Question
+from consultations.models import (
+    Answer,
+    AnswerVersion,
+    Consultation,
+    Opinion,
+    Position,
+    Question,
+    ResponseKind,
+    opinion_summary,
+    response_display,
+)
 from core.display import choice_label
 from core.models import User
-from municipalities.models import MUNICIPALITY_KINDS, Association, Kind, LocalGovernment
+from hearings.models import EntryKind, Meeting, MeetingKind, MinutesEntry
+from municipalities.models import (
+    MUNICIPALITY_KINDS,
+    Association,
+    Kind,
+    LocalGovernment,
+    qualified_name,
+)
 
 
 def consultation_list() -> QuerySet[Consultation]:
@@ -124,25 +144,64 @@ def respondents_for(*, user: User, consultation: Consultation) -> list[Responden
     return result
 
 
+_OPINION_RELATED = (
+    "answer__local_government__prefecture",
+    "answer__association",
+    "question__candidate",
+    "response",
+)
+
+
 def submitted_opinions(*, consultation: Consultation) -> QuerySet[Opinion]:
-    """The submitted opinions, by question and then by body code (associations last)."""
+    """The submitted opinions (an opinion is written only by a submission), by question,
+    then local governments by code, then associations (Opinion.sort_key)."""
     return (
-        Opinion.objects.filter(
-            answer__consultation=consultation, answer__submitted_at__isnull=False
-        )
-        .select_related(
-            "answer__local_government__prefecture",
-            "answer__association",
-            "question__candidate",
-            "response",
-        )
-        .order_by(
-            "question__number",
-            "answer__association__display_order",
-            "answer__local_government__code",
-            "pk",
-        )
+        Opinion.objects.filter(consultation=consultation)
+        .select_related(*_OPINION_RELATED)
+        .order_by("sort_key", "pk")
     )
+
+
+@dataclass(frozen=True)
+class OpinionGroup:
+    """One question's opinions as the consultation page shows them: the first few, and how
+    many there are (the rest are on the results page)."""
+
+    question: Question
+    opinions: list[Opinion]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.opinions)
+
+
+def opinion_groups(*, consultation: Consultation, per_question: int) -> list[OpinionGroup]:
+    """Each question with its first `per_question` opinions in the table's order and its
+    count: two queries whatever the number of opinions (a consultation of every body has
+    about 1,700 per question)."""
+    totals = dict(
+        Opinion.objects.filter(consultation=consultation)
+        .values_list("question_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    first = (
+        submitted_opinions(consultation=consultation)
+        .annotate(
+            rank=Window(
+                RowNumber(), partition_by=F("question_id"), order_by=[F("sort_key"), F("pk")]
+            )
+        )
+        .filter(rank__lte=per_question)
+    )
+    by_question: dict[int, list[Opinion]] = {}
+    for opinion in first:
+        by_question.setdefault(opinion.question_id, []).append(opinion)
+    return [
+        OpinionGroup(q, by_question.get(q.pk, []), totals.get(q.pk, 0))
+        for q in consultation.questions.all()
+    ]
 
 
 def candidate_opinions(*, candidate_id: int) -> list[Opinion]:
@@ -287,22 +346,133 @@ class ResultRow:
     response: str
 
 
-def results_rows(*, consultation: Consultation) -> list[ResultRow]:
-    """The results table: every submitted opinion, numbered, with its response."""
+def opinion_results(
+    *,
+    consultation: Consultation,
+    question_number: int | None = None,
+    position: str = "",
+    response: str = "",
+    prefecture_code: str = "",
+    words: str = "",
+) -> QuerySet[Opinion]:
+    """The submitted opinions the results page's filters select, in the table's order.
+    `response` is a ResponseKind or "none" (not yet answered); `prefecture_code` the two
+    digits every code of the prefecture starts with, or "association"."""
+    opinions = submitted_opinions(consultation=consultation)
+    if question_number is not None:
+        opinions = opinions.filter(question__number=question_number)
+    if position:
+        opinions = opinions.filter(position=position)
+    if response == "none":
+        opinions = opinions.filter(response__isnull=True)
+    elif response:
+        opinions = opinions.filter(response__kind=response)
+    if prefecture_code == "association":
+        opinions = opinions.filter(answer__association__isnull=False)
+    elif prefecture_code:
+        opinions = opinions.filter(answer__local_government__code__startswith=prefecture_code)
+    if words:
+        opinions = opinions.filter(
+            Q(text__icontains=words)
+            | Q(section__icontains=words)
+            | Q(answer__local_government__name__icontains=words)
+            | Q(answer__association__name__icontains=words)
+        )
+    return opinions
+
+
+def opinion_page(opinions: QuerySet[Opinion], number, per_page: int) -> Page:
+    """One page of the results list: the page's ids first, by a narrow query (only the sort
+    keys' joins, not the eight tables of the rows: on 50,000 opinions the wide sort cost
+    about 200 ms), then those 50 opinions with everything the page shows."""
+    page = Paginator(opinions.values_list("pk", flat=True), per_page).get_page(number)
+    ids = list(page.object_list)
+    found = opinions.model.objects.filter(pk__in=ids).select_related(*_OPINION_RELATED).in_bulk()
+    page.object_list = [found[pk] for pk in ids]  # type: ignore[misc]
+    return page
+
+
+def results_rows(
+    *, consultation: Consultation, opinions: QuerySet[Opinion] | None = None
+) -> list[ResultRow]:
+    """The results table: every submitted opinion (or those given), numbered, with its
+    response. Read as plain values, not objects: the whole table of a consultation of all
+    1,788 bodies on 30 candidates is about 50,000 rows (docs/benchmarks.md)."""
+    if opinions is None:
+        opinions = submitted_opinions(consultation=consultation)
+    positions = {value: str(label) for value, label in Position.choices}
+    responses = {value: str(label) for value, label in ResponseKind.choices}
     rows = []
-    for number, opinion in enumerate(submitted_opinions(consultation=consultation), start=1):
-        heading = opinion.question.heading
-        section = f"{heading} {opinion.section}".strip() if opinion.section else heading
+    values = opinions.values_list(
+        "question__candidate__name",
+        "question__text",
+        "section",
+        "position",
+        "text",
+        "response__kind",
+        "response__text",
+        "answer__local_government__kind",
+        "answer__local_government__name",
+        "answer__local_government__prefecture__name",
+        "answer__association__name",
+    )
+    for number, (
+        candidate,
+        question_text,
+        section,
+        position,
+        text,
+        response_kind,
+        response_text,
+        body_kind,
+        body_name,
+        prefecture_name,
+        association_name,
+    ) in enumerate(values, start=1):
+        heading = candidate if candidate is not None else question_text
         rows.append(
             ResultRow(
                 number=number,
-                respondent=opinion.answer.respondent_name,
-                section=section,
-                summary=opinion.summary,
-                response=opinion.response.display if opinion.response else "",
+                respondent=qualified_name(body_kind, body_name, prefecture_name or "")
+                if body_name is not None
+                else association_name,
+                section=f"{heading} {section}".strip() if section else heading,
+                summary=opinion_summary(positions.get(position, ""), text),
+                response=response_display(responses[response_kind], response_text)
+                if response_kind
+                else "",
             )
         )
     return rows
+
+
+@dataclass(frozen=True)
+class ReportConsultation:
+    """A closed consultation as the council report publishes it: the results table."""
+
+    consultation: Consultation
+    answered: int  # respondents who submitted
+    late: int
+    rows: list[ResultRow]
+
+
+def report_consultations(*, candidate_ids: Sequence[int], as_of) -> list[ReportConsultation]:
+    """The consultations on the report's candidates closed by its as-of date, oldest first,
+    each with its 意見照会結果 table (a fixed number of queries per consultation)."""
+    asked = Consultation.candidates.through.objects.filter(candidate_id__in=candidate_ids)
+    closed = (
+        Consultation.objects.filter(pk__in=asked.values("consultation_id"), closed_at__isnull=False)
+        .annotate(
+            answered=Count("answers", filter=Q(answers__submitted_at__isnull=False)),
+            late=Count("answers", filter=Q(answers__is_late=True)),
+        )
+        .order_by("closed_at", "pk")
+    )
+    return [
+        ReportConsultation(c, c.answered, c.late, results_rows(consultation=c))
+        for c in closed
+        if timezone.localdate(c.closed_at) <= as_of
+    ]
 
 
 def results_table(rows: Sequence[ResultRow]) -> tuple[list[str], list[list]]:
@@ -421,3 +591,31 @@ def consultations_opened_on_or_before(*, today) -> QuerySet[Consultation]:
     return Consultation.objects.filter(
         closed_at__isnull=True, opens_on__lte=today, deadline__gte=today
     ).order_by("deadline", "pk")
+
+
+def consultation_hearings(*, consultation: Consultation) -> list[Meeting]:
+    """The hearings attached to the consultation, oldest first, each with its remarks
+    (questions, answers, remarks and speeches; not the notes) in order: two queries."""
+    return list(
+        consultation.hearings.select_related("association")
+        .prefetch_related(
+            Prefetch(
+                "entries",
+                queryset=MinutesEntry.objects.exclude(kind=EntryKind.NOTE).order_by(
+                    "position", "pk"
+                ),
+                to_attr="remarks",
+            )
+        )
+        .order_by("date", "pk")
+    )
+
+
+def attachable_hearings(*, consultation: Consultation) -> QuerySet[Meeting]:
+    """The associations' hearings not yet attached, newest first: the choices to attach."""
+    return (
+        Meeting.objects.filter(kind=MeetingKind.HEARING, association__isnull=False)
+        .exclude(consultations=consultation)
+        .select_related("association")
+        .order_by("-date", "pk")
+    )

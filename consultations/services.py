@@ -34,10 +34,12 @@ from consultations.models import (
     ResponseKind,
     Route,
     SubjectKind,
+    opinion_sort_key,
 )
 from core.concurrency import check_version
 from core.events import send_after_commit
 from core.models import User
+from hearings.models import Meeting, MeetingKind
 from municipalities.models import MUNICIPALITY_KINDS, Association, Kind, LocalGovernment
 
 MAX_TEXT = 4000
@@ -92,6 +94,62 @@ def _subject_errors(
     return {}
 
 
+def _cleaned_subject(
+    subject_kind: str,
+    candidates: Sequence[Candidate],
+    subject_text: str,
+    free_questions: Sequence[str],
+) -> tuple[Sequence[Candidate], str, list[str]]:
+    """Trimmed texts, blank questions dropped; a free subject asks about no candidate."""
+    if subject_kind == SubjectKind.FREE:
+        candidates = ()
+    return candidates, subject_text.strip(), [q.strip() for q in free_questions if q.strip()]
+
+
+def _consultation_errors(
+    subject_kind: str,
+    candidates: Sequence[Candidate],
+    subject_text: str,
+    free_questions: Sequence[str],
+    opens_on: dt.date,
+    deadline: dt.date,
+    addressees: Addressees,
+) -> dict[str, list[str]]:
+    """What a consultation must be, whether opened now or edited later."""
+    errors = _subject_errors(subject_kind, candidates, subject_text)
+    if deadline < opens_on:
+        errors["deadline"] = [_("回答期限は照会開始日以降の日付にしてください。")]
+    if addressees.is_empty:
+        errors["to_all_local_governments"] = [_("照会先を1つ以上指定してください。")]
+    if any(kind not in ADDRESSABLE_KINDS for kind in addressees.kinds):
+        errors["to_kinds"] = [_("区分の値が正しくありません。")]
+    if any(p.kind != Kind.PREFECTURE for p in addressees.prefectures):
+        errors["to_prefectures"] = [_("都道府県を選んでください。")]
+    if not candidates and not free_questions:
+        errors["free_questions"] = [_("設問を1つ以上入力してください。")]
+    return errors
+
+
+def _questions(
+    consultation: Consultation, candidates: Sequence[Candidate], free_questions: Sequence[str]
+) -> list[Question]:
+    """The questions: one per candidate (a position and text), then the free-text ones."""
+    questions = [
+        Question(
+            consultation=consultation,
+            number=number,
+            kind=QuestionKind.CANDIDATE,
+            candidate=candidate,
+        )
+        for number, candidate in enumerate(candidates, start=1)
+    ]
+    questions += [
+        Question(consultation=consultation, number=number, kind=QuestionKind.FREE, text=text)
+        for number, text in enumerate(free_questions, start=len(questions) + 1)
+    ]
+    return questions
+
+
 @transaction.atomic
 def consultation_create(
     *,
@@ -112,21 +170,12 @@ def consultation_create(
     the free-text ones in the order given."""
     if not permissions.can_manage(user):
         raise PermissionDenied(_("意見照会を作成できるのは事務局のみです。"))
-    subject_text = subject_text.strip()
-    free_questions = [q.strip() for q in free_questions if q.strip()]
-    if subject_kind == SubjectKind.FREE:
-        candidates = ()
-    errors = _subject_errors(subject_kind, candidates, subject_text)
-    if deadline < opens_on:
-        errors["deadline"] = [_("回答期限は照会開始日以降の日付にしてください。")]
-    if addressees.is_empty:
-        errors["to_all_local_governments"] = [_("照会先を1つ以上指定してください。")]
-    if any(kind not in ADDRESSABLE_KINDS for kind in addressees.kinds):
-        errors["to_kinds"] = [_("区分の値が正しくありません。")]
-    if any(p.kind != Kind.PREFECTURE for p in addressees.prefectures):
-        errors["to_prefectures"] = [_("都道府県を選んでください。")]
-    if not candidates and not free_questions:
-        errors["free_questions"] = [_("設問を1つ以上入力してください。")]
+    candidates, subject_text, free_questions = _cleaned_subject(
+        subject_kind, candidates, subject_text, free_questions
+    )
+    errors = _consultation_errors(
+        subject_kind, candidates, subject_text, free_questions, opens_on, deadline, addressees
+    )
     if errors:
         raise ValidationError(errors)
     consultation = Consultation(
@@ -147,20 +196,7 @@ def consultation_create(
     consultation.candidates.set(candidates)
     consultation.to_prefectures.set(addressees.prefectures)
     consultation.to_associations.set(addressees.associations)
-    questions = [
-        Question(
-            consultation=consultation,
-            number=number,
-            kind=QuestionKind.CANDIDATE,
-            candidate=candidate,
-        )
-        for number, candidate in enumerate(candidates, start=1)
-    ]
-    questions += [
-        Question(consultation=consultation, number=number, kind=QuestionKind.FREE, text=text)
-        for number, text in enumerate(free_questions, start=len(questions) + 1)
-    ]
-    Question.objects.bulk_create(questions)
+    Question.objects.bulk_create(_questions(consultation, candidates, free_questions))
     if not is_demo:  # demo data asks nobody real
         send_after_commit(
             events.consultation_created,
@@ -168,6 +204,107 @@ def consultation_create(
             today=timezone.localdate(),
         )
     return consultation
+
+
+def _question_keys(questions: Sequence[Question]) -> list[tuple]:
+    return [(q.kind, q.candidate_id, q.text) for q in questions]
+
+
+def _addressee_keys(addressees: Addressees) -> tuple:
+    return (
+        addressees.all_local_governments,
+        sorted(set(addressees.kinds)),
+        sorted(p.pk for p in addressees.prefectures),
+        sorted(a.pk for a in addressees.associations),
+    )
+
+
+@transaction.atomic
+def consultation_update(
+    *,
+    user: User,
+    consultation: Consultation,
+    version: int | None,
+    title: str,
+    subject_kind: str,
+    candidates: Sequence[Candidate] = (),
+    subject_text: str = "",
+    description: str = "",
+    free_questions: Sequence[str] = (),
+    opens_on: dt.date,
+    deadline: dt.date,
+    route: str,
+    addressees: Addressees,
+) -> Consultation:
+    """Change a consultation: anything before it opens; once open, its title and purpose,
+    a later deadline (an extension, never an earlier one) and, while nobody has answered,
+    its free-text questions; nothing once it is closed."""
+    if not permissions.can_manage(user):
+        raise PermissionDenied(_("意見照会を編集できるのは事務局のみです。"))
+    current = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    check_version(current, version)
+    if current.is_closed:
+        raise ValidationError(_("締め切られた意見照会は変更できません。"))
+    candidates, subject_text, free_questions = _cleaned_subject(
+        subject_kind, candidates, subject_text, free_questions
+    )
+    errors = _consultation_errors(
+        subject_kind, candidates, subject_text, free_questions, opens_on, deadline, addressees
+    )
+    old_questions = list(current.questions.order_by("number"))
+    # Candidates already asked keep their question numbers (the form lists them by name).
+    asked = {q.candidate_id: q.number for q in old_questions if q.candidate_id}
+    candidates = sorted(candidates, key=lambda c: asked.get(c.pk, len(asked) + 1))
+    new_questions = _questions(current, candidates, free_questions)
+    questions_change = _question_keys(old_questions) != _question_keys(new_questions)
+    if questions_change and current.answers.exists():
+        errors.setdefault("free_questions", []).append(
+            _(
+                "回答（下書きを含む）があるため、設問（対象の候補・自由記述の設問）は変更できません。"
+            )
+        )
+    if timezone.localdate() >= current.opens_on:
+        old_addressees = Addressees(
+            current.to_all_local_governments,
+            current.to_kinds,
+            list(current.to_prefectures.all()),
+            list(current.to_associations.all()),
+        )
+        started = _("照会開始後は%(what)sを変更できません。")
+        if (subject_kind, subject_text) != (current.subject_kind, current.subject_text) or [
+            c.pk for c in candidates
+        ] != [q.candidate_id for q in old_questions if q.candidate_id]:
+            errors.setdefault("subject_kind", []).append(started % {"what": _("照会の対象")})
+        if opens_on != current.opens_on:
+            errors.setdefault("opens_on", []).append(started % {"what": _("照会開始日")})
+        if route != current.route:
+            errors.setdefault("route", []).append(started % {"what": _("照会経路")})
+        if _addressee_keys(addressees) != _addressee_keys(old_addressees):
+            errors.setdefault("to_all_local_governments", []).append(
+                started % {"what": _("照会先")}
+            )
+        if deadline < current.deadline:
+            errors.setdefault("deadline", []).append(
+                _("照会開始後は回答期限を早められません（延長のみできます）。")
+            )
+    if errors:
+        raise ValidationError(errors)
+    current.title = title.strip()
+    current.subject_kind, current.subject_text = subject_kind, subject_text
+    current.description = description.strip()
+    current.opens_on, current.deadline, current.route = opens_on, deadline, route
+    current.to_all_local_governments = addressees.all_local_governments
+    current.to_kinds = sorted(set(addressees.kinds))
+    current.version += 1
+    current.full_clean()
+    current.save()
+    current.candidates.set(candidates)
+    current.to_prefectures.set(addressees.prefectures)
+    current.to_associations.set(addressees.associations)
+    if questions_change:
+        current.questions.all().delete()
+        Question.objects.bulk_create(new_questions)
+    return current
 
 
 @transaction.atomic
@@ -341,7 +478,12 @@ def _write_opinions(
             continue
         opinion = opinion or Opinion(answer=answer, question=question)
         opinion.position, opinion.section, opinion.text = given.position, given.section, given.text
-        opinion.full_clean(exclude=["answer", "question", "response"], validate_unique=False)
+        opinion.consultation_id = answer.consultation_id
+        opinion.sort_key = opinion_sort_key(question.number, answer)
+        opinion.full_clean(
+            exclude=["answer", "question", "response", "consultation", "sort_key"],
+            validate_unique=False,
+        )
         opinion.save()
 
 
@@ -379,3 +521,45 @@ def response_record(
     response.save()
     Opinion.objects.filter(pk__in=[o.pk for o in opinions]).update(response=response)
     return response
+
+
+@transaction.atomic
+def answers_submit_bulk(
+    *,
+    user: User,
+    consultation: Consultation,
+    answers: Sequence[tuple[LocalGovernment | Association, Mapping[int, OpinionValues]]],
+) -> list[Answer]:
+    """Submit several respondents' answers at once (a prefecture's or an association's
+    一括回答票): each under answer_save's rules, and all or none of them."""
+    return [
+        answer_save(
+            user=user,
+            consultation=consultation,
+            local_government=respondent if isinstance(respondent, LocalGovernment) else None,
+            association=respondent if isinstance(respondent, Association) else None,
+            opinions=opinions,
+            submit=True,
+            version=None,
+        )
+        for respondent, opinions in answers
+    ]
+
+
+@transaction.atomic
+def consultation_hearing_link(
+    *, user: User, consultation: Consultation, meeting: Meeting, attach: bool
+) -> Meeting:
+    """Attach an association's hearing to the consultation (its remarks then show beside the
+    opinions), or detach it."""
+    if not permissions.can_manage(user):
+        raise PermissionDenied(_("ヒアリングを関連付けられるのは事務局のみです。"))
+    if not attach:
+        consultation.hearings.remove(meeting)
+        return meeting
+    if meeting.kind != MeetingKind.HEARING or meeting.association_id is None:
+        raise ValidationError(
+            {"meeting": [_("関連付けられるのは、関係団体の個別ヒアリングのみです。")]}
+        )
+    consultation.hearings.add(meeting)
+    return meeting

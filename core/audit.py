@@ -43,8 +43,11 @@ ACTION_LABELS: dict[str, Promise] = {
     "adoption:edit": pgettext_lazy("audit action", "利用状況の更新"),
     "adoption:survey": pgettext_lazy("audit action", "調査票のアップロード"),
     "consultations:create": pgettext_lazy("audit action", "意見照会の開始"),
+    "consultations:edit": pgettext_lazy("audit action", "意見照会の変更"),
     "consultations:close": pgettext_lazy("audit action", "意見照会の締切"),
     "consultations:respond": pgettext_lazy("audit action", "意見への対応の記録"),
+    "consultations:hearing_link": pgettext_lazy("audit action", "意見照会とヒアリングの関連付け"),
+    "consultations:bulk": pgettext_lazy("audit action", "意見照会の一括回答（回答票の取込）"),
     "consultations:answer_body": pgettext_lazy("audit action", "意見照会への回答（団体）"),
     "consultations:answer_association": pgettext_lazy(
         "audit action", "意見照会への回答（関係団体）"

@@ -94,9 +94,15 @@ class LocalGovernment(models.Model):
     @property
     def qualified_name(self) -> str:
         """Names repeat across prefectures (美郷町): qualify by prefecture."""
-        if self.kind == Kind.PREFECTURE or self.kind == Kind.WARD:
-            return self.name
-        return f"{self.prefecture.name}{self.name}" if self.prefecture else self.name
+        return qualified_name(self.kind, self.name, self.prefecture.name if self.prefecture else "")
+
+
+def qualified_name(kind: str, name: str, prefecture_name: str) -> str:
+    """A body's name qualified by its prefecture (names repeat: 美郷町), except a prefecture's
+    and a ward's."""
+    if kind in (Kind.PREFECTURE, Kind.WARD) or not prefecture_name:
+        return name
+    return f"{prefecture_name}{name}"
 
 
 class Association(models.Model):

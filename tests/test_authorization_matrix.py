@@ -54,6 +54,8 @@ OK, LOGIN, FORBIDDEN, NOT_ALLOWED, NOT_FOUND = "ok", "login", 403, 405, 404
 UNAUTHORISED = 401  # the API without a token (it has no login page to send anyone to)
 TODAY = dt.date(2026, 11, 24)
 KURE, HIROSHIMA_CITY = "342025", "341002"
+# 広島市's answer sheet (the association reads the same rows as its own).
+BULK = f"団体コード,設問番号,賛否,意見\r\n{HIROSHIMA_CITY},1,賛成,\r\n{HIROSHIMA_CITY},2,,賛成\r\n"
 SURVEY = f"団体コード,団体名,利用意向,利用開始予定\r\n{KURE},呉市,利用予定,令和10年度\r\n"
 
 
@@ -118,6 +120,12 @@ def proposers(outcome=OK):
         "prefecture": outcome,
         "association": outcome,
     }
+
+
+def bulk_users(outcome=OK):
+    """Who uses the consultation's answer sheet: 広島県's coordinator (routed through
+    prefectures) and 全国市長会's secretariat (asked); nobody else, not even the secretariat."""
+    return {**logged_in(FORBIDDEN), "prefecture": outcome, "association": outcome}
 
 
 def get_only(get):
@@ -259,6 +267,7 @@ MATRIX = {
     ),
     "consultations:progress": ("consultation", get_only(viewers()), None),
     "consultations:results": ("consultation", get_only(viewers()), None),
+    "consultations:opinions": ("consultation", get_only(viewers()), None),
     # 広島市's answer: 広島県's coordinator collects it (the consultation goes through prefectures).
     "consultations:answer_body": (
         "consultation_body",
@@ -308,6 +317,22 @@ MATRIX = {
         {"GET": secretariat_only(), "POST": secretariat_only()},
         "triage",
     ),
+    "consultations:edit": (
+        "consultation",
+        {"GET": secretariat_only(), "POST": secretariat_only()},
+        "consultation_edit",
+    ),
+    "consultations:hearing_link": (
+        "consultation",
+        {"GET": logged_in(NOT_ALLOWED), "POST": secretariat_only()},
+        "hearing_link",
+    ),
+    "consultations:bulk": (
+        "consultation",
+        {"GET": bulk_users(), "POST": bulk_users()},
+        "bulk",
+    ),
+    "consultations:bulk_download": ("consultation", get_only(bulk_users()), None),
     "calendars:settings": ("none", get_only(viewers()), None),
     "calendars:reset": ("none", {"GET": logged_in(NOT_ALLOWED), "POST": viewers()}, None),
     "calendars:revoke": ("none", {"GET": logged_in(NOT_ALLOWED), "POST": viewers()}, None),
@@ -375,6 +400,8 @@ REFUSAL = {
     "candidates:report_delete": "報告書を削除できるのは事務局のみです。",
     "consultations:create": "意見照会を作成・締切できるのは事務局のみです。",
     "consultations:close": "意見照会を作成・締切できるのは事務局のみです。",
+    "consultations:hearing_link": "意見照会を編集できるのは事務局のみです。",
+    "consultations:edit": "意見照会を編集できるのは事務局のみです。",
     "consultations:respond": (
         "意見への対応を記入できるのは事務局（推進方針案の照会では担当府省庁も）のみです。"
     ),
@@ -408,6 +435,11 @@ REFUSAL = {
     },
     "consultations:answer_association": "この団体の回答を入力する権限がありません。",
     **{
+        name: "一括回答票を使えるのは、都道府県経由の照会で管内の市区町村の回答を取りまとめる"
+        "都道府県と、照会先の関係団体のみです。"
+        for name in ("consultations:bulk", "consultations:bulk_download")
+    },
+    **{
         name: MEETINGS_SECRETARIAT_ONLY
         for name in (
             "hearings:create",
@@ -427,6 +459,7 @@ FOR_READERS = (
     | {"adoption:edit", "adoption:survey"}
     | {"consultations:respond", "consultations:answer_body", "consultations:answer_association"}
     | {"selection:proposal_create"}
+    | {"consultations:bulk", "consultations:bulk_download"}
     | {
         name
         for name, (_kind, expected, _payload) in MATRIX.items()
@@ -516,6 +549,13 @@ def world(make_user, secretariat, wt_member, outsider, admin_user, settings, tmp
         agenda_items=[{"number": 1, "title": "進捗報告について"}],
         entries=[{"kind": EntryKind.REMARK, "text": "後ろ倒しには理由が必要", "agenda_number": 1}],
     )
+    hearing = save_meeting(
+        secretariat,
+        kind=MeetingKind.HEARING,
+        title="全国市長会ヒアリング",
+        date=dt.date(2026, 11, 10),
+        association=Association.objects.get(slug="mayors"),
+    )
     report = CouncilReport.objects.create(as_of=TODAY)
     consultation = consultation_services.consultation_create(
         user=secretariat,
@@ -572,6 +612,7 @@ def world(make_user, secretariat, wt_member, outsider, admin_user, settings, tmp
         "material": Material.objects.create(meeting=meeting, label="資料1"),
         "mlit": mlit,
         "consultation": consultation,
+        "hearing": hearing,
         "feed_token": calendar_services.feed_token_reset(user=users["ministry_a"]),
     }
     return users, objects
@@ -665,6 +706,21 @@ def payload(kind: str | None, objects: dict) -> dict:
         "adoption": {"status": "planned", "planned_start_fiscal_year": "2028", "version": "0"},
         # The confirmed survey: 呉市 will use it from 令和10年度.
         "survey": {"content": base64.b64encode(SURVEY.encode("cp932")).decode()},
+        # A later deadline: the one change an open consultation with answers takes.
+        "consultation_edit": {
+            "title": consultation.title,
+            "subject_kind": "policy_draft",
+            "candidates": [candidate.pk],
+            "free_questions": "スケジュールについて",
+            "opens_on": "2026-11-01",
+            "deadline": "2026-12-15",
+            "route": "prefecture",
+            "to_all_local_governments": "on",
+            "to_associations": [Association.objects.get(slug="mayors").pk],
+            "version": consultation.version,
+        },
+        "hearing_link": {"meeting": objects["hearing"].pk, "action": "attach"},
+        "bulk": {"content": base64.b64encode(BULK.encode("cp932")).decode()},
         "consultation": {
             "title": "意見照会",
             "subject_kind": "free",

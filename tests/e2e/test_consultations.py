@@ -132,3 +132,67 @@ def test_an_association_is_told_what_its_answer_lacks_then_submits(journey, cons
     assert answer.is_submitted and answer.opinions.get(question=question).position == "oppose"
     journey.open(policy.get_absolute_url())
     journey.sees("各市の給食センターの運営形態に差が大きいため。")
+
+
+def test_a_prefecture_uploads_its_municipalities_answer_sheet(journey, consultations, tmp_path):
+    """広島県 downloads its sheet, fills in 呉市's and 広島市's rows (as a person would in
+    Excel; here with openpyxl), uploads it, checks the preview and confirms; the secretariat
+    then reads the opinions on the consultation's page."""
+    from openpyxl import load_workbook
+
+    page, t = journey.page, journey.t
+    _draft_list, policy = consultations
+    journey.login("prefecture_hiroshima")
+    journey.open(policy.get_absolute_url())
+    page.get_by_role(
+        "link",
+        name=t(
+            "一括回答票（Excel）でまとめて回答する",
+            "Answer for several bodies at once with the answer sheet (Excel)",
+        ),
+    ).click()
+    page.wait_for_load_state()
+    journey.check()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name=t("ダウンロード（.xlsx）", "Download (.xlsx)")).click()
+    sheet_path = tmp_path / "sheet.xlsx"
+    download_info.value.save_as(sheet_path)
+
+    workbook = load_workbook(sheet_path)
+    sheet = workbook.active
+    headers = [cell.value for cell in sheet[1]]
+    code, number = headers.index("団体コード"), headers.index("設問番号")
+    position, text = headers.index("賛否"), headers.index("意見")
+    texts = {"342025": "給食費の口座振替に対応してほしい。", "341002": "移行時期を示してほしい。"}
+    for row in sheet.iter_rows(min_row=2):
+        if row[code].value in texts:
+            if row[number].value == 1:
+                row[position].value = "条件付き賛成"
+            row[text].value = texts[row[code].value]
+    filled = tmp_path / "filled.xlsx"
+    workbook.save(filled)
+
+    page.get_by_label(t("回答票ファイル", "Answer sheet file")).set_input_files(str(filled))
+    page.get_by_role("button", name=t("確認する", "Check")).click()
+    page.wait_for_load_state()
+    journey.check()
+    journey.sees("広島県呉市")
+    journey.sees("広島県広島市")
+    assert not Answer.objects.filter(consultation=policy, local_government__code="342025").exists()
+    journey.screenshot("consultation-bulk-preview")
+    page.get_by_role(
+        "button", name=t("2団体分の回答を提出", "Submit the answers of 2 bodies")
+    ).click()
+    page.wait_for_load_state()
+    journey.check()
+    assert t("2団体分の回答を提出しました", "Submitted the answers of 2 bodies") in (
+        journey.message()
+    )
+    kure = Answer.objects.get(consultation=policy, local_government__code="342025")
+    assert kure.is_submitted and kure.via_prefecture.code == "340006"
+
+    page.context.clear_cookies()
+    journey.login("secretariat")
+    journey.open(policy.get_absolute_url())
+    journey.sees("給食費の口座振替に対応してほしい。")
+    journey.sees("移行時期を示してほしい。")
