@@ -40,6 +40,7 @@ from candidates.models import (
     Ministry,
     ProgressUpdate,
 )
+from core.stated_dates import Slip
 
 if TYPE_CHECKING:
     from django.db.backends.base.base import BaseDatabaseWrapper
@@ -130,7 +131,7 @@ def with_next_milestone(candidates: QuerySet[Candidate]) -> QuerySet[Candidate]:
     return candidates.annotate(
         **{
             f"next_milestone_{name}": Subquery(pending.values(name)[:1])
-            for name in ("kind", "name", "planned_date")
+            for name in ("kind", "name", "planned_date", "planned_precision")
         }
     )
 
@@ -196,6 +197,7 @@ class SlipRow:
     milestone: Milestone
     candidate: Candidate
     slip_days: int
+    slip: Slip  # in the unit the baseline and the current date share (「1年度遅れ」)
     overdue_days: int | None  # on the day the rows were read for (期限超過; not the slip)
     reason: str
     added_value: str
@@ -228,6 +230,7 @@ def _slip_row(milestone: Milestone, today: dt.date) -> SlipRow:
         milestone=milestone,
         candidate=milestone.candidate,
         slip_days=milestone.slip_days or 0,
+        slip=milestone.slip or Slip(0, "day"),
         overdue_days=milestone.overdue_days_on(today),
         reason=later.reason if later else "",
         added_value=later.added_value if later else "",
@@ -284,8 +287,12 @@ def worst_slips(*, limit: int, today: dt.date | None = None) -> list[SlipRow]:
         name = Collate(name, "C")
     ranked = (
         Milestone.objects.filter(slipped_q())
-        .annotate(slip=DaysBetween(Coalesce("actual_date", "planned_date"), F("baseline_date")))
-        .order_by(F("slip").desc(), name, "position", "-candidate__selected_fiscal_year", "pk")
+        .annotate(
+            slip_in_days=DaysBetween(Coalesce("actual_date", "planned_date"), F("baseline_date"))
+        )
+        .order_by(
+            F("slip_in_days").desc(), name, "position", "-candidate__selected_fiscal_year", "pk"
+        )
     )
     ids = list(ranked.values_list("pk", flat=True)[:limit])
     loaded = _slipped_milestones().in_bulk(ids)

@@ -31,7 +31,7 @@ from candidates.models import Candidate, Milestone
 from candidates.timeline import timeline_layout
 from consultations import selectors as consultation_selectors
 from core.display import date_display
-from core.forms import call_service
+from core.forms import call_service, stated_date_initial
 from core.http import AuthenticatedHttpRequest
 from core.permissions import is_secretariat, require, secretariat_required, viewer_required
 from core.query_params import query_without
@@ -48,9 +48,10 @@ def _stale(form) -> dict:
         return {"current": None, "current_values": []}
     values = []
     for name, field in form.fields.items():
-        if name == "version" or not hasattr(current, name):
+        if name == "version" or not hasattr(current, name) or name.endswith("_precision"):
             continue
-        value = getattr(current, name)
+        written = name.replace("_date", "_written")
+        value = getattr(current, written if hasattr(current, written) else name)
         if hasattr(value, "all"):
             value = "、".join(str(v) for v in value.all())
         elif isinstance(value, datetime.date):
@@ -347,7 +348,7 @@ def milestone_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     milestone = _load_milestone(request, pk)
     _schedule_guard(request, milestone.candidate)
     initial = {
-        "planned_date": milestone.planned_date,
+        **stated_date_initial("planned", milestone.planned_precision, milestone.planned_date),
         "actual_date": milestone.actual_date,
         "progress_note": milestone.progress_note,
         "version": milestone.version,
@@ -366,7 +367,10 @@ def milestone_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @secretariat_required
 def milestone_rebaseline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     milestone = _load_milestone(request, pk)
-    initial = {"baseline_date": milestone.baseline_date, "version": milestone.version}
+    initial = {
+        **stated_date_initial("baseline", milestone.baseline_precision, milestone.baseline_date),
+        "version": milestone.version,
+    }
     return _milestone_change(
         request,
         milestone,
