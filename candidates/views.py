@@ -27,7 +27,8 @@ from candidates.forms import (
     TransitionForm,
 )
 from candidates.history import candidate_history
-from candidates.models import Candidate, Milestone
+from candidates.ministry_page import ministry_page
+from candidates.models import Candidate, Milestone, Ministry
 from candidates.timeline import timeline_layout
 from consultations import selectors as consultation_selectors
 from core.display import date_display
@@ -36,9 +37,10 @@ from core.http import AuthenticatedHttpRequest
 from core.permissions import is_secretariat, require, secretariat_required, viewer_required
 from core.query_params import query_without
 from core.spreadsheets import csv_bytes, xlsx_bytes
-from hearings.selectors import remarks_for_candidate
+from hearings.selectors import overdue_requests, remarks_for_candidate, requests_for_candidate
 
 PAGE_SIZE = 50
+DASHBOARD_REQUESTS = 10  # the longest overdue requests on the dashboard
 
 
 def _stale(form) -> dict:
@@ -81,7 +83,15 @@ def _filtered(
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     data = cache.dashboard(today=today)
-    return render(request, "candidates/dashboard.html", {"dashboard": data, "today": today})
+    # Read apart from the cached summary, whose key counts changes to candidates' data only.
+    overdue = overdue_requests(today=today)
+    context = {
+        "dashboard": data,
+        "today": today,
+        "overdue_requests": list(overdue[:DASHBOARD_REQUESTS]),
+        "overdue_request_count": overdue.count(),
+    }
+    return render(request, "candidates/dashboard.html", context)
 
 
 @require_GET
@@ -168,6 +178,7 @@ def _detail_context(request: AuthenticatedHttpRequest, candidate: Candidate, **e
         "progress_updates": list(candidate.progress_updates.all()),
         "history": candidate_history(candidate=candidate),
         "remarks": list(remarks_for_candidate(candidate=candidate)),
+        "requests": list(requests_for_candidate(candidate=candidate)),
         "adoption": adoption_selectors.adoption_panel(candidate_id=candidate.pk),
         "opinions": consultation_selectors.candidate_opinions(candidate_id=candidate.pk),
         "can_manage": is_secretariat(user),
@@ -393,3 +404,12 @@ def progress_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         title=_("進捗報告の登録"),
         initial={"as_of": timezone.localdate()},
     )
+
+
+@require_GET
+@viewer_required
+def ministry_show(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A ministry's own page, its staff's landing page after login; any reader may see it."""
+    ministry = get_object_or_404(Ministry, pk=pk)
+    page = ministry_page(ministry=ministry, today=timezone.localdate())
+    return render(request, "candidates/ministry.html", {"page": page, "ministry": ministry})
