@@ -439,6 +439,9 @@ REACHABLE: dict[str, tuple[str, ...]] = {
 }
 
 
+STATED_BY_FISCAL_YEAR = frozenset({"道路占用許可システム", "介護認定審査会支援システム"})
+
+
 def _schedule(
     candidate: Candidate, today: dt.date, secretariat: User, decided: dict[str, dt.date]
 ) -> None:
@@ -465,7 +468,8 @@ def _schedule(
         baselines = {kind: _months(consent, i * 5) for i, kind in enumerate(SCHEDULE_KINDS)}
         baselines[MilestoneKind.POLICY_DECISION] = consent
     # Officials state a service start still ahead by its fiscal year (令和9年度中), as the WT 9
-    # minutes do; it is stored as that year's last day (core/stated_dates.py).
+    # minutes do; it is stored as that year's last day (core/stated_dates.py). Two candidates
+    # show it; the others keep days, which the browser journeys edit.
     milestones = {
         kind: services.milestone_create(
             user=secretariat,
@@ -473,7 +477,9 @@ def _schedule(
             kind=kind,
             baseline_date=baseline,
             baseline_precision=Precision.FISCAL_YEAR
-            if kind == MilestoneKind.SERVICE_START and in_service is None
+            if kind == MilestoneKind.SERVICE_START
+            and in_service is None
+            and candidate.name in STATED_BY_FISCAL_YEAR
             else Precision.DAY,
         )
         for kind, baseline in baselines.items()

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.display import stated_date_display
 from core.stated_dates import Precision
@@ -228,9 +229,9 @@ class Material(models.Model):
 
 
 class RequestStatus(models.TextChoices):
-    OPEN = "open", _("未回答")
-    ANSWERED = "answered", _("回答済み")
-    CLOSED = "closed", _("完了")
+    OPEN = "open", pgettext_lazy("request status", "未回答")
+    ANSWERED = "answered", pgettext_lazy("request status", "回答済み")
+    CLOSED = "closed", pgettext_lazy("request status", "完了")
 
 
 class FollowUpRequestQuerySet(models.QuerySet):
@@ -247,8 +248,9 @@ class FollowUpRequest(models.Model):
     ministry is named, optionally about one candidate; followed up until the answer is
     reported at a later meeting (WT 9th meeting: 「その結果をご報告いただけるとありがたい」)."""
 
+    # A request goes with its meeting (the delete page counts them), as its remarks do.
     meeting = models.ForeignKey(
-        Meeting, on_delete=models.PROTECT, related_name="requests", verbose_name=_("要請した会議")
+        Meeting, on_delete=models.CASCADE, related_name="requests", verbose_name=_("要請した会議")
     )
     entry = models.ForeignKey(
         MinutesEntry,

@@ -161,6 +161,7 @@ def deletion_summary(*, meeting: Meeting) -> dict:
             "attendees": meeting.attendees.count(),
             "agenda_items": meeting.agenda_items.count(),
             "entries": meeting.entries.count(),
+            "requests": meeting.requests.count(),
         },
     }
 

@@ -241,3 +241,13 @@ def test_the_ministry_staff_land_on_their_ministry_page(client, follow_up, mlit_
         "土木施設に関する住民からの通報等システム"
     ]
     assert [r.pk for r in page.context["page"].remarks] == [follow_up.entry_id]
+
+
+def test_deleting_a_meeting_counts_its_requests_and_takes_them_with_it(
+    client, secretariat, follow_up
+):
+    client.force_login(secretariat)
+    url = reverse("hearings:delete", args=[follow_up.meeting.pk])
+    assert "この会議からの要請 1件" in client.get(url).content.decode()
+    assert client.post(url).status_code == 302
+    assert not FollowUpRequest.objects.exists()
