@@ -112,7 +112,9 @@ def ministry_rows(scene: Scene, n: int) -> None:
             ProgressUpdateFactory.create(
                 candidate=c, written_by=scene.user, as_of=dt.date(2026, 1, 1) + dt.timedelta(index)
             )
-            a_request(scene, candidate=c, ministry=ministry).entry.candidates.add(c)
+            remark = a_request(scene, candidate=c, ministry=ministry).entry
+            assert remark is not None
+            remark.candidates.add(c)
 
 
 def consistency_rows(scene: Scene, n: int) -> None:
