@@ -251,3 +251,18 @@ def test_deleting_a_meeting_counts_its_requests_and_takes_them_with_it(
     assert "この会議からの要請 1件" in client.get(url).content.decode()
     assert client.post(url).status_code == 302
     assert not FollowUpRequest.objects.exists()
+
+
+def test_the_council_report_lists_requests_overdue_on_its_as_of_date(follow_up):
+    from candidates.models import CouncilReport
+    from candidates.report_pdf import report_html
+
+    def overdue_section(as_of, **scope) -> str:
+        html = report_html(CouncilReport.objects.create(as_of=as_of, **scope))
+        return html.split('id="overdue-requests"')[1].split("</section>")[0]
+
+    assert follow_up.text[:30] not in overdue_section(dt.date(2026, 3, 31))
+    late = overdue_section(dt.date(2026, 4, 1))
+    assert follow_up.text[:30] in late and "令和7年度中" in late
+    other = MinistryFactory(name="総務省")
+    assert follow_up.text[:30] not in overdue_section(dt.date(2026, 4, 1), ministry_ids=[other.pk])
