@@ -7,6 +7,7 @@ from typing import TypeVar
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import Jinja2
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from core import stated_dates, wareki
@@ -58,6 +59,12 @@ def _fiscal_year_choices() -> list[tuple[str, str]]:
 HALF_CHOICES = [("", "—"), ("1", _("上期（4月～9月）")), ("2", _("下期（10月～3月）"))]
 
 
+def _part(pattern, label):
+    """「現在の予定日：精度」 in the language of the request, not of the import: both the
+    pattern and the label are lazy, and so is their join."""
+    return lazy(lambda: str(pattern) % {"label": str(label)}, str)()
+
+
 def stated_date_fields(label, *, help_text="") -> tuple[forms.Field, ...]:
     """The inputs of one date as officials state it (core/stated_dates.py): a precision and the
     input that matches it. Declare them in a form's body as
@@ -66,31 +73,31 @@ def stated_date_fields(label, *, help_text="") -> tuple[forms.Field, ...]:
     and `x_precision`."""
     return (
         forms.ChoiceField(
-            label=_("%(label)s：精度") % {"label": label},
+            label=_part(_("%(label)s：精度"), label),
             choices=Precision.choices,
             required=False,
             initial=Precision.DAY,
             help_text=help_text,
         ),
         forms.DateField(
-            label=_("%(label)s：日付（精度が「日」のとき）") % {"label": label},
+            label=_part(_("%(label)s：日付（精度が「日」のとき）"), label),
             widget=DateInput,
             required=False,
         ),
         forms.CharField(
-            label=_("%(label)s：年月（精度が「月」のとき）") % {"label": label},
+            label=_part(_("%(label)s：年月（精度が「月」のとき）"), label),
             widget=MonthInput(attrs={"placeholder": "2026-03"}),
             required=False,
         ),
         forms.TypedChoiceField(
-            label=_("%(label)s：年度（上期・下期、年度中、年度末のとき）") % {"label": label},
+            label=_part(_("%(label)s：年度（上期・下期、年度中、年度末のとき）"), label),
             choices=_fiscal_year_choices,
             coerce=int,
             empty_value=None,
             required=False,
         ),
         forms.TypedChoiceField(
-            label=_("%(label)s：上期・下期") % {"label": label},
+            label=_part(_("%(label)s：上期・下期"), label),
             choices=HALF_CHOICES,
             coerce=int,
             empty_value=None,

@@ -282,3 +282,13 @@ def test_the_api_gives_the_written_form_beside_the_iso_date(
     assert milestone["planned_date"] == "2026-03-31"
     assert (milestone["planned_precision"], milestone["planned_written"]) == ("month", "令和8年3月")
     assert milestone["slip"] == {"amount": 0, "unit": "month", "text": "当初予定どおり"}
+
+
+def test_the_stated_date_inputs_are_labelled_in_the_language_of_the_request():
+    from candidates.forms import MilestoneUpdateForm
+
+    with translation.override("en"):
+        label = str(MilestoneUpdateForm().fields["planned_date"].label)
+    assert label == "Current plan: date (when the precision is a day)"
+    with translation.override("ja"):
+        assert str(MilestoneUpdateForm().fields["planned_precision"].label) == "現在の予定日：精度"
