@@ -98,7 +98,9 @@ def test_the_secretariat_asks_from_a_remark_and_the_ministry_answers(journey):
     follow_up = FollowUpRequest.objects.filter(entry__text__contains="民間アプリの導入").get()
     assert (follow_up.ministry, follow_up.due_written) == (mlit, "令和8年度中")
 
-    # MLIT's staff land on their ministry's page, where the open request waits.
+    # MLIT's staff land on their ministry's page, where the open request waits. (A fresh
+    # browser session: the login page offers English again.)
+    page.context.clear_cookies()
     journey.login("ministry_mlit")
     assert page.url.endswith(f"/candidates/ministries/{mlit.pk}/"), page.url
     journey.sees(t("未回答の要請・宿題", "Unanswered requests"))
@@ -108,7 +110,7 @@ def test_the_secretariat_asks_from_a_remark_and_the_ministry_answers(journey):
     page.get_by_role("link", name=t("回答する", "Answer")).click()
     page.wait_for_load_state()
     journey.check()
-    page.get_by_label(t("回答", "Answer"), exact=True).fill(answer)
+    page.locator("#id_answer").fill(answer)
     page.get_by_role("button", name=t("保存", "Save")).click()
     page.wait_for_load_state()
     journey.check()
@@ -118,6 +120,7 @@ def test_the_secretariat_asks_from_a_remark_and_the_ministry_answers(journey):
     assert follow_up.status == RequestStatus.ANSWERED
 
     # The secretariat reads the answer on the request and on the candidate's page.
+    page.context.clear_cookies()
     journey.login("secretariat")
     journey.open(follow_up.get_absolute_url())
     journey.sees(answer)
