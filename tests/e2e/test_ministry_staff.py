@@ -104,6 +104,7 @@ def test_the_secretariat_asks_from_a_remark_and_the_ministry_answers(journey):
     journey.login("ministry_mlit")
     assert page.url.endswith(f"/candidates/ministries/{mlit.pk}/"), page.url
     journey.sees(t("未回答の要請・宿題", "Unanswered requests"))
+    journey.screenshot("ministry-page")
     page.locator(f'main a[href="{follow_up.get_absolute_url()}"]').first.click()
     page.wait_for_load_state()
     journey.check()
