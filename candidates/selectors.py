@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from django.db.models.sql.compiler import SQLCompiler
 
 DUE_WINDOW_DAYS = 90
+DASHBOARD_REQUESTS = 10  # the longest overdue requests on the dashboard
 STALE_AFTER_DAYS = 90
 
 
@@ -384,6 +385,8 @@ class Dashboard:
     due: DueSummary
     stale: list[StaleMinistry]
     totals: dict[str, int] = field(default_factory=dict)
+    overdue_requests: list = field(default_factory=list)  # the longest overdue requests (要請)
+    overdue_request_count: int = 0
 
 
 ACTIVE_STAGES = (Stage.CONSENTED, Stage.CONSENT_OMITTED, Stage.IN_PROGRESS, Stage.POLICY_DRAFT)
@@ -401,6 +404,10 @@ def dashboard(*, today: dt.date) -> Dashboard:
     milestones = _milestone_counts(today=today)
     progress = _progress_dates()
     ministries = Ministry.objects.in_bulk(list(candidates.per_ministry))
+    # Imported here: hearings' selectors read candidates' (decisions at a meeting).
+    from hearings.selectors import overdue_requests
+
+    overdue = overdue_requests(today=today)
     return Dashboard(
         fiscal_years=candidates.fiscal_years,
         stage_rows=candidates.stage_rows,
@@ -415,6 +422,8 @@ def dashboard(*, today: dt.date) -> Dashboard:
         ),
         stale=_stale_ministries(candidates.per_ministry, progress, ministries, today=today),
         totals={"candidates": sum(r["total"] for r in candidates.stage_rows)},
+        overdue_requests=list(overdue[:DASHBOARD_REQUESTS]),
+        overdue_request_count=overdue.count(),
     )
 
 

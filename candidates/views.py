@@ -37,10 +37,9 @@ from core.http import AuthenticatedHttpRequest
 from core.permissions import is_secretariat, require, secretariat_required, viewer_required
 from core.query_params import query_without
 from core.spreadsheets import csv_bytes, xlsx_bytes
-from hearings.selectors import overdue_requests, remarks_for_candidate, requests_for_candidate
+from hearings.selectors import remarks_for_candidate, requests_for_candidate
 
 PAGE_SIZE = 50
-DASHBOARD_REQUESTS = 10  # the longest overdue requests on the dashboard
 
 
 def _stale(form) -> dict:
@@ -83,15 +82,7 @@ def _filtered(
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     data = cache.dashboard(today=today)
-    # Read apart from the cached summary, whose key counts changes to candidates' data only.
-    overdue = overdue_requests(today=today)
-    context = {
-        "dashboard": data,
-        "today": today,
-        "overdue_requests": list(overdue[:DASHBOARD_REQUESTS]),
-        "overdue_request_count": overdue.count(),
-    }
-    return render(request, "candidates/dashboard.html", context)
+    return render(request, "candidates/dashboard.html", {"dashboard": data, "today": today})
 
 
 @require_GET

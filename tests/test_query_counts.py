@@ -224,8 +224,7 @@ class Page:
 
 PAGES = {
     "candidate list": Page(lambda s: reverse("candidates:list"), candidate_rows, 8),
-    # + 2 for the overdue requests (the first ten, and how many), read apart from the cached
-    # summary.
+    # + 2 for the overdue requests (the first ten, and how many), cached with the rest.
     "dashboard": Page(lambda s: reverse("candidates:dashboard"), candidate_rows, 14),
     "slips": Page(lambda s: reverse("candidates:slips"), candidate_rows, 5),
     # 3 for the session and user; 5 for the candidates, their milestones, their decisions (with

@@ -226,7 +226,7 @@ def test_another_ministry_gets_403_on_the_answer_page(client, follow_up, other_s
 def test_overdue_requests_appear_on_the_dashboard(client, follow_up, wt_member):
     client.force_login(wt_member)
     response = client.get(reverse("candidates:dashboard"))
-    assert response.context["overdue_request_count"] == 1
+    assert response.context["dashboard"].overdue_request_count == 1
     assert follow_up.get_absolute_url() in response.content.decode()
 
 
