@@ -385,7 +385,7 @@ class Dashboard:
     due: DueSummary
     stale: list[StaleMinistry]
     totals: dict[str, int] = field(default_factory=dict)
-    overdue_requests: list = field(default_factory=list)  # the longest overdue requests (要請)
+    overdue_requests: list[Any] = field(default_factory=list)  # the longest overdue requests (要請)
     overdue_request_count: int = 0
 
 
