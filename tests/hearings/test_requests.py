@@ -60,6 +60,12 @@ def follow_up(secretariat, remark, mlit):
     )
 
 
+def answer(user, follow_up, text="回答", on=dt.date(2026, 11, 1)) -> FollowUpRequest:
+    return request_services.request_answer(
+        user=user, follow_up=follow_up, version=None, answer=text, answered_on=on
+    )
+
+
 def test_a_request_due_within_a_fiscal_year_is_overdue_from_the_first_of_april(follow_up):
     """令和7年度中 is due through 2026-03-31: overdue on 2026-04-01, in SQL and on the row."""
     assert (follow_up.due_date, follow_up.due_written) == (dt.date(2026, 3, 31), "令和7年度中")
@@ -86,13 +92,7 @@ def test_an_answered_request_is_no_longer_overdue(follow_up, mlit_staff):
 def test_only_the_addressed_ministry_answers(follow_up, other_staff, secretariat, wt_member):
     for user in (other_staff, secretariat, wt_member):
         with pytest.raises(PermissionDenied):
-            request_services.request_answer(
-                user=user,
-                follow_up=follow_up,
-                version=None,
-                answer="回答",
-                answered_on=dt.date(2026, 11, 1),
-            )
+            answer(user, follow_up)
     follow_up.refresh_from_db()
     assert follow_up.status == RequestStatus.OPEN
 
@@ -105,20 +105,8 @@ def test_a_request_to_the_secretariat_is_answered_by_the_secretariat(
     )
     assert homework.addressee == "事務局"
     with pytest.raises(PermissionDenied):
-        request_services.request_answer(
-            user=mlit_staff,
-            follow_up=homework,
-            version=None,
-            answer="x",
-            answered_on=dt.date(2026, 11, 1),
-        )
-    request_services.request_answer(
-        user=secretariat,
-        follow_up=homework,
-        version=None,
-        answer="対応済み",
-        answered_on=dt.date(2026, 11, 1),
-    )
+        answer(mlit_staff, homework, "x")
+    answer(secretariat, homework, "対応済み")
 
 
 def test_only_the_secretariat_records_and_closes_requests(remark, mlit_staff, follow_up):
@@ -131,15 +119,13 @@ def test_only_the_secretariat_records_and_closes_requests(remark, mlit_staff, fo
 def test_an_answer_needs_text_and_a_date_not_in_the_future_nor_before_the_meeting(
     follow_up, mlit_staff
 ):
-    for answer, day, field in (
+    for text, day, field in (
         ("  ", dt.date(2026, 11, 1), "answer"),
         ("回答", dt.date(2026, 11, 25), "answered_on"),
         ("回答", dt.date(2026, 2, 3), "answered_on"),
     ):
         with pytest.raises(ValidationError) as refused:
-            request_services.request_answer(
-                user=mlit_staff, follow_up=follow_up, version=None, answer=answer, answered_on=day
-            )
+            answer(mlit_staff, follow_up, text, day)
         assert field in refused.value.error_dict
 
 
@@ -150,13 +136,7 @@ def test_a_closed_request_takes_no_answer(follow_up, secretariat, mlit_staff):
     )
     assert (closed.status, closed.reported_at) == (RequestStatus.CLOSED, later)
     with pytest.raises(ValidationError):
-        request_services.request_answer(
-            user=mlit_staff,
-            follow_up=closed,
-            version=None,
-            answer="回答",
-            answered_on=dt.date(2026, 11, 1),
-        )
+        answer(mlit_staff, closed)
 
 
 def test_the_secretariat_records_a_request_from_a_remark_in_one_step(
