@@ -133,7 +133,14 @@ def clean_stated_date(form: forms.Form, prefix: str) -> None:
     if f"{prefix}_date" in form.errors:
         return
     if precision == Precision.DAY:
-        return  # the date input as it is (None when left empty)
+        # The date input as it is; empty clears the date, unless another input was filled
+        # (a month typed while the precision still says 「日」).
+        if day is None and (month_text.strip() or fiscal_year is not None or half is not None):
+            form.add_error(
+                f"{prefix}_date",
+                _("精度が「日」のときは日付を入力してください（又は精度を選び直してください）。"),
+            )
+        return
     date: dt.date | None = None
     if precision == Precision.MONTH:
         if month_text.strip():

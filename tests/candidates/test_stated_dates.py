@@ -184,6 +184,7 @@ def test_the_secretariat_adds_a_milestone_planned_within_a_fiscal_year_through_t
     [
         ({"planned_precision": "month", "planned_month": "2026-13"}, "planned_month", "2026-03"),
         ({"planned_precision": "month"}, "planned_month", "年月を入力"),
+        ({"planned_precision": "day", "planned_month": "2026-03"}, "planned_date", "日付を入力"),
         (
             {"planned_precision": "half", "planned_fiscal_year": "2026"},
             "planned_half",
