@@ -8,6 +8,8 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from core.display import slip_display
+from core.stated_dates import written_ja
 from hearings.models import MeetingKind
 
 
@@ -40,17 +42,56 @@ class CandidateRow(Schema):
         return list(obj.co_ministries.all())
 
 
+class SlipOut(Schema):
+    amount: int = Field(..., description="遅れ（正）又は前倒し（負）の量")
+    unit: str = Field(
+        ...,
+        description="単位：fiscal_year（両方が年度）、month（両方が月末で終わる精度）、day（その他）",
+    )
+    text: str = Field(..., description="表示用（例：1年度遅れ）")
+
+
+def _written(precision: str, date: dt.date | None) -> str:
+    return "" if date is None else written_ja(precision, date)
+
+
 class MilestoneOut(Schema):
     id: int
     kind: str
     label: str
     position: int
-    baseline_date: dt.date | None
-    planned_date: dt.date | None
+    baseline_date: dt.date | None = Field(
+        ..., description="当初予定（年度・月などの精度で示された日付はその期間の末日）"
+    )
+    baseline_precision: str = Field(
+        ..., description="当初予定の精度：day, month, half, fiscal_year（年度中）, fiscal_year_end"
+    )
+    baseline_written: str = Field(..., description="当初予定の表記（例：令和7年度中）")
+    planned_date: dt.date | None = Field(
+        ..., description="現在の予定日（精度の期間の末日。期限超過はこの翌日から）"
+    )
+    planned_precision: str
+    planned_written: str = Field(..., description="現在の予定日の表記（例：令和8年3月）")
     actual_date: dt.date | None
     slip_days: int | None = Field(..., description="当初予定より何日遅い（負は早い）か")
+    slip: SlipOut | None = Field(..., description="両方の日付に共通の単位での遅れ")
     overdue_days: int | None = Field(..., description="予定日を過ぎて未達の日数（今日時点）")
     is_slipped: bool
+
+    @staticmethod
+    def resolve_baseline_written(obj) -> str:
+        return _written(obj.baseline_precision, obj.baseline_date)
+
+    @staticmethod
+    def resolve_planned_written(obj) -> str:
+        return _written(obj.planned_precision, obj.planned_date)
+
+    @staticmethod
+    def resolve_slip(obj) -> dict | None:
+        slip = obj.slip
+        if slip is None:
+            return None
+        return {"amount": slip.amount, "unit": slip.unit, "text": slip_display(slip)}
 
 
 class MeetingRef(Schema):

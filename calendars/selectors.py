@@ -32,6 +32,7 @@ from consultations.selectors import (
     consultations_about,
     consultations_addressed_to,
 )
+from core.display import slip_display
 from core.models import User
 from core.permissions import (
     can_view,
@@ -42,6 +43,7 @@ from core.permissions import (
     is_secretariat,
 )
 from core.roles import Role
+from core.stated_dates import Precision, written_ja
 from core.wareki import format_wareki
 from hearings.models import Meeting
 from hearings.selectors import (
@@ -136,21 +138,31 @@ def milestone_event(milestone: Milestone, *, today: dt.date, link: Link) -> Cale
     overdue = milestone.overdue_days_on(today)
     if milestone.actual_date is not None:
         summary = _("【完了】") + summary
-    elif overdue:
-        summary = _("【期限超過】") + summary
-    slip = milestone.slip_days
-    if slip and slip > 0:
-        summary += _("（当初予定から%(days)s日遅れ）") % {"days": slip}
+    else:
+        if overdue:
+            summary = _("【期限超過】") + summary
+        # A date stated as 令和7年度中 is an all-day event on its last day (2026-03-31): the
+        # title says it is that fiscal year, not that day.
+        if milestone.planned_precision != Precision.DAY:
+            summary += _("［%(written)s］") % {
+                "written": written_ja(milestone.planned_precision, day)
+            }
+    slip = milestone.slip
+    if slip is not None and slip.amount > 0:
+        if slip.unit == "day":
+            summary += _("（当初予定から%(days)s日遅れ）") % {"days": slip.amount}
+        else:
+            summary += _("（当初予定から%(slip)s）") % {"slip": slip_display(slip)}
     lines = [
         _("候補：%(name)s（%(stage)s）") % {"name": candidate.name, "stage": candidate.stage_label}
     ]
-    for label, date in (
-        (_("当初予定"), milestone.baseline_date),
-        (_("現在の予定日"), milestone.planned_date),
-        (_("実績日"), milestone.actual_date),
+    for label, precision, date in (
+        (_("当初予定"), milestone.baseline_precision, milestone.baseline_date),
+        (_("現在の予定日"), milestone.planned_precision, milestone.planned_date),
+        (_("実績日"), Precision.DAY, milestone.actual_date),
     ):
         if date is not None:
-            lines.append(f"{label}：{format_wareki(date)}")
+            lines.append(f"{label}：{written_ja(precision, date)}")
     if overdue and milestone.actual_date is None:
         lines.append(_("期限超過：%(days)s日") % {"days": overdue})
     url = link(candidate.get_absolute_url())

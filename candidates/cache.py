@@ -6,7 +6,8 @@ The dashboard aggregates every milestone (30,000 at the council's scale) on each
 under the number of committed changes (ChangeCounter), the day and the language, it is computed
 once per change, day and process; reading the number is one primary-key look-up.
 
-Every ORM write to the models below bumps the number once its transaction commits (so no
+Every ORM write to the models below (and to requests, 要請, whose overdue ones the dashboard
+lists) bumps the number once its transaction commits (so no
 reader can cache old figures under the new number), by one short UPDATE of its own. A write
 that bypasses the ORM's signals (raw SQL, a database restore) shows after TIMEOUT at the latest.
 """
@@ -55,7 +56,10 @@ def changed(sender, using=None, action: str | None = None, **kwargs) -> None:
 
 def connect() -> None:
     """Called once from CandidatesConfig.ready()."""
-    for model in TRACKED:
+    # Requests (要請) are on the dashboard too (its overdue panel).
+    from hearings.models import FollowUpRequest
+
+    for model in (*TRACKED, FollowUpRequest):
         post_save.connect(changed, sender=model, dispatch_uid=f"cache-save-{model.__name__}")
         post_delete.connect(changed, sender=model, dispatch_uid=f"cache-delete-{model.__name__}")
     m2m_changed.connect(

@@ -1,15 +1,23 @@
 """The columns of the candidate list and the slip list as exported to CSV and .xlsx.
 
 A slip (遅れ: current plan against the 当初予定) and being overdue (期限超過: the planned date has
-passed and the milestone is not reached) are separate columns, as on the pages."""
+passed and the milestone is not reached) are separate columns, as on the pages. A date stated
+as 令和7年度中 is exported as written and as the ISO date it is compared by (2026-03-31); the
+slip in the unit the dates share (「1年度遅れ」) and in days."""
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 
 from candidates.models import Candidate
 from candidates.selectors import SlipRow
-from core.display import fiscal_year_display
+from core.display import fiscal_year_display, slip_display
+
+
+def _iso(date: dt.date | None) -> str:
+    """The comparable date of a stated one (the last day its precision allows), as ISO 8601."""
+    return date.isoformat() if date else ""
 
 
 def candidate_table(candidates: Iterable[Candidate]) -> tuple[list[str], list[list]]:
@@ -59,19 +67,26 @@ def slip_table(slips: Iterable[SlipRow]) -> tuple[list[str], list[list]]:
         _("期限超過（日）"),
         _("理由"),
         _("付加価値"),
+        # Added after the columns above, which existing spreadsheets read by position.
+        _("当初予定（ISO）"),
+        _("現在の予定日（ISO）"),
+        _("遅れ"),
     ]
     rows = [
         [
             row.candidate.name,
             str(row.candidate.lead_ministry),
             row.milestone.label,
-            row.milestone.baseline_date,
-            row.milestone.planned_date,
+            row.milestone.baseline_written,
+            row.milestone.planned_written,
             row.milestone.actual_date,
             row.slip_days,
             row.overdue_days or "",
             row.reason,
             row.added_value,
+            _iso(row.milestone.baseline_date),
+            _iso(row.milestone.planned_date),
+            slip_display(row.slip),
         ]
         for row in slips
     ]

@@ -8,7 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from candidates.lifecycle import Stage, allowed_next
 from candidates.models import Candidate, MilestoneKind, Ministry, ProgressStatus, ReportEdition
 from core.display import date_display, fiscal_year_display
-from core.forms import AccessibleForm, DateInput, added_value_field
+from core.forms import (
+    AccessibleForm,
+    DateInput,
+    added_value_field,
+    clean_stated_date,
+    stated_date_fields,
+)
 from hearings import selectors as hearings_selectors
 
 
@@ -130,22 +136,32 @@ class TransitionForm(VersionedForm):
 class MilestoneCreateForm(AccessibleForm):
     kind = forms.ChoiceField(label=_("種類"), choices=MilestoneKind.choices)
     name = forms.CharField(label=_("名称（「その他」の場合）"), max_length=100, required=False)
-    baseline_date = forms.DateField(
-        label=_("当初予定"),
-        widget=DateInput,
-        required=False,
-        help_text=_("推進方針上の予定（同意された推進方針での日付）"),
+    baseline_precision, baseline_date, baseline_month, baseline_fiscal_year, baseline_half = (
+        stated_date_fields(
+            _("当初予定"), help_text=_("推進方針上の予定（同意された推進方針での日付）")
+        )
     )
-    planned_date = forms.DateField(label=_("現在の予定日"), widget=DateInput, required=False)
+    planned_precision, planned_date, planned_month, planned_fiscal_year, planned_half = (
+        stated_date_fields(_("現在の予定日"))
+    )
 
     def __init__(self, *args, can_set_baseline: bool, **kwargs):
         super().__init__(*args, **kwargs)
         if not can_set_baseline:
-            del self.fields["baseline_date"]
+            for part in ("precision", "date", "month", "fiscal_year", "half"):
+                del self.fields[f"baseline_{part}"]
+
+    def clean(self):
+        cleaned = super().clean()
+        clean_stated_date(self, "baseline")
+        clean_stated_date(self, "planned")
+        return cleaned
 
 
 class MilestoneUpdateForm(VersionedForm):
-    planned_date = forms.DateField(label=_("現在の予定日"), widget=DateInput, required=False)
+    planned_precision, planned_date, planned_month, planned_fiscal_year, planned_half = (
+        stated_date_fields(_("現在の予定日"))
+    )
     actual_date = forms.DateField(label=_("実績日"), widget=DateInput, required=False)
     progress_note = forms.CharField(
         label=_("進捗メモ"), widget=forms.Textarea(attrs={"rows": 3}), required=False
@@ -158,14 +174,26 @@ class MilestoneUpdateForm(VersionedForm):
     )
     added_value = added_value_field()
 
+    def clean(self):
+        cleaned = super().clean()
+        clean_stated_date(self, "planned")
+        return cleaned
+
 
 class RebaselineForm(VersionedForm):
-    baseline_date = forms.DateField(label=_("新しい当初予定"), widget=DateInput, required=False)
+    baseline_precision, baseline_date, baseline_month, baseline_fiscal_year, baseline_half = (
+        stated_date_fields(_("新しい当初予定"))
+    )
     reason = forms.CharField(
         label=_("変更の理由"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("例：推進方針の変更に協議会が同意（令和8年2月4日）"),
     )
+
+    def clean(self):
+        cleaned = super().clean()
+        clean_stated_date(self, "baseline")
+        return cleaned
 
 
 class ProgressUpdateForm(AccessibleForm):

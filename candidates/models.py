@@ -1,6 +1,7 @@
 import datetime as dt
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -10,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from candidates.lifecycle import JUDGMENTS, Stage, is_decided, is_draft
-from core.display import choice_label, fiscal_year_display
+from core.display import choice_label, fiscal_year_display, stated_date_display
 from core.models import ChangeRecord
+from core.stated_dates import Precision, Slip, last_day, slip_between
 from core.text_search import SearchTextField
 
 
@@ -77,6 +79,7 @@ class Candidate(models.Model):
     # Annotations that exist only on rows read through selectors.with_next_milestone() (see
     # next_milestone).
     next_milestone_planned_date: dt.date | None
+    next_milestone_planned_precision: str
     next_milestone_kind: str
     next_milestone_name: str
 
@@ -115,6 +118,7 @@ class Candidate(models.Model):
                 kind=self.next_milestone_kind,
                 name=self.next_milestone_name,
                 planned_date=self.next_milestone_planned_date,
+                planned_precision=self.next_milestone_planned_precision,
             )
         pending = [
             (m.planned_date, m)
@@ -220,7 +224,15 @@ class Milestone(models.Model):
         blank=True,
         help_text=_("推進方針上の予定（同意された推進方針での日付）。事務局のみ変更できます。"),
     )
+    baseline_precision = models.CharField(
+        _("当初予定の精度"), max_length=20, choices=Precision.choices, default=Precision.DAY
+    )
     planned_date = models.DateField(_("現在の予定日"), null=True, blank=True)
+    # A date stated as 令和8年3月, 令和8年度上期 or 令和7年度中 is stored as the last day its
+    # precision allows (core/stated_dates.py): slipped and overdue stay date comparisons.
+    planned_precision = models.CharField(
+        _("現在の予定日の精度"), max_length=20, choices=Precision.choices, default=Precision.DAY
+    )
     actual_date = models.DateField(_("実績日"), null=True, blank=True)
     progress_note = models.TextField(_("進捗メモ"), blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -263,11 +275,51 @@ class Milestone(models.Model):
         return self.actual_date or self.planned_date
 
     @property
+    def effective_precision(self) -> str:
+        """An actual date is a day; a planned one has the precision it was stated with."""
+        return Precision.DAY if self.actual_date else self.planned_precision
+
+    @property
     def slip_days(self) -> int | None:
-        """Days later (+) or earlier (-) than the baseline; None without both dates."""
+        """Days later (+) or earlier (-) than the baseline, between the last days the two
+        stated precisions allow; None without both dates."""
         if self.baseline_date is None or self.effective is None:
             return None
         return (self.effective - self.baseline_date).days
+
+    @property
+    def slip(self) -> Slip | None:
+        """The slip in the unit the two dates share (「1年度遅れ」 when both are fiscal years)."""
+        if self.baseline_date is None or self.effective is None:
+            return None
+        return slip_between(
+            self.baseline_precision, self.baseline_date, self.effective_precision, self.effective
+        )
+
+    @property
+    def baseline_written(self) -> str:
+        """The 当初予定 as written (令和7年度中), in the active language; empty when unset."""
+        return stated_date_display(self.baseline_precision, self.baseline_date)
+
+    @property
+    def planned_written(self) -> str:
+        return stated_date_display(self.planned_precision, self.planned_date)
+
+    @property
+    def effective_written(self) -> str:
+        """The actual date, else the planned date as written."""
+        return stated_date_display(self.effective_precision, self.effective)
+
+    def clean(self) -> None:
+        errors = {}
+        for field in ("baseline", "planned"):
+            date, precision = getattr(self, f"{field}_date"), getattr(self, f"{field}_precision")
+            if date is not None and last_day(precision, date) != date:
+                errors[f"{field}_date"] = gettext(
+                    "精度に合わない日付です（期間の末日を保存します）。"
+                )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_slipped(self) -> bool:
@@ -311,7 +363,13 @@ class MilestoneChange(ChangeRecord):
     )
     field = models.CharField(_("項目"), max_length=20, choices=DateField.choices)
     old_date = models.DateField(_("変更前"), null=True, blank=True)
+    old_precision = models.CharField(
+        _("変更前の精度"), max_length=20, choices=Precision.choices, default=Precision.DAY
+    )
     new_date = models.DateField(_("変更後"), null=True, blank=True)
+    new_precision = models.CharField(
+        _("変更後の精度"), max_length=20, choices=Precision.choices, default=Precision.DAY
+    )
 
     class Meta(ChangeRecord.Meta):
         verbose_name = _("日付の変更")
@@ -319,6 +377,14 @@ class MilestoneChange(ChangeRecord):
 
     def __str__(self) -> str:
         return f"{self.milestone}: {self.old_date} → {self.new_date}"
+
+    @property
+    def old_written(self) -> str:
+        return stated_date_display(self.old_precision, self.old_date)
+
+    @property
+    def new_written(self) -> str:
+        return stated_date_display(self.new_precision, self.new_date)
 
     @property
     def is_later(self) -> bool:

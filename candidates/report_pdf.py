@@ -130,6 +130,7 @@ class ReportData:
     scope_labels: dict = field(default_factory=dict)
     adoption_summary: AdoptionSummary | None = None
     consultations: list[ReportConsultation] = field(default_factory=list)
+    overdue_requests: list = field(default_factory=list)  # (request, days overdue on as_of)
 
 
 def scoped_candidates(report: CouncilReport) -> QuerySet[Candidate]:
@@ -224,7 +225,22 @@ def report_data(report: CouncilReport) -> ReportData:
         consultations=consultation_selectors.report_consultations(
             candidate_ids=[c.pk for c in candidates], as_of=report.as_of
         ),
+        overdue_requests=_overdue_requests(report),
     )
+
+
+def _overdue_requests(report: CouncilReport) -> list:
+    """Requests (要請) still open and past due on the as-of date, in the report's scope: of the
+    scoped ministries, about a scoped candidate or about none. Open means open now: a request
+    answered after the as-of date is not shown as overdue in a report made later."""
+    requests = hearings_selectors.overdue_requests(today=report.as_of)
+    if report.ministry_ids:
+        requests = requests.filter(ministry_id__in=report.ministry_ids)
+    if report.fiscal_years or report.stages:
+        requests = requests.filter(
+            Q(candidate__isnull=True) | Q(candidate__in=scoped_candidates(report).values("pk"))
+        )
+    return [(r, r.overdue_days_on(report.as_of)) for r in requests]
 
 
 def _summary(report: CouncilReport, candidates: Sequence[Candidate], slips: list) -> ReportSummary:

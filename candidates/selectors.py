@@ -40,12 +40,14 @@ from candidates.models import (
     Ministry,
     ProgressUpdate,
 )
+from core.stated_dates import Slip
 
 if TYPE_CHECKING:
     from django.db.backends.base.base import BaseDatabaseWrapper
     from django.db.models.sql.compiler import SQLCompiler
 
 DUE_WINDOW_DAYS = 90
+DASHBOARD_REQUESTS = 10  # the longest overdue requests on the dashboard
 STALE_AFTER_DAYS = 90
 
 
@@ -130,7 +132,7 @@ def with_next_milestone(candidates: QuerySet[Candidate]) -> QuerySet[Candidate]:
     return candidates.annotate(
         **{
             f"next_milestone_{name}": Subquery(pending.values(name)[:1])
-            for name in ("kind", "name", "planned_date")
+            for name in ("kind", "name", "planned_date", "planned_precision")
         }
     )
 
@@ -196,6 +198,7 @@ class SlipRow:
     milestone: Milestone
     candidate: Candidate
     slip_days: int
+    slip: Slip  # in the unit the baseline and the current date share (「1年度遅れ」)
     overdue_days: int | None  # on the day the rows were read for (期限超過; not the slip)
     reason: str
     added_value: str
@@ -228,6 +231,7 @@ def _slip_row(milestone: Milestone, today: dt.date) -> SlipRow:
         milestone=milestone,
         candidate=milestone.candidate,
         slip_days=milestone.slip_days or 0,
+        slip=milestone.slip or Slip(0, "day"),
         overdue_days=milestone.overdue_days_on(today),
         reason=later.reason if later else "",
         added_value=later.added_value if later else "",
@@ -284,8 +288,12 @@ def worst_slips(*, limit: int, today: dt.date | None = None) -> list[SlipRow]:
         name = Collate(name, "C")
     ranked = (
         Milestone.objects.filter(slipped_q())
-        .annotate(slip=DaysBetween(Coalesce("actual_date", "planned_date"), F("baseline_date")))
-        .order_by(F("slip").desc(), name, "position", "-candidate__selected_fiscal_year", "pk")
+        .annotate(
+            slip_in_days=DaysBetween(Coalesce("actual_date", "planned_date"), F("baseline_date"))
+        )
+        .order_by(
+            F("slip_in_days").desc(), name, "position", "-candidate__selected_fiscal_year", "pk"
+        )
     )
     ids = list(ranked.values_list("pk", flat=True)[:limit])
     loaded = _slipped_milestones().in_bulk(ids)
@@ -379,6 +387,8 @@ class Dashboard:
     stale: list[StaleMinistry]
     totals: dict[str, int] = field(default_factory=dict)
     drafts: int = 0  # 候補案 not yet selected, not counted in the tables
+    overdue_requests: list[Any] = field(default_factory=list)  # the longest overdue requests (要請)
+    overdue_request_count: int = 0
 
 
 ACTIVE_STAGES = (Stage.CONSENTED, Stage.CONSENT_OMITTED, Stage.IN_PROGRESS, Stage.POLICY_DRAFT)
@@ -396,6 +406,10 @@ def dashboard(*, today: dt.date) -> Dashboard:
     milestones = _milestone_counts(today=today)
     progress = _progress_dates()
     ministries = Ministry.objects.in_bulk(list(candidates.per_ministry))
+    # Imported here: hearings' selectors read candidates' (decisions at a meeting).
+    from hearings.selectors import overdue_requests
+
+    overdue = overdue_requests(today=today)
     return Dashboard(
         fiscal_years=candidates.fiscal_years,
         stage_rows=candidates.stage_rows,
@@ -411,6 +425,8 @@ def dashboard(*, today: dt.date) -> Dashboard:
         stale=_stale_ministries(candidates.per_ministry, progress, ministries, today=today),
         totals={"candidates": sum(r["total"] for r in candidates.stage_rows)},
         drafts=candidates.drafts,
+        overdue_requests=list(overdue[:DASHBOARD_REQUESTS]),
+        overdue_request_count=overdue.count(),
     )
 
 

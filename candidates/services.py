@@ -32,6 +32,7 @@ from core.display import date_display
 from core.events import send_after_commit
 from core.models import User
 from core.permissions import is_secretariat
+from core.stated_dates import Precision, last_day
 
 LATEST_PLAUSIBLE_DATE = dt.date(2100, 12, 31)
 
@@ -292,6 +293,19 @@ def _decision_date_errors(candidate: Candidate, decided_on: dt.date) -> dict[str
 # --- milestones -------------------------------------------------------------------------
 
 
+def _stated(precision: str, value: dt.date | None) -> dt.date | None:
+    """The last day a date stated at `precision` allows (令和7年度中 -> 2026-03-31)."""
+    return None if value is None else last_day(Precision(precision), value)
+
+
+def _precision_of(milestone: Milestone, field: DateField) -> str:
+    if field == DateField.PLANNED:
+        return milestone.planned_precision
+    if field == DateField.BASELINE:
+        return milestone.baseline_precision
+    return Precision.DAY
+
+
 def _date_range_errors(candidate: Candidate, field: str, value: dt.date | None) -> list[str]:
     if value is None:
         return []
@@ -320,12 +334,20 @@ def milestone_create(
     name: str = "",
     baseline_date: dt.date | None = None,
     planned_date: dt.date | None = None,
+    baseline_precision: str = Precision.DAY,
+    planned_precision: str = Precision.DAY,
 ) -> Milestone:
-    """Add a milestone to a candidate's schedule; only the secretariat sets its baseline."""
+    """Add a milestone to a candidate's schedule; only the secretariat sets its baseline.
+
+    A date stated at a coarser precision (令和7年度中) is stored as the last day it allows."""
     if not can_edit_schedule(user, candidate):
         raise _refuse(_("この候補のスケジュールを編集する権限がありません。"))
     if baseline_date is not None and not is_secretariat(user):
         raise _refuse(_("当初予定を設定できるのは事務局のみです。"))
+    baseline_date = _stated(baseline_precision, baseline_date)
+    planned_date = _stated(planned_precision, planned_date)
+    if planned_date is None and baseline_date is not None:
+        planned_date, planned_precision = baseline_date, baseline_precision
     errors = {
         f: msgs
         for f, msgs in (
@@ -345,7 +367,9 @@ def milestone_create(
         name=name.strip() if kind == MilestoneKind.OTHER else "",
         position=(last.position + 1) if last else 0,
         baseline_date=baseline_date,
-        planned_date=planned_date or baseline_date,
+        baseline_precision=baseline_precision if baseline_date else Precision.DAY,
+        planned_date=planned_date,
+        planned_precision=planned_precision if planned_date else Precision.DAY,
     )
     _save(milestone, user)
     return milestone
@@ -362,6 +386,7 @@ def milestone_update(
     progress_note: str,
     reason: str = "",
     added_value: str = "",
+    planned_precision: str = Precision.DAY,
 ) -> Milestone:
     """Change planned/actual dates and the progress note; a later date needs a reason or
     matching added value.
@@ -372,12 +397,22 @@ def milestone_update(
     if not can_edit_schedule(user, current.candidate):
         raise _refuse(_("この候補のスケジュールを編集する権限がありません。"))
     check_version(current, version)
+    planned_date = _stated(planned_precision, planned_date)
+    if planned_date is None:
+        planned_precision = Precision.DAY
     new_values = {DateField.PLANNED: planned_date, DateField.ACTUAL: actual_date}
+    new_precisions = {DateField.PLANNED: planned_precision, DateField.ACTUAL: Precision.DAY}
     errors: dict[str, list[str]] = {}
     for field, value in new_values.items():
         if messages := _date_range_errors(current.candidate, field, value):
             errors[field.value] = messages
-    changed = {f: v for f, v in new_values.items() if getattr(current, f.value) != v}
+    # Restating a date at another precision with the same last day (令和7年度末 → 令和8年3月)
+    # is a change to record, not a slip: is_later compares the last days.
+    changed = {
+        f: v
+        for f, v in new_values.items()
+        if getattr(current, f.value) != v or _precision_of(current, f) != new_precisions[f]
+    }
     later = any(slips.is_later(getattr(current, f.value), v) for f, v in changed.items())
     if messages := slips.slip_reason_errors(later=later, reason=reason, added_value=added_value):
         errors["reason"] = messages
@@ -389,7 +424,9 @@ def milestone_update(
             milestone=current,
             field=field,
             old_date=getattr(current, field.value),
+            old_precision=_precision_of(current, field),
             new_date=value,
+            new_precision=new_precisions[field],
             reason=reason.strip(),
             added_value=added_value.strip(),
             changed_by=user,
@@ -397,6 +434,8 @@ def milestone_update(
         if slip is None and slips.is_later(change.old_date, change.new_date):
             slip = change
         setattr(current, field.value, value)
+        if field == DateField.PLANNED:
+            current.planned_precision = planned_precision
     if slip is not None:
         send_after_commit(events.slip_recorded, change_id=slip.pk)
     if not changed and current.progress_note == progress_note:
@@ -415,12 +454,16 @@ def milestone_rebaseline(
     version: int | None,
     baseline_date: dt.date | None,
     reason: str,
+    baseline_precision: str = Precision.DAY,
 ) -> Milestone:
     """Change the baseline (the date in the consented policy): secretariat only, always with a reason."""
     if not is_secretariat(user):
         raise _refuse(_("当初予定を変更できるのは事務局のみです。"))
     current = Milestone.objects.select_for_update().select_related("candidate").get(pk=milestone.pk)
     check_version(current, version)
+    baseline_date = _stated(baseline_precision, baseline_date)
+    if baseline_date is None:
+        baseline_precision = Precision.DAY
     errors: dict[str, list[str]] = {}
     if messages := _date_range_errors(current.candidate, DateField.BASELINE, baseline_date):
         errors["baseline_date"] = messages
@@ -428,17 +471,20 @@ def milestone_rebaseline(
         errors["reason"] = [_("当初予定の変更には理由（推進方針の変更への同意など）が必要です。")]
     if errors:
         raise ValidationError(errors)
-    if current.baseline_date == baseline_date:
+    if (current.baseline_date, current.baseline_precision) == (baseline_date, baseline_precision):
         return current
     MilestoneChange.objects.create(
         milestone=current,
         field=DateField.BASELINE,
         old_date=current.baseline_date,
+        old_precision=current.baseline_precision,
         new_date=baseline_date,
+        new_precision=baseline_precision,
         reason=reason.strip(),
         changed_by=user,
     )
     current.baseline_date = baseline_date
+    current.baseline_precision = baseline_precision
     current.version += 1
     _save(current, user, reason=reason)
     return current

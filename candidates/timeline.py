@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from core.display import date_display, fiscal_year_display
+from core.display import date_display, fiscal_year_display, slip_display
 
 LABEL_WIDTH = 190
 ROW_HEIGHT = 30
@@ -126,17 +126,29 @@ def label_lines(
     return result
 
 
+def _slip_mark(milestone) -> str:
+    """+91日, +3か月 or +1年度: the slip in the unit the two dates share."""
+    slip = milestone.slip
+    if slip.unit == "fiscal_year":
+        return _("+%(n)s年度") % {"n": slip.amount}
+    if slip.unit == "month":
+        return _("+%(n)sか月") % {"n": slip.amount}
+    return _("+%(days)s日") % {"days": slip.amount}
+
+
 def _summary(milestone, today: dt.date) -> str:
     parts = []
     if milestone.baseline_date:
-        parts.append(_("当初予定 %(date)s") % {"date": date_display(milestone.baseline_date)})
+        parts.append(_("当初予定 %(date)s") % {"date": milestone.baseline_written})
     if milestone.planned_date:
-        parts.append(_("予定 %(date)s") % {"date": date_display(milestone.planned_date)})
+        parts.append(_("予定 %(date)s") % {"date": milestone.planned_written})
     if milestone.actual_date:
         parts.append(_("実績 %(date)s") % {"date": date_display(milestone.actual_date)})
     text = milestone.label + pgettext("label separator", "：") + " ".join(parts)
-    if milestone.is_slipped:
+    if milestone.is_slipped and milestone.slip.unit == "day":
         text += _("（%(days)s日の遅れ）") % {"days": milestone.slip_days}
+    elif milestone.is_slipped:
+        text += _("（%(slip)s）") % {"slip": slip_display(milestone.slip)}
     if overdue := milestone.overdue_days_on(today):
         text += _("（期限超過 %(days)s日）") % {"days": overdue}
     return text
@@ -189,7 +201,7 @@ def timeline_layout(
                 actual_x=x_of(milestone.actual_date),
                 slip_from_x=x_of(milestone.baseline_date) if slipped else None,
                 slip_to_x=x_of(milestone.effective) if slipped else None,
-                slip_text=_("+%(days)s日") % {"days": milestone.slip_days} if slipped else "",
+                slip_text=_slip_mark(milestone) if slipped else "",
                 overdue_to_x=x_at(today) if overdue else None,
                 overdue_text=_("期限超過 %(days)s日") % {"days": overdue} if overdue else "",
                 summary=_summary(milestone, today),

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/progress/new/", views.progress_new, name="progress_create"),
     path("milestones/<int:pk>/", views.milestone_edit, name="milestone_update"),
     path("milestones/<int:pk>/baseline/", views.milestone_rebaseline, name="milestone_rebaseline"),
+    path("ministries/<int:pk>/", views.ministry_show, name="ministry"),
     path("reports/", report_views.report_index, name="reports"),
     path("reports/<int:pk>/status/", report_views.report_status, name="report_status"),
     path("reports/<int:pk>/download/", report_views.report_download, name="report_download"),

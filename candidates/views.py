@@ -27,16 +27,17 @@ from candidates.forms import (
     TransitionForm,
 )
 from candidates.history import candidate_history
-from candidates.models import Candidate, Milestone
+from candidates.ministry_page import ministry_page
+from candidates.models import Candidate, Milestone, Ministry
 from candidates.timeline import timeline_layout
 from consultations import selectors as consultation_selectors
 from core.display import date_display
-from core.forms import call_service
+from core.forms import call_service, stated_date_initial
 from core.http import AuthenticatedHttpRequest
 from core.permissions import is_secretariat, require, secretariat_required, viewer_required
 from core.query_params import query_without
 from core.spreadsheets import csv_bytes, xlsx_bytes
-from hearings.selectors import remarks_for_candidate
+from hearings.selectors import remarks_for_candidate, requests_for_candidate
 
 PAGE_SIZE = 50
 
@@ -48,9 +49,10 @@ def _stale(form) -> dict:
         return {"current": None, "current_values": []}
     values = []
     for name, field in form.fields.items():
-        if name == "version" or not hasattr(current, name):
+        if name == "version" or not hasattr(current, name) or name.endswith("_precision"):
             continue
-        value = getattr(current, name)
+        written = name.replace("_date", "_written")
+        value = getattr(current, written if hasattr(current, written) else name)
         if hasattr(value, "all"):
             value = "、".join(str(v) for v in value.all())
         elif isinstance(value, datetime.date):
@@ -167,6 +169,7 @@ def _detail_context(request: AuthenticatedHttpRequest, candidate: Candidate, **e
         "progress_updates": list(candidate.progress_updates.all()),
         "history": candidate_history(candidate=candidate),
         "remarks": list(remarks_for_candidate(candidate=candidate)),
+        "requests": list(requests_for_candidate(candidate=candidate)),
         "adoption": adoption_selectors.adoption_panel(candidate_id=candidate.pk),
         "opinions": consultation_selectors.candidate_opinions(candidate_id=candidate.pk),
         "can_manage": is_secretariat(user),
@@ -348,7 +351,7 @@ def milestone_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     milestone = _load_milestone(request, pk)
     _schedule_guard(request, milestone.candidate)
     initial = {
-        "planned_date": milestone.planned_date,
+        **stated_date_initial("planned", milestone.planned_precision, milestone.planned_date),
         "actual_date": milestone.actual_date,
         "progress_note": milestone.progress_note,
         "version": milestone.version,
@@ -367,7 +370,10 @@ def milestone_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @secretariat_required
 def milestone_rebaseline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     milestone = _load_milestone(request, pk)
-    initial = {"baseline_date": milestone.baseline_date, "version": milestone.version}
+    initial = {
+        **stated_date_initial("baseline", milestone.baseline_precision, milestone.baseline_date),
+        "version": milestone.version,
+    }
     return _milestone_change(
         request,
         milestone,
@@ -390,3 +396,12 @@ def progress_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         title=_("進捗報告の登録"),
         initial={"as_of": timezone.localdate()},
     )
+
+
+@require_GET
+@viewer_required
+def ministry_show(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A ministry's own page, its staff's landing page after login; any reader may see it."""
+    ministry = get_object_or_404(Ministry, pk=pk)
+    page = ministry_page(ministry=ministry, today=timezone.localdate())
+    return render(request, "candidates/ministry.html", {"page": page, "ministry": ministry})

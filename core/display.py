@@ -7,9 +7,9 @@ import datetime as dt
 
 from django.db.models import Choices
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
-from core import wareki
+from core import stated_dates, wareki
 
 
 def as_date(value) -> dt.date | None:
@@ -61,3 +61,35 @@ def choice_label(choices: type[Choices], value) -> str:
         return str(choices(value).label)
     except ValueError:
         return "" if value is None else str(value)
+
+
+def stated_date_display(precision: str, value: dt.date | None) -> str:
+    """A date as officials stated it: 令和8年3月, 令和8年度上期, 令和7年度中 / March 2026, FY2026
+    H1 (Apr–Sep), during FY2025; a day-precision date as date_display() shows it."""
+    if value is None:
+        return ""
+    if precision == stated_dates.Precision.DAY:
+        return date_display(value)
+    try:
+        if japanese_active():
+            return stated_dates.written_ja(precision, value)
+        return stated_dates.written_en(precision, value)
+    except wareki.WarekiError:
+        return value.isoformat()
+
+
+def slip_display(slip: stated_dates.Slip | None) -> str:
+    """「1年度遅れ」, 「3か月遅れ」, 「10日前倒し」 or 「当初予定どおり」; empty without a slip."""
+    if slip is None:
+        return ""
+    if slip.amount == 0:
+        return gettext("当初予定どおり")
+    late = slip.amount > 0
+    n = abs(slip.amount)
+    if slip.unit == "fiscal_year":
+        text = gettext("%(n)s年度遅れ") if late else gettext("%(n)s年度前倒し")
+    elif slip.unit == "month":
+        text = gettext("%(n)sか月遅れ") if late else gettext("%(n)sか月前倒し")
+    else:
+        text = gettext("%(n)s日遅れ") if late else gettext("%(n)s日前倒し")
+    return text % {"n": n}

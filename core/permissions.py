@@ -92,6 +92,19 @@ def is_association_staff(user) -> bool:
     return has_role(user, Role.ASSOCIATION_STAFF) and user.association_id is not None
 
 
+def can_answer_request(user, ministry) -> bool:
+    """Answers a request (要請) addressed to `ministry`: that ministry's staff (staff of a
+    ministry without a bureau also for its bureaus, as candidates/permissions.is_responsible
+    reads it); one addressed to the secretariat (ministry None): the secretariat. Nobody else,
+    not even the secretariat for a ministry: the answer is the ministry's word."""
+    if ministry is None:
+        return is_secretariat(user)
+    own = user.ministry if is_ministry_staff(user) else None
+    if own is None:
+        return False
+    return own.pk == ministry.pk or (not own.bureau and own.name == ministry.name)
+
+
 def can_view(user) -> bool:
     """Reads the product; a login with no role may not (it sees the welcome page only)."""
     return bool(user.is_authenticated) and (

@@ -13,14 +13,17 @@ from core import health
 from core.audit import ACTION_LABELS, action_choices, audit_events
 from core.http import AuthenticatedHttpRequest
 from core.models import AuditOutcome
-from core.permissions import can_view, secretariat_required, viewer_required
+from core.permissions import can_view, is_ministry_staff, secretariat_required, viewer_required
 from core.query_params import query_text, query_without
 from municipalities.selectors import master_data_counts
 
 
 @require_GET
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The dashboard for anyone with a role; a plain welcome (and whom to ask) otherwise."""
+    """A ministry's staff land on their ministry's page; anyone else with a role on the
+    dashboard; a plain welcome (and whom to ask) otherwise."""
+    if is_ministry_staff(request.user) and request.user.ministry_id is not None:
+        return redirect("candidates:ministry", pk=request.user.ministry_id)
     if can_view(request.user):
         return redirect("candidates:dashboard")
     return render(request, "core/home.html", {"counts": master_data_counts()})

@@ -1,7 +1,15 @@
-from django.db import models
-from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
+import datetime as dt
 
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from core.display import stated_date_display
+from core.stated_dates import Precision
 from core.text_search import SearchTextField
 
 
@@ -218,3 +226,134 @@ class Material(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} {self.title}".strip()
+
+
+class RequestStatus(models.TextChoices):
+    OPEN = "open", pgettext_lazy("request status", "未回答")
+    ANSWERED = "answered", pgettext_lazy("request status", "回答済み")
+    CLOSED = "closed", pgettext_lazy("request status", "完了")
+
+
+class FollowUpRequestQuerySet(models.QuerySet):
+    def overdue(self, today: dt.date) -> "FollowUpRequestQuerySet":
+        """Still open and due before `today`: the one definition of an overdue request (the
+        milestones' rule, candidates.selectors.overdue_q, on a due date stated at a precision
+        and stored as the last day it allows). FollowUpRequest.overdue_days_on reads the same
+        rule on a loaded row."""
+        return self.filter(status=RequestStatus.OPEN, due_date__lt=today)
+
+
+class FollowUpRequest(models.Model):
+    """A request (要請・宿題) a meeting addresses to a ministry, or to the secretariat when no
+    ministry is named, optionally about one candidate; followed up until the answer is
+    reported at a later meeting (WT 9th meeting: 「その結果をご報告いただけるとありがたい」)."""
+
+    # A request goes with its meeting (the delete page counts them), as its remarks do.
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="requests", verbose_name=_("要請した会議")
+    )
+    entry = models.ForeignKey(
+        MinutesEntry,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="requests",
+        verbose_name=_("元の発言"),
+    )
+    ministry = models.ForeignKey(
+        "candidates.Ministry",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requests",
+        verbose_name=_("宛先の府省庁"),
+        help_text=_("空欄は事務局宛て"),
+    )
+    candidate = models.ForeignKey(
+        "candidates.Candidate",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="requests",
+        verbose_name=_("対象の候補"),
+    )
+    text = models.TextField(_("要請の内容"))
+    due_date = models.DateField(_("期限"), null=True, blank=True)
+    due_precision = models.CharField(
+        _("期限の精度"), max_length=20, choices=Precision.choices, default=Precision.DAY
+    )
+    status = models.CharField(
+        _("状態"),
+        max_length=10,
+        choices=RequestStatus.choices,
+        default=RequestStatus.OPEN,
+        db_index=True,
+    )
+    answer = models.TextField(_("府省庁の回答"), blank=True)
+    answered_on = models.DateField(_("回答日"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("回答者"),
+    )
+    reported_at = models.ForeignKey(
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reported_requests",
+        verbose_name=_("回答を報告した会議"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("登録者"),
+    )
+    created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = FollowUpRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("要請・宿題")
+        verbose_name_plural = _("要請・宿題")
+        ordering = ["due_date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status=RequestStatus.OPEN) | ~Q(answer="") | Q(status="closed"),
+                name="request_answered_has_answer",
+            ),
+            models.CheckConstraint(
+                condition=Q(answer="") | Q(answered_on__isnull=False),
+                name="request_answer_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+    def get_absolute_url(self) -> str:
+        return reverse("hearings:request_detail", args=[self.pk])
+
+    @property
+    def addressee(self) -> str:
+        return str(self.ministry) if self.ministry_id else str(_("事務局"))
+
+    @property
+    def due_written(self) -> str:
+        return stated_date_display(self.due_precision, self.due_date)
+
+    def overdue_days_on(self, today: dt.date) -> int | None:
+        """Days past the due date while still open; None otherwise (the overdue() rule)."""
+        if self.status != RequestStatus.OPEN or self.due_date is None:
+            return None
+        days = (today - self.due_date).days
+        return days if days > 0 else None
+
+    @property
+    def overdue_days(self) -> int | None:
+        return self.overdue_days_on(timezone.localdate())

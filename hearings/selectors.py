@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import CharField, Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import CharField, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Concat
 
 from candidates.models import Candidate, LifecycleTransition
@@ -16,6 +17,7 @@ from hearings.models import (
     AgendaItem,
     Attendee,
     AttendeeGroup,
+    FollowUpRequest,
     Material,
     Meeting,
     MinutesEntry,
@@ -74,7 +76,10 @@ def agenda_item_with_meeting(*, pk: int) -> AgendaItem:
 
 
 def meeting_detail(*, pk: int) -> Meeting:
-    entries = MinutesEntry.objects.prefetch_related("candidates").order_by("position", "pk")
+    entries = MinutesEntry.objects.prefetch_related(
+        "candidates",
+        Prefetch("requests", queryset=FollowUpRequest.objects.select_related("ministry")),
+    ).order_by("position", "pk")
     return (
         Meeting.objects.select_related("association", "minutes")
         .prefetch_related(
@@ -158,6 +163,7 @@ def deletion_summary(*, meeting: Meeting) -> dict:
             "attendees": meeting.attendees.count(),
             "agenda_items": meeting.agenda_items.count(),
             "entries": meeting.entries.count(),
+            "requests": meeting.requests.count(),
         },
     }
 
@@ -288,3 +294,46 @@ def meetings_deciding(*, candidate_id: int) -> QuerySet[Meeting]:
 def meetings_of_association(*, association: Association) -> QuerySet[Meeting]:
     """The hearings of an association (the meetings that heard it)."""
     return calendar_meetings().filter(association=association)
+
+
+# --- requests (要請・宿題) ----------------------------------------------------------------
+
+
+def _requests() -> QuerySet[FollowUpRequest]:
+    return FollowUpRequest.objects.select_related(
+        "meeting", "ministry", "candidate", "reported_at", "entry"
+    )
+
+
+def request_list(
+    *, status: str = "", ministries: QuerySet | None = None
+) -> QuerySet[FollowUpRequest]:
+    """Requests, soonest due first (undated last); of some ministries and in one status when
+    asked."""
+    requests = _requests().order_by(F("due_date").asc(nulls_last=True), "pk")
+    if status:
+        requests = requests.filter(status=status)
+    if ministries is not None:
+        requests = requests.filter(ministry__in=ministries)
+    return requests
+
+
+def request_detail(*, pk: int) -> FollowUpRequest:
+    return _requests().select_related("answered_by", "created_by").get(pk=pk)
+
+
+def overdue_requests(*, today: dt.date) -> QuerySet[FollowUpRequest]:
+    """Open requests past their due date on `today`, longest overdue first."""
+    return (
+        FollowUpRequest.objects.overdue(today)
+        .select_related("meeting", "ministry", "candidate", "reported_at", "entry")
+        .order_by("due_date", "pk")
+    )
+
+
+def requests_for_candidate(*, candidate) -> QuerySet[FollowUpRequest]:
+    return _requests().filter(candidate=candidate).order_by("-meeting__date", "pk")
+
+
+def requests_of_meeting(*, meeting: Meeting) -> QuerySet[FollowUpRequest]:
+    return _requests().filter(meeting=meeting).order_by("pk")

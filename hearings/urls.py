@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hearings import views
+from hearings import request_views, views
 
 app_name = "hearings"
 urlpatterns = [
@@ -19,4 +19,9 @@ urlpatterns = [
     ),
     path("entries/<int:pk>/candidates/", views.entry_link, name="entry_link"),
     path("agenda/<int:pk>/candidates/", views.agenda_link, name="agenda_link"),
+    path("requests/", request_views.request_index, name="requests"),
+    path("requests/<int:pk>/", request_views.request_show, name="request_detail"),
+    path("entries/<int:pk>/requests/new/", request_views.request_new, name="request_create"),
+    path("requests/<int:pk>/answer/", request_views.request_answer, name="request_answer"),
+    path("requests/<int:pk>/close/", request_views.request_close, name="request_close"),
 ]

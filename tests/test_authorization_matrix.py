@@ -30,6 +30,7 @@ from consultations.services import Addressees, OpinionValues
 from core.audit import REDACTED
 from core.models import AuditEvent, AuditOutcome
 from core.roles import Role
+from hearings import request_services
 from hearings.models import EntryKind, Material, MeetingKind
 from municipalities.models import Association, LocalGovernment
 from selection import services as selection_services
@@ -235,6 +236,25 @@ MATRIX = {
         {"GET": logged_in(NOT_ALLOWED), "POST": secretariat_only()},
         "link",
     ),
+    "hearings:requests": ("none", get_only(viewers()), None),
+    "hearings:request_detail": ("request", get_only(viewers()), None),
+    "hearings:request_create": (
+        "entry",
+        {"GET": secretariat_only(), "POST": secretariat_only()},
+        "request",
+    ),
+    # Only the addressed ministry (ministry A) answers: not even the secretariat.
+    "hearings:request_answer": (
+        "request",
+        {"GET": answerer("ministry_a"), "POST": answerer("ministry_a")},
+        "request_answer",
+    ),
+    "hearings:request_close": (
+        "request",
+        {"GET": secretariat_only(), "POST": secretariat_only()},
+        "request_close",
+    ),
+    "candidates:ministry": ("ministry", get_only(viewers()), None),
     "adoption:overview": ("none", get_only(viewers()), None),
     "adoption:prefecture": ("prefecture", get_only(viewers()), None),
     "adoption:edit": (
@@ -433,6 +453,9 @@ REFUSAL = {
             "selection:proposal_attachment",
         )
     },
+    "hearings:request_create": "要請を登録できるのは事務局のみです。",
+    "hearings:request_answer": "この要請に回答できるのは宛先の府省庁の担当者のみです。",
+    "hearings:request_close": "要請を完了にできるのは事務局のみです。",
     "consultations:answer_association": "この団体の回答を入力する権限がありません。",
     **{
         name: "一括回答票を使えるのは、都道府県経由の照会で管内の市区町村の回答を取りまとめる"
@@ -456,7 +479,7 @@ REFUSAL = {
 SCHEDULE_PAGES = {name for name, message in REFUSAL.items() if message == OWN_MINISTRY_ONLY}
 FOR_READERS = (
     SCHEDULE_PAGES
-    | {"adoption:edit", "adoption:survey"}
+    | {"adoption:edit", "adoption:survey", "hearings:request_answer"}
     | {"consultations:respond", "consultations:answer_body", "consultations:answer_association"}
     | {"selection:proposal_create"}
     | {"consultations:bulk", "consultations:bulk_download"}
@@ -557,6 +580,14 @@ def world(make_user, secretariat, wt_member, outsider, admin_user, settings, tmp
         association=Association.objects.get(slug="mayors"),
     )
     report = CouncilReport.objects.create(as_of=TODAY)
+    follow_up = request_services.request_create(
+        user=secretariat,
+        meeting=meeting,
+        entry=meeting.entries.get(),
+        ministry=mlit,
+        candidate=candidate,
+        text="後ろ倒しの理由を報告すること",
+    )
     consultation = consultation_services.consultation_create(
         user=secretariat,
         title="道路占用許可システム推進方針案に関する意見照会",
@@ -611,6 +642,7 @@ def world(make_user, secretariat, wt_member, outsider, admin_user, settings, tmp
         "report": report,
         "material": Material.objects.create(meeting=meeting, label="資料1"),
         "mlit": mlit,
+        "request": follow_up,
         "consultation": consultation,
         "hearing": hearing,
         "feed_token": calendar_services.feed_token_reset(user=users["ministry_a"]),
@@ -637,6 +669,8 @@ def url_for(name: str, kind: str, objects: dict) -> str:
         "agenda_item": {"pk": objects["agenda_item"].pk},
         "report": {"pk": objects["report"].pk},
         "material_file": {"pk": objects["meeting"].pk, "material_pk": objects["material"].pk},
+        "request": {"pk": objects["request"].pk},
+        "ministry": {"pk": objects["mlit"].pk},
         "association": {"slug": Association.objects.all()[0].slug},
         "municipality": {"code": LocalGovernment.objects.all()[0].code},
         "adoption_row": {"pk": objects["candidate"].pk, "code": HIROSHIMA_CITY},
@@ -703,6 +737,18 @@ def payload(kind: str | None, objects: dict) -> dict:
         "paste": {"text": "国・地方デジタル共通基盤推進連絡協議会ワーキングチーム（第10回）"},
         "material": {"label": "資料9"},
         "link": {"candidates": [candidate.pk]},
+        "request": {
+            "ministry": objects["mlit"].pk,
+            "text": "結果を報告すること",
+            "due_precision": "fiscal_year",
+            "due_fiscal_year": "2026",
+        },
+        "request_answer": {
+            "answer": "次回のワーキングチームで報告します",
+            "answered_on": "2026-11-20",
+            "version": objects["request"].version,
+        },
+        "request_close": {"version": objects["request"].version},
         "adoption": {"status": "planned", "planned_start_fiscal_year": "2028", "version": "0"},
         # The confirmed survey: 呉市 will use it from 令和10年度.
         "survey": {"content": base64.b64encode(SURVEY.encode("cp932")).decode()},

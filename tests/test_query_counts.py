@@ -24,7 +24,8 @@ from django.urls import reverse
 from candidates.lifecycle import Stage
 from candidates.models import Candidate, LifecycleTransition, MilestoneKind
 from core.models import User
-from hearings.models import Meeting, MeetingKind
+from core.stated_dates import Precision
+from hearings.models import FollowUpRequest, Meeting, MeetingKind
 from municipalities.models import LocalGovernment
 from tests.factories import (
     AgendaItemFactory,
@@ -81,6 +82,39 @@ def candidate_rows(scene: Scene, n: int) -> None:
         MilestoneChangeFactory.create(milestone=milestone, changed_by=scene.user)
         MilestoneFactory.create(candidate=candidate, baseline_date=dt.date(2026, 12, 1))
         ProgressUpdateFactory.create(candidate=candidate, written_by=scene.user)
+        a_request(scene, candidate=candidate, ministry=candidate.lead_ministry)
+
+
+def a_request(scene: Scene, **about) -> FollowUpRequest:
+    """An overdue request (due 令和7年度中) from the scene's meeting, from a remark of it."""
+    return FollowUpRequest.objects.create(
+        meeting=scene.meeting,
+        entry=MinutesEntryFactory.create(meeting=scene.meeting),
+        text="結果を報告すること",
+        due_date=dt.date(2026, 3, 31),
+        due_precision=Precision.FISCAL_YEAR,
+        created_by=scene.user,
+        **about,
+    )
+
+
+def ministry_rows(scene: Scene, n: int) -> None:
+    """What a ministry's page lists: its candidates (led and co-led) with an overdue and a
+    slipped milestone, a stale progress report, open requests, remarks about them."""
+    ministry = scene.candidate.lead_ministry
+    for index in range(n):
+        candidate = CandidateFactory.create(stage=Stage.IN_PROGRESS, lead_ministry=ministry)
+        co_led = CandidateFactory.create(stage=Stage.IN_PROGRESS)
+        co_led.co_ministries.add(ministry)
+        for c in (candidate, co_led):
+            milestone = MilestoneFactory.create(candidate=c, planned_date=dt.date(2026, 9, 30))
+            MilestoneChangeFactory.create(milestone=milestone, changed_by=scene.user)
+            ProgressUpdateFactory.create(
+                candidate=c, written_by=scene.user, as_of=dt.date(2026, 1, 1) + dt.timedelta(index)
+            )
+            remark = a_request(scene, candidate=c, ministry=ministry).entry
+            assert remark is not None
+            remark.candidates.add(c)
 
 
 def consistency_rows(scene: Scene, n: int) -> None:
@@ -137,6 +171,7 @@ def candidate_page_rows(scene: Scene, n: int) -> None:
         )
         ProgressUpdateFactory.create(candidate=candidate, written_by=scene.user)
         MinutesEntryFactory.create(meeting=MeetingFactory.create()).candidates.add(candidate)
+        a_request(scene, candidate=candidate, ministry=MinistryFactory.create())
 
 
 def meeting_rows(scene: Scene, n: int) -> None:
@@ -157,6 +192,7 @@ def meeting_page_rows(scene: Scene, n: int) -> None:
         )
         MinutesEntryFactory.create(meeting=meeting).candidates.add(CandidateFactory.create())
         MaterialFactory.create(meeting=meeting, label=f"資料{item.number}")
+        a_request(scene, ministry=MinistryFactory.create())
 
 
 def search_rows(scene: Scene, n: int) -> None:
@@ -188,7 +224,8 @@ class Page:
 
 PAGES = {
     "candidate list": Page(lambda s: reverse("candidates:list"), candidate_rows, 8),
-    "dashboard": Page(lambda s: reverse("candidates:dashboard"), candidate_rows, 12),
+    # + 2 for the overdue requests (the first ten, and how many), cached with the rest.
+    "dashboard": Page(lambda s: reverse("candidates:dashboard"), candidate_rows, 14),
     "slips": Page(lambda s: reverse("candidates:slips"), candidate_rows, 5),
     # 3 for the session and user; 5 for the candidates, their milestones, their decisions (with
     # the decisions' meetings), the decisions naming a meeting in free text, the numbered meetings.
@@ -196,11 +233,24 @@ PAGES = {
     # 19 for the candidate, its schedule and history (with the names of changed co-ministries);
     # 3 for the adoption panel's grouped figures; 2 for the consistency note (the numbered
     # meetings, and the decisions naming one in text); 1 for the opinions of consultations
-    # about it (constant in opinions: tests/consultations/test_views.py).
-    "candidate detail": Page(lambda s: s.candidate.get_absolute_url(), candidate_page_rows, 25),
+    # about it (constant in opinions: tests/consultations/test_views.py); 1 for the requests
+    # about it.
+    "candidate detail": Page(lambda s: s.candidate.get_absolute_url(), candidate_page_rows, 26),
     "reports": Page(lambda s: reverse("candidates:reports"), report_rows, 5),
     "meeting list": Page(lambda s: reverse("hearings:list"), meeting_rows, 6),
-    "meeting detail": Page(lambda s: s.meeting.get_absolute_url(), meeting_page_rows, 12),
+    # + 1 for the requests recorded from its entries (prefetched with the entries).
+    "meeting detail": Page(lambda s: s.meeting.get_absolute_url(), meeting_page_rows, 13),
+    # 3 for the session and user; the requests' count and page (with their meetings, ministries
+    # and candidates).
+    "requests": Page(lambda s: reverse("hearings:requests"), candidate_rows, 5),
+    # 3 for the session and user; the ministry; its candidates with their co-ministries; the
+    # overdue milestones; the slips with their changes; the open requests; the recent remarks
+    # with their candidates.
+    "ministry": Page(
+        lambda s: reverse("candidates:ministry", args=[s.candidate.lead_ministry_id]),
+        ministry_rows,
+        12,
+    ),
     # + the meetings by title and by attendees, and the newest meetings read first; the
     # candidates' names for the filter (cached: one look-up of the change counter when they
     # are); on PostgreSQL, one statement to switch the planner to the search's indexes and one

@@ -6,7 +6,7 @@ Registered as a template builtin in settings, so templates use them without {% l
 from django import template
 
 from core import wareki
-from core.display import as_date, date_display, fiscal_year_display
+from core.display import as_date, date_display, fiscal_year_display, slip_display
 
 register = template.Library()
 
@@ -26,3 +26,9 @@ def fiscal_year(value) -> str:
         return fiscal_year_display(int(year))
     except (TypeError, ValueError, OverflowError):  # int(inf), or a year no date can hold
         return ""
+
+
+@register.filter
+def slip_text(value) -> str:
+    """{{ m.slip|slip_text }} -> 1年度遅れ / 3か月遅れ / 10日前倒し / 当初予定どおり."""
+    return slip_display(value)

@@ -7,6 +7,8 @@ from django.urls import reverse
 
 from candidates import cache, services
 from candidates.models import Milestone, MilestoneKind
+from hearings import request_services
+from tests.factories import MeetingFactory
 from tests.slips import slipped_milestone
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +54,15 @@ def test_every_tracked_write_bumps_the_counter_after_it_commits(
             )
         )
         >= 2  # the milestone and its date change
+    )
+    meeting = MeetingFactory()
+    assert (
+        bumps(
+            lambda: request_services.request_create(
+                user=secretariat, meeting=meeting, text="結果を報告すること"
+            )
+        )
+        == 1  # the dashboard lists overdue requests
     )
     with django_capture_on_commit_callbacks(execute=False) as pending:
         candidate.save()

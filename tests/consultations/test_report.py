@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def report_pdf(as_of) -> bytes:
     report = reports.report_generate(reports.report_request(user=None, as_of=as_of, queue=False).pk)
     assert report is not None
-    return reports.report_path(report).read_bytes()
+    return reports.report_content(report)
 
 
 @pytest.fixture

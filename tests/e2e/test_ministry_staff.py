@@ -4,7 +4,8 @@ import datetime as dt
 
 import pytest
 
-from candidates.models import Candidate, Milestone, MilestoneKind
+from candidates.models import Candidate, Milestone, MilestoneKind, Ministry
+from hearings.models import FollowUpRequest, Meeting, MeetingKind, RequestStatus
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -33,7 +34,8 @@ def test_ministry_staff_moves_a_milestone_later_with_a_reason_and_is_refused_els
     page.locator(f'main a[href="/candidates/milestones/{milestone.pk}/"]').click()
     page.wait_for_load_state()
     journey.check()
-    page.get_by_label(t("現在の予定日", "Current plan")).fill(later)
+    # A date stated as a day: the precision stays 「日」 and the date goes in its own input.
+    page.get_by_label(t("現在の予定日：日付", "Current plan: date")).fill(later)
     page.get_by_role("button", name=t("保存", "Save")).click()
     page.wait_for_load_state()
     journey.check()
@@ -61,3 +63,67 @@ def test_ministry_staff_moves_a_milestone_later_with_a_reason_and_is_refused_els
     assert response.status == 403
     journey.check()
     journey.sees(t("担当府省庁のみ", "responsible ministries only"))
+
+
+def test_the_secretariat_asks_from_a_remark_and_the_ministry_answers(journey):
+    """Journey 3b: a WT remark asks MLIT to spread good practice; the secretariat records it as
+    a request due 令和8年度中 in one step from the remark, MLIT's staff find it on their landing
+    page and answer it, and the secretariat reads the answer."""
+    page, t = journey.page, journey.t
+    wt9 = Meeting.objects.get(kind=MeetingKind.WT, number=9)
+    mlit = Ministry.objects.get(name="国土交通省", bureau="")
+    answer = t(
+        "事例集を作成し、次回のワーキングチームで報告します。",
+        "A casebook; reported at the next WT.",
+    )
+
+    journey.login("secretariat")
+    journey.open(wt9.get_absolute_url())
+    remark = page.locator("li.entry", has_text="民間アプリの導入")
+    remark.get_by_role(
+        "link", name=t("この発言から要請を登録", "Record a request from this remark")
+    ).click()
+    page.wait_for_load_state()
+    journey.check()
+    # Prefilled from the remark: its text, its candidate's ministry.
+    assert "民間アプリの導入" in page.get_by_label(t("要請の内容", "Request")).input_value()
+    assert page.get_by_label(t("宛先の府省庁", "Addressed ministry")).input_value() == str(mlit.pk)
+    page.get_by_label(t("期限：精度", "Deadline: precision")).select_option("fiscal_year")
+    page.get_by_label(t("期限：年度", "Deadline: fiscal year")).select_option("2026")
+    journey.screenshot("request-from-remark")
+    page.get_by_role("button", name=t("保存", "Save")).click()
+    page.wait_for_load_state()
+    journey.check()
+    assert t("要請を登録しました", "request was recorded") in journey.message()
+    follow_up = FollowUpRequest.objects.filter(entry__text__contains="民間アプリの導入").get()
+    assert (follow_up.ministry, follow_up.due_written) == (mlit, "令和8年度中")
+
+    # MLIT's staff land on their ministry's page, where the open request waits. (A fresh
+    # browser session: the login page offers English again.)
+    page.context.clear_cookies()
+    journey.login("ministry_mlit")
+    assert page.url.endswith(f"/candidates/ministries/{mlit.pk}/"), page.url
+    journey.sees(t("未回答の要請・宿題", "Unanswered requests"))
+    journey.screenshot("ministry-page")
+    page.locator(f'main a[href="{follow_up.get_absolute_url()}"]').first.click()
+    page.wait_for_load_state()
+    journey.check()
+    page.get_by_role("link", name=t("回答する", "Answer")).click()
+    page.wait_for_load_state()
+    journey.check()
+    page.locator("#id_answer").fill(answer)
+    page.get_by_role("button", name=t("保存", "Save")).click()
+    page.wait_for_load_state()
+    journey.check()
+    assert t("回答を登録しました", "answer was recorded") in journey.message()
+    journey.screenshot("request-answered")
+    follow_up.refresh_from_db()
+    assert follow_up.status == RequestStatus.ANSWERED
+
+    # The secretariat reads the answer on the request and on the candidate's page.
+    page.context.clear_cookies()
+    journey.login("secretariat")
+    journey.open(follow_up.get_absolute_url())
+    journey.sees(answer)
+    journey.open(follow_up.candidate.get_absolute_url())
+    journey.sees(answer)

@@ -8,7 +8,7 @@ from candidates.models import Candidate
 from core.demo import demo_accounts_ensure
 from core.models import User
 from hearings.demo import demo_meetings_load
-from hearings.models import Meeting, MeetingKind, MinutesEntry
+from hearings.models import FollowUpRequest, Meeting, MeetingKind, MinutesEntry, RequestStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +58,15 @@ def test_the_mlit_case_has_every_remark_of_its_agenda_item_and_its_decision(demo
     item = wt.agenda_items.get(number=2)
     assert set(road.remarks.all()) == set(item.entries.all())
     assert wt.decisions.get().candidate == road
+
+
+def test_the_wt9_demo_meeting_carries_its_requests_once(demo):
+    demo_meetings_load(secretariat=demo)
+    demo_meetings_load(secretariat=demo)
+    wt = Meeting.objects.get(kind=MeetingKind.WT, number=9)
+    requests = FollowUpRequest.objects.filter(meeting=wt)
+    assert requests.count() == 4
+    assert all(r.entry is not None for r in requests)  # each from the remark that asks it
+    road = requests.get(candidate__name="土木施設に関する住民からの通報等システム")
+    assert (road.ministry.name, road.due_written) == ("国土交通省", "令和8年度上期")
+    assert requests.filter(status=RequestStatus.ANSWERED).count() == 1
