@@ -3,7 +3,8 @@
 notices through services.notice_write, which makes running a producer twice harmless.
 
 - to a ministry's staff: a monthly reminder when its progress reports are stale, and a weekly
-  digest of its candidates' overdue and soon-due milestones;
+  digest of its candidates' overdue and soon-due milestones and of the requests (要請) addressed
+  to it still unanswered;
 - to the secretariat: a slip recorded (by someone else);
 - to the requester: a council report done or failed;
 - to those a consultation asks: its opening, and its deadline a few days ahead if they have
@@ -27,6 +28,8 @@ from consultations.models import Consultation
 from core.display import choice_label, date_display, japanese_active
 from core.permissions import role_members
 from core.roles import Role
+from hearings import selectors as hearing_selectors
+from hearings.models import RequestStatus
 from notifications.models import NoticeKind
 from notifications.services import Message, notice_write
 
@@ -104,20 +107,26 @@ def _milestone_line(milestone, today: dt.date) -> str:
 
 
 def milestone_digest_notices(*, today: dt.date) -> int:
-    """Weekly: to each ministry's staff, its candidates' overdue milestones and those due within
-    DIGEST_DAYS (none: no e-mail); one per ministry and ISO week."""
+    """Weekly: to each ministry's staff, its candidates' overdue milestones, those due within
+    DIGEST_DAYS and the requests addressed to it still unanswered (none of these: no e-mail);
+    one per ministry and ISO week."""
     written = 0
     year, week, _weekday = today.isocalendar()
     for ministry in Ministry.objects.filter(staff__isnull=False).distinct():
         milestones = candidate_selectors.ministry_due_milestones(
             ministry=ministry, today=today, days=DIGEST_DAYS
         )
-        if not milestones:
+        requests = list(
+            hearing_selectors.request_list(
+                status=RequestStatus.OPEN, ministries=Ministry.objects.filter(pk=ministry.pk)
+            )
+        )
+        if not milestones and not requests:
             continue
         overdue = [m for m in milestones if m.overdue_days_on(today)]
         soon = [m for m in milestones if not m.overdue_days_on(today)]
 
-        def compose(ministry=ministry, overdue=overdue, soon=soon) -> Message:
+        def compose(ministry=ministry, overdue=overdue, soon=soon, requests=requests) -> Message:
             lines = [
                 _("%(ministry)s が担当する候補のマイルストーンです（%(date)s 時点）。")
                 % {"ministry": _ministry_name(ministry), "date": date_display(today)}
@@ -136,11 +145,28 @@ def milestone_digest_notices(*, today: dt.date) -> int:
                     % {"days": DIGEST_DAYS, "count": len(soon)},
                 ]
                 lines += [_milestone_line(m, today) for m in soon]
+            if requests:
+                lines += [
+                    "",
+                    ngettext(
+                        "未回答の要請（%(count)s件）", "未回答の要請（%(count)s件）", len(requests)
+                    )
+                    % {"count": len(requests)},
+                ]
+                lines += [_request_line(r, today) for r in requests]
             return Message(
-                subject=_("【週次】期限超過%(overdue)s件・期限間近%(soon)s件（%(ministry)s）")
+                subject=(
+                    _(
+                        "【週次】期限超過%(overdue)s件・期限間近%(soon)s件・"
+                        "未回答の要請%(requests)s件（%(ministry)s）"
+                    )
+                    if requests
+                    else _("【週次】期限超過%(overdue)s件・期限間近%(soon)s件（%(ministry)s）")
+                )
                 % {
                     "overdue": len(overdue),
                     "soon": len(soon),
+                    "requests": len(requests),
                     "ministry": _ministry_name(ministry),
                 },
                 lines=lines,
@@ -154,6 +180,15 @@ def milestone_digest_notices(*, today: dt.date) -> int:
             compose=compose,
         )
     return written
+
+
+def _request_line(request, today: dt.date) -> str:
+    when = request.due_written or _("期限なし")
+    if overdue := request.overdue_days_on(today):
+        when = _("%(date)s（%(days)s日超過）") % {"date": when, "days": overdue}
+    separator = pgettext("label separator", "：")
+    text = request.text if len(request.text) <= 60 else request.text[:59] + "…"
+    return f"- {request.meeting} / {text}{separator}{when}"
 
 
 def slip_notices(*, change_id: int) -> int:

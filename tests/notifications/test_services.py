@@ -83,6 +83,42 @@ def test_the_weekly_digest_lists_overdue_and_soon_due_milestones_of_the_ministry
     assert not sent_to("b@mhlw.example.go.jp")  # its one milestone is months away
 
 
+def test_the_weekly_digest_lists_the_requests_addressed_to_the_ministry_still_open(
+    world, committed
+):
+    from hearings import request_services
+    from hearings.models import FollowUpRequest, RequestStatus
+    from tests.factories import MeetingFactory
+
+    meeting = MeetingFactory.create(title="第9回ワーキングチーム", date=dt.date(2026, 2, 4))
+    ask = dict(user=world.users["secretariat"], meeting=meeting)
+    request_services.request_create(
+        **ask,
+        text="実証の結果を次回報告すること。",
+        ministry=world.ministries["mlit"],
+        due_date=dt.date(2026, 10, 31),
+    )
+    answered = request_services.request_create(
+        **ask, text="答えた要請", ministry=world.ministries["mlit"]
+    )
+    FollowUpRequest.objects.filter(pk=answered.pk).update(
+        status=RequestStatus.ANSWERED, answer="回答", answered_on=TODAY
+    )
+    request_services.request_create(**ask, text="厚労省への要請", ministry=world.ministries["mhlw"])
+    committed(producers.milestone_digest_notices, today=TODAY)
+    [message] = sent_to("a@mlit.example.go.jp")
+    assert message.subject == "【週次】期限超過1件・期限間近1件・未回答の要請1件（国土交通省）"
+    assert "未回答の要請（1件）" in message.body
+    assert (
+        "第9回ワーキングチーム / 実証の結果を次回報告すること。：令和8年10月31日（24日超過）"
+        in (message.body)
+    )
+    assert "答えた要請" not in message.body
+    # 厚生労働省: no milestone soon, but a request open: the digest is sent for it alone.
+    [other] = sent_to("b@mhlw.example.go.jp")
+    assert "厚労省への要請：期限なし" in other.body
+
+
 def test_a_notice_is_written_in_the_users_language(world, committed):
     Ministry.objects.filter(pk=world.ministries["mlit"].pk).update(
         name_en="Ministry of Land, Infrastructure, Transport and Tourism"
