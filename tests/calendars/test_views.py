@@ -64,15 +64,16 @@ def test_the_page_says_what_the_users_feed_holds(client, world):
 @pytest.mark.parametrize(
     "role", ["secretariat", "wt_member", "ministry_a", "municipality", "association"]
 )
-def test_every_role_finds_the_page_in_the_header(client, world, role):
+def test_every_role_finds_the_page_through_the_headers_settings(client, world, role):
     client.force_login(world.users[role])
     html = client.get(reverse("candidates:dashboard")).content.decode()
-    assert f'href="{SETTINGS}"' in html
+    assert f'href="{reverse("settings")}"' in html
+    assert f'href="{SETTINGS}"' in client.get(reverse("settings")).content.decode()
 
 
 def test_a_login_with_no_role_is_not_offered_the_page(client, outsider):
     client.force_login(outsider)
-    assert f'href="{SETTINGS}"' not in client.get("/").content.decode()
+    assert f'href="{reverse("settings")}"' not in client.get("/").content.decode()
 
 
 def test_the_page_reads_in_english(client, world):

@@ -71,8 +71,12 @@ def test_the_wt_role_is_named_as_the_minutes_write_it(wt_client):
 
 
 def test_only_the_secretariat_is_shown_the_audit_trail_in_the_menu(client, secretariat, wt_member):
-    link = f'href="{reverse("audit")}"'
+    """Behind the menu's 事務局 item, with the secretariat's other tools."""
+    link = f'href="{reverse("secretariat")}"'
     client.force_login(wt_member)
     assert link not in client.get(reverse("candidates:dashboard")).content.decode()
     client.force_login(secretariat)
     assert link in client.get(reverse("candidates:dashboard")).content.decode()
+    tools = client.get(reverse("secretariat")).content.decode()
+    for name in ("audit", "candidates:consistency", "notifications:log"):
+        assert f'href="{reverse(name)}"' in tools
