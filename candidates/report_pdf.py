@@ -210,6 +210,11 @@ def report_data(report: CouncilReport) -> ReportData:
         if candidates
         else []
     )
+    every_slip = slips
+    if not detailed:
+        # 概要版: a row per candidate with a slip, not one per slipped milestone (500 candidates'
+        # every slip made it 475 pages); the summary page still reads them all.
+        slips = selectors.worst_slip_each(slips)
     panels = adoption_selectors.adoption_panels(candidate_ids=[c.pk for c in candidates])
     for row in rows:
         row.adoption = panels[row.candidate.pk]
@@ -219,7 +224,7 @@ def report_data(report: CouncilReport) -> ReportData:
         stage_counts,
         ministry_counts,
         slips,
-        summary=_summary(report, candidates, slips),
+        summary=_summary(report, candidates, every_slip),
         as_of_label=as_of_label,
         adoption_summary=adoption_selectors.adoption_summary(panels.values()),
         consultations=consultation_selectors.report_consultations(

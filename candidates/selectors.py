@@ -203,6 +203,18 @@ class SlipRow:
     reason: str
     added_value: str
     changed_at: dt.datetime | None
+    more: int = 0  # the 概要版 shows each candidate's worst slip: how many others it has
+
+
+def worst_slip_each(rows: list[SlipRow]) -> list[SlipRow]:
+    """Each candidate's worst slip (rows come worst first), counting its others in `more`."""
+    worst: dict[int, SlipRow] = {}
+    for row in rows:
+        if row.candidate.pk in worst:
+            worst[row.candidate.pk].more += 1
+        else:
+            worst[row.candidate.pk] = row
+    return list(worst.values())
 
 
 def _slipped_milestones(candidates: QuerySet[Candidate] | None = None) -> QuerySet[Milestone]:

@@ -408,6 +408,8 @@ def test_the_summary_edition_lists_every_candidate_on_one_row_without_their_page
     assert "3. 候補の一覧" in summary and "3. 候補ごとの状況" not in summary
     assert "介護認定" in summary and "道路占用許可システム" in summary
     assert "期限超過" in summary and "標準仕様書の改定に合わせるため" in summary  # slips table
+    # Its slips table: a row per candidate (its worst slip), saying how many more it has.
+    assert "ほかに遅れ1件" in summary.replace("\n", "") and "ほかに遅れ" not in detailed
     assert "会議での主な発言" not in summary and "会議での主な発言" in detailed
     assert made["summary"].page_count < made["detailed"].page_count
     assert "-summary-" in made["summary"].file_name
