@@ -44,7 +44,7 @@ def child(size: int, shared: bool, edition: str) -> dict:
 
     from bench import datagen
     from bench.common import only_first_candidates
-    from bench.spec import LARGE, TODAY
+    from bench.spec import TODAY
     from candidates import reports
     from candidates.models import Candidate, Milestone
     from candidates.report_pdf import render_pdf, report_html
@@ -54,16 +54,7 @@ def child(size: int, shared: bool, edition: str) -> dict:
         scope = only_first_candidates(size)
     else:
         call_command("migrate", verbosity=0)
-        each = LARGE["milestones_each"]
-        datagen.candidates(
-            size,
-            fiscal_years=LARGE["fiscal_years"],
-            milestones_each=each,
-            spacing_days=max(30, 1800 // each),
-            changes_total=LARGE["changes_total"] * size // LARGE["candidates"],
-            progress_each=LARGE["progress_each"],
-            co_ministry_share=0.2,
-        )
+        datagen.candidates_like_the_data_set(size)
         scope = contextlib.nullcontext()
     as_of = min(TODAY, dt.date.today())
     with scope:

@@ -40,19 +40,9 @@ def generate(size: int) -> None:
     from django.core.management import call_command
 
     from bench import datagen
-    from bench.spec import LARGE
 
     call_command("migrate", verbosity=0)
-    each = LARGE["milestones_each"]
-    datagen.candidates(
-        size,
-        fiscal_years=LARGE["fiscal_years"],
-        milestones_each=each,
-        spacing_days=max(30, 1800 // each),
-        changes_total=LARGE["changes_total"] * size // LARGE["candidates"],
-        progress_each=LARGE["progress_each"],
-        co_ministry_share=0.2,
-    )
+    datagen.candidates_like_the_data_set(size)
 
 
 def measure(size: int, mode: str, requests: int) -> dict:
