@@ -465,3 +465,20 @@ def dataset(*, scale: dict | None = None) -> dict[str, int]:
     )
     entries = meetings(spec["meetings"], entries_total=spec["entries_total"], fiscal_years=years)
     return {"candidates": len(made), "entries": entries}
+
+
+def candidates_like_the_data_set(count: int) -> list[Candidate]:
+    """`count` candidates shaped as the benchmark data set's (spec.LARGE): its milestones each,
+    date changes and progress updates in the same proportion, one in five co-owned."""
+    from bench.spec import LARGE
+
+    each = LARGE["milestones_each"]
+    return candidates(
+        count,
+        fiscal_years=LARGE["fiscal_years"],
+        milestones_each=each,
+        spacing_days=max(30, 1800 // each),
+        changes_total=LARGE["changes_total"] * count // LARGE["candidates"],
+        progress_each=LARGE["progress_each"],
+        co_ministry_share=0.2,
+    )

@@ -1,6 +1,7 @@
 """Benchmark: council PDF for 10, 100 and 500 candidates — seconds, peak memory, size.
 
-    .venv/bin/python bench/report_pdf.py [--sizes 10 100 500] [--database-url URL] [--json FILE]
+    .venv/bin/python bench/report_pdf.py [--sizes 10 100 500] [--edition detailed|summary]
+                                         [--database-url URL] [--json FILE]
 
 Each size runs in its own process, so peak memory (peak RSS of the process) is that report's.
 Without --database-url each process makes a fresh SQLite scratch database in a temporary
@@ -11,7 +12,8 @@ of its 1,000: the others are deleted inside a transaction that is rolled back af
 report reads the full minutes (100,000 entries) for its remarks and nothing is changed.
 
 Time is split into our part (queries and templating: report_html) and WeasyPrint's (layout and
-PDF writing: render_pdf). Prints a table; not a test, nothing is asserted.
+PDF writing: render_pdf). --edition chooses the report's edition (詳細版 by default; summary is
+the 概要版, one row per candidate). Prints a table; not a test, nothing is asserted.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def child(size: int, shared: bool) -> dict:
+def child(size: int, shared: bool, edition: str) -> dict:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
@@ -42,7 +44,7 @@ def child(size: int, shared: bool) -> dict:
 
     from bench import datagen
     from bench.common import only_first_candidates
-    from bench.spec import LARGE, TODAY
+    from bench.spec import TODAY
     from candidates import reports
     from candidates.models import Candidate, Milestone
     from candidates.report_pdf import render_pdf, report_html
@@ -52,21 +54,12 @@ def child(size: int, shared: bool) -> dict:
         scope = only_first_candidates(size)
     else:
         call_command("migrate", verbosity=0)
-        each = LARGE["milestones_each"]
-        datagen.candidates(
-            size,
-            fiscal_years=LARGE["fiscal_years"],
-            milestones_each=each,
-            spacing_days=max(30, 1800 // each),
-            changes_total=LARGE["changes_total"] * size // LARGE["candidates"],
-            progress_each=LARGE["progress_each"],
-            co_ministry_share=0.2,
-        )
+        datagen.candidates_like_the_data_set(size)
         scope = contextlib.nullcontext()
     as_of = min(TODAY, dt.date.today())
     with scope:
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        report = reports.report_request(user=None, as_of=as_of, queue=False)
+        report = reports.report_request(user=None, as_of=as_of, edition=edition, queue=False)
         started = time.perf_counter()
         html = report_html(report)
         ours = time.perf_counter() - started
@@ -76,6 +69,7 @@ def child(size: int, shared: bool) -> dict:
         milestones = Milestone.objects.count()
     return {
         "candidates": size,
+        "edition": edition,
         "candidates_in_report": in_report,
         "milestones": milestones,
         "seconds": total,
@@ -92,13 +86,14 @@ def child(size: int, shared: bool) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 500])
+    parser.add_argument("--edition", choices=["detailed", "summary"], default="detailed")
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--json", type=Path, default=None, help="also write the rows here")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--shared", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(child(args.child, args.shared)))
+        print(json.dumps(child(args.child, args.shared, args.edition)))
         return
     rows = []
     with tempfile.TemporaryDirectory() as scratch:
@@ -107,7 +102,7 @@ def main() -> None:
             env.pop("REDIS_URL", None)
             env.pop("CELERY_BROKER_URL", None)
             env["DATABASE_URL"] = args.database_url or f"sqlite:///{scratch}/bench-{size}.sqlite3"
-            command = [sys.executable, __file__, "--child", str(size)]
+            command = [sys.executable, __file__, "--child", str(size), "--edition", args.edition]
             done = subprocess.run(
                 command + (["--shared"] if args.database_url else []),
                 env=env,
@@ -118,12 +113,12 @@ def main() -> None:
                 sys.exit(f"size {size} failed:\n{done.stderr}")
             rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
     print(
-        f"{'candidates':>10} {'pages':>6} {'seconds':>8} {'ours':>6} {'weasyprint':>10} "
+        f"{'candidates':>10} {'edition':>8} {'pages':>6} {'seconds':>8} {'ours':>6} {'weasyprint':>10} "
         f"{'ours %':>6} {'peak MB':>8} {'PDF MB':>7}"
     )
     for r in rows:
         print(
-            f"{r['candidates']:>10} {r['pages']:>6} {r['seconds']:>8.2f} {r['ours_seconds']:>6.2f} "
+            f"{r['candidates']:>10} {r['edition']:>8} {r['pages']:>6} {r['seconds']:>8.2f} {r['ours_seconds']:>6.2f} "
             f"{r['weasyprint_seconds']:>10.2f} {100 * r['ours_seconds'] / r['seconds']:>6.1f} "
             f"{r['peak_rss_mb']:>8.0f} {r['pdf_mb']:>7.2f}"
         )

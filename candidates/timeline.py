@@ -3,11 +3,18 @@
 Pure computation from already-loaded milestones: one row per milestone with the x positions
 of its baseline (◇), planned (○) and actual (●) dates, and a slip bar from baseline to the
 effective date when it is later. Deterministic: the only notion of "now" is the `today` argument.
+
+The shapes that repeat row after row (grid lines, slip bars, ◇, ○, ●) are also given as one SVG
+path each (`Shapes`): WeasyPrint draws the council PDF's hundreds of timelines, and one path of
+thirty diamonds costs it one element where thirty rotated rectangles cost thirty, the picture
+the same. Rows never overlap, so drawing all bars, then all ◇, then all ○/● keeps each row's
+stacking order.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -61,6 +68,19 @@ class Row:
 
 
 @dataclass(frozen=True)
+class Shapes:
+    """SVG path data (the `d` attribute) for each kind of mark, all rows together."""
+
+    grid: str  # the fiscal-year lines
+    row_lines: str
+    overdue: str  # dashed, from the plan to today
+    slips: str  # bars from the baseline to the effective date
+    baselines: str  # ◇
+    planned: str  # ○
+    actual: str  # ●
+
+
+@dataclass(frozen=True)
 class Timeline:
     width: int
     height: int
@@ -75,6 +95,7 @@ class Timeline:
     rows: list[Row]
     start: dt.date
     end: dt.date
+    shapes: Shapes
 
 
 def _dates_of(milestone) -> list[dt.date]:
@@ -154,6 +175,57 @@ def _summary(milestone, today: dt.date) -> str:
     return text
 
 
+def _num(value: float) -> str:
+    """A coordinate in the fewest characters: 49.0 -> 49, 226.80000001 -> 226.8."""
+    return f"{round(value, 1):g}"
+
+
+DIAMOND = 5 * 2**0.5  # half-diagonal of the 10×10 square turned 45°
+DOT = 6  # radius of ○ and ●
+
+
+def _diamond(x: float, y: float) -> str:
+    d = _num(DIAMOND)
+    return f"M{_num(x)} {_num(y - DIAMOND)}l{d} {d}l-{d} {d}l-{d}-{d}z"
+
+
+def _dot(x: float, y: float) -> str:
+    """A circle as the four curves WeasyPrint draws for <circle> (control points r/√π from
+    each end): arcs (`a`) would be cut into more curves and a larger file."""
+    r, k = DOT, f"{DOT / math.sqrt(math.pi):.3f}"
+    m = f"{DOT - DOT / math.sqrt(math.pi):.3f}"  # r minus the control distance
+    return (
+        f"M{_num(x + r)} {_num(y)}"
+        f"c0 {k}-{m} {r}-{r} {r}c-{k} 0-{r}-{m}-{r}-{r}"
+        f"c0-{k} {m}-{r} {r}-{r}c{k} 0 {r} {m} {r} {r}z"
+    )
+
+
+def _shapes(
+    rows: list[Row], ticks: list[Tick], *, right: float, top: float, bottom: float
+) -> Shapes:
+    def horizontal(pairs) -> str:
+        return "".join(f"M{_num(a)} {_num(y)}H{_num(b)}" for a, b, y in pairs)
+
+    return Shapes(
+        grid="".join(f"M{_num(t.x)} {_num(top)}V{_num(bottom)}" for t in ticks),
+        row_lines=horizontal((LABEL_WIDTH, right, r.y) for r in rows),
+        overdue=horizontal(
+            (r.planned_x, r.overdue_to_x, r.y)
+            for r in rows
+            if r.overdue_to_x is not None and r.planned_x is not None
+        ),
+        slips=horizontal(
+            (r.slip_from_x, r.slip_to_x, r.y)
+            for r in rows
+            if r.slip_from_x is not None and r.slip_to_x is not None
+        ),
+        baselines="".join(_diamond(r.baseline_x, r.y) for r in rows if r.baseline_x is not None),
+        planned="".join(_dot(r.planned_x, r.y) for r in rows if r.planned_x is not None),
+        actual="".join(_dot(r.actual_x, r.y) for r in rows if r.actual_x is not None),
+    )
+
+
 def timeline_layout(
     *, milestones: Sequence, today: dt.date, width: int = 880, today_label: str | None = None
 ) -> Timeline | None:
@@ -212,9 +284,10 @@ def timeline_layout(
     # A report's as-of label (令和8年3月31日時点) is long: near the right edge it is drawn to
     # the left of its line instead of running off the chart. 11 px text: 11/12 of the estimate.
     fits_right = today_x is not None and today_x + 3 + _text_width(label) * 11 / 12 <= width
+    height = AXIS_HEIGHT + len(rows) * ROW_HEIGHT + 8
     return Timeline(
         width=width,
-        height=AXIS_HEIGHT + len(rows) * ROW_HEIGHT + 8,
+        height=height,
         label_width=LABEL_WIDTH,
         plot_right=plot_right,
         axis_y=AXIS_HEIGHT,
@@ -226,4 +299,5 @@ def timeline_layout(
         rows=rows,
         start=start,
         end=end,
+        shapes=_shapes(rows, ticks, right=plot_right, top=AXIS_HEIGHT - 10, bottom=height),
     )

@@ -127,3 +127,33 @@ def test_a_milestones_summary_reads_in_english_with_an_english_separator():
         assert "：" not in text and text.startswith(f"{milestone.label}: original plan")
     with translation.override("ja"):
         assert _summary(milestone, dt.date(2026, 1, 1)).startswith(f"{milestone.label}：当初予定")
+
+
+def test_each_kind_of_mark_is_one_path_with_one_shape_per_row():
+    rows = [
+        milestone(baseline_date=dt.date(2026, 6, 30), planned_date=dt.date(2026, 9, 30)),
+        milestone(kind="pilot", baseline_date=dt.date(2026, 1, 1), actual_date=dt.date(2026, 2, 1)),
+        milestone(kind="launch", planned_date=dt.date(2027, 1, 1)),
+    ]
+    shapes = timeline_layout(milestones=rows, today=TODAY).shapes
+    assert shapes.baselines.count("M") == 2
+    assert shapes.planned.count("M") == 2 and shapes.actual.count("M") == 1
+    assert shapes.slips.count("M") == 2 and shapes.row_lines.count("M") == 3
+
+
+def test_the_printed_timeline_leaves_out_the_hover_titles_of_the_page():
+    rows = [
+        milestone(planned_date=dt.date(2026, 5, 1)),
+        milestone(planned_date=dt.date(2026, 7, 1)),
+    ]
+    layout = timeline_layout(milestones=rows, today=TODAY)
+    page = render_to_string(
+        "components/timeline.svg.html", {"timeline": layout, "without_legend": True}
+    )
+    printed = render_to_string(
+        "components/timeline.svg.html",
+        {"timeline": layout, "for_print": True, "without_legend": True},
+    )
+    assert page.count("<title>") == 2 and printed.count("<title>") == 0
+    # The marks: one path per kind whatever the number of rows.
+    assert printed.count("<circle") == 0 and printed.count("<path") == 4  # grid, rows, overdue, ○
