@@ -455,8 +455,8 @@ def opinion_page(
         deep = (int(number) - 1) * per_page >= seek_after
     except (TypeError, ValueError):
         deep = False  # not a number: the paginator gives the first page
-    ids = _SeekIds(opinions) if deep else opinions.values_list("pk", flat=True)
-    paginator: Paginator = Paginator(ids, per_page)  # type: ignore[arg-type]
+    in_order = _SeekIds(opinions) if deep else opinions.values_list("pk", flat=True)
+    paginator: Paginator = Paginator(in_order, per_page)  # type: ignore[arg-type]
     page = paginator.get_page(number)
     ids = list(page.object_list)
     found = opinions.model.objects.filter(pk__in=ids).select_related(*_OPINION_RELATED).in_bulk()
