@@ -1,4 +1,5 @@
-"""The read-only API (issue 20): candidates, milestones, decisions, meetings, adoption counts.
+"""The read-only API (issue 20): candidates, milestones, decisions, meetings, adoption counts,
+requests (要請).
 
 Every endpoint reads through the owning app's selectors, as the pages do, and answers only a
 caller whose token passes api.auth.TokenAuth (the pages' read rule, `can_view`). No writes.
@@ -23,10 +24,10 @@ from api import schemas
 from api.auth import Forbidden, RateLimited, TokenAuth
 from candidates import selectors as candidate_selectors
 from candidates.filters import CandidateFilter
-from candidates.models import Candidate
+from candidates.models import Candidate, Ministry
 from core.permissions import viewer_required
 from hearings import selectors as hearing_selectors
-from hearings.models import Meeting, MeetingKind
+from hearings.models import Meeting, MeetingKind, RequestStatus
 
 PAGE_SIZE = 50
 
@@ -181,3 +182,22 @@ def meeting_detail(request: HttpRequest, pk: int) -> Meeting:
         return hearing_selectors.meeting_detail(pk=pk)
     except Meeting.DoesNotExist as missing:
         raise Http404 from missing
+
+
+@api.get(
+    "/requests",
+    response=list[schemas.RequestRow],
+    url_name="requests",
+    summary="要請・宿題の一覧（期限の早い順。状態・宛先の府省庁で絞り込み）",
+)
+@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=PAGE_SIZE)
+def request_list(request: HttpRequest, filters: Query[schemas.RequestQuery]) -> QuerySet:
+    status = filters.status or ""
+    if status and status not in RequestStatus.values:
+        raise BadQuery(gettext_lazy("要請の状態の値が正しくありません。"))
+    ministries = None
+    if filters.ministry is not None:
+        ministries = Ministry.objects.filter(pk=filters.ministry)
+        if not ministries.exists():
+            raise BadQuery(gettext_lazy("府省庁の値が正しくありません。"))
+    return hearing_selectors.request_list(status=status, ministries=ministries)

@@ -10,7 +10,7 @@ from ninja import Field, Schema
 
 from core.display import slip_display
 from core.stated_dates import written_ja
-from hearings.models import MeetingKind
+from hearings.models import MeetingKind, RequestStatus
 
 
 class Ministry(Schema):
@@ -231,3 +231,44 @@ class MeetingQuery(Schema):
     """The meetings list page's filter (hearings.views.meeting_index), by the same name."""
 
     kind: str | None = Field(None, description="会議の種別: " + ", ".join(MeetingKind.values))
+
+
+class CandidateRef(Schema):
+    id: int
+    name: str
+
+
+class RequestRow(Schema):
+    """A request (要請・宿題) as the request list shows it."""
+
+    id: int
+    meeting: MeetingRef = Field(..., description="要請した会議")
+    ministry: Ministry | None = Field(..., description="宛先の府省庁（null は事務局宛て）")
+    addressee: str = Field(..., description="宛先の表示（府省庁名又は「事務局」）")
+    candidate: CandidateRef | None
+    text: str
+    due_date: dt.date | None = Field(
+        ...,
+        description="期限（年度・月などの精度で示された日付はその期間の末日。期限超過はこの翌日から）",
+    )
+    due_precision: str = Field(
+        ..., description="期限の精度：day, month, half, fiscal_year（年度中）, fiscal_year_end"
+    )
+    due_written: str = Field(..., description="期限の表記（例：令和7年度中）")
+    overdue_days: int | None = Field(..., description="期限を過ぎて未回答の日数（今日時点）")
+    status: str = Field(..., description="状態: " + ", ".join(RequestStatus.values))
+    status_label: str
+    answer: str = Field(..., description="府省庁の回答")
+    answered_on: dt.date | None
+    reported_at: MeetingRef | None = Field(..., description="回答を報告した会議")
+
+    @staticmethod
+    def resolve_status_label(obj) -> str:
+        return obj.get_status_display()
+
+
+class RequestQuery(Schema):
+    """The request list page's status filter by the same name, and the addressed ministry."""
+
+    status: str | None = Field(None, description="状態: " + ", ".join(RequestStatus.values))
+    ministry: int | None = Field(None, description="宛先の府省庁の id")

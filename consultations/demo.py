@@ -3,7 +3,8 @@ questions, with the secretariat's responses.
 
 Two consultations, dated from the day the demo is loaded:
 - the draft list of three demo candidates, through prefectures, closed: answers on time and
-  one late, one corrected after submission, responses to single opinions and to a group;
+  one late, one corrected after submission, responses to single opinions and to a group, and
+  the demo hearing of 全国町村会 attached (its remarks shown with the opinions);
 - the promotion-policy draft of 学校給食費管理システム, open: a few answers, none yet from 呉市
   or 全国市長会 (the demo logins that answer it in the browser journeys).
 
@@ -26,6 +27,7 @@ from consultations import services
 from consultations.models import Consultation, Opinion, Position, ResponseKind, Route, SubjectKind
 from consultations.services import Addressees, OpinionValues
 from core.models import User
+from hearings.models import Meeting, MeetingKind
 from municipalities.models import Association, LocalGovernment
 
 DRAFT_LIST = ("選挙人名簿管理システム", "農地台帳システム", "環境影響評価手続システム")
@@ -249,10 +251,29 @@ def _draft_list(user, candidates, associations, today) -> None:
         ResponseKind.CONSIDER,
         "団体規模に応じた費用負担の在り方を検討します。",
     )
+    _attach_hearing(user, consultation)
     services.consultation_close(user=user, consultation=consultation, version=None)
     Consultation.objects.filter(pk=consultation.pk).update(
         closed_at=_at(opens_on + dt.timedelta(days=45))
     )
+
+
+def _attach_hearing(user, consultation) -> None:
+    """The demo's association hearing (the fictional 全国町村会 minutes, loaded by
+    hearings.demo before the consultations) beside the opinions, when the association was
+    asked; without demo meetings there is nothing to attach."""
+    hearing = (
+        Meeting.objects.filter(
+            kind=MeetingKind.HEARING,
+            association__in=consultation.to_associations.all(),
+        )
+        .order_by("date", "pk")
+        .first()
+    )
+    if hearing is not None:
+        services.consultation_hearing_link(
+            user=user, consultation=consultation, meeting=hearing, attach=True
+        )
 
 
 def _policy(user, candidate, associations, today) -> None:

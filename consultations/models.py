@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.display import choice_label
+from core.text_search import SearchTextField
 
 
 class SubjectKind(models.TextChoices):
@@ -362,6 +363,9 @@ class Opinion(models.Model):
         Consultation, on_delete=models.CASCADE, related_name="+", null=True, editable=False
     )
     sort_key = models.CharField(max_length=32, blank=True, editable=False)
+    # The results page's words filter looks the words up here (core/text_search.py): on
+    # PostgreSQL through a GIN index (migration 0004) instead of reading all 50,000 texts.
+    search_text = SearchTextField(sources=["section", "text"], indexed=True)
 
     class Meta:
         verbose_name = _("意見")

@@ -22,12 +22,22 @@ from core.permissions import (
     secretariat_required,
     viewer_required,
 )
+from core.query_params import query_without
+from core.spreadsheets import csv_bytes, xlsx_bytes
 from hearings import request_services, selectors
 from hearings.models import FollowUpRequest, MinutesEntry, RequestStatus
+from hearings.request_exports import request_table
 from hearings.request_forms import AnswerForm, CloseForm, RequestForm
 
 PAGE_SIZE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ANSWER_ONLY = _("この要請に回答できるのは宛先の府省庁の担当者のみです。")
+
+
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def _form_status(request: AuthenticatedHttpRequest) -> int:
@@ -52,6 +62,16 @@ def request_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     requests = selectors.request_list(
         status=status, ministries=responsible_for(request.user) if mine else None
     )
+    today = timezone.localdate()
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):  # the listed requests, every page
+        headers, rows = request_table(requests, today=today)
+        stamp = today.isoformat()
+        if fmt == "csv":
+            return _download(
+                csv_bytes(headers, rows), f"requests-{stamp}.csv", "text/csv; charset=utf-8"
+            )
+        return _download(xlsx_bytes(_("要請・宿題"), headers, rows), f"requests-{stamp}.xlsx", XLSX)
     page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -61,7 +81,8 @@ def request_index(request: AuthenticatedHttpRequest) -> HttpResponse:
             "status": status,
             "statuses": RequestStatus.choices,
             "mine": mine,
-            "today": timezone.localdate(),
+            "today": today,
+            "query": query_without(request.GET, "format", "page"),
         },
     )
 

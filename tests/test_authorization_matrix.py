@@ -377,6 +377,7 @@ MATRIX = {
             ("api_v1:candidate_adoption", "candidate"),
             ("api_v1:meetings", "none"),
             ("api_v1:meeting", "meeting"),
+            ("api_v1:requests", "none"),
         )
     },
     # Each user's own choice of notices; the log of what was sent is the secretariat's.

@@ -37,3 +37,18 @@ def test_demo_consultations_load_once_with_late_corrected_and_answered_opinions(
     assert not policy.answers.filter(local_government__code="342025").exists()
     assert not policy.answers.filter(association__slug="mayors").exists()
     assert User.objects.get(username="association_shichokai").association.slug == "mayors"
+
+
+def test_the_demo_draft_list_consultation_shows_the_demo_association_hearing(db):
+    from hearings.demo import demo_meetings_load
+
+    demo_accounts_ensure()
+    demo_data_load(today=TODAY)
+    demo_meetings_load(secretariat=User.objects.get(username="secretariat"))
+    demo_consultations_load(today=TODAY)
+
+    draft_list, policy = Consultation.objects.order_by("opens_on")
+    hearing = draft_list.hearings.get()
+    assert hearing.association.slug == "towns-villages"
+    assert not policy.hearings.exists()
+    assert selectors.consultation_hearings(consultation=draft_list) == [hearing]
