@@ -20,6 +20,10 @@ RIGHT_BODY: dict[str, str | None] = {
     DecisionKind.OTHER: None,
 }
 
+# An outcome line that records a decision: 「（案）のとおり進めていくこととなった」「了承された」.
+# (「説明・報告した」 records a report heard, not a decision.)
+_DECIDED = re.compile(r"こととなった|了承され|了承した|決定した|決定された|とされた")
+
 # A council meeting not (yet) in the list, named in free text.
 _COUNCIL_TEXT = re.compile(r"連絡協議会")
 
@@ -76,4 +80,25 @@ def wrong_body_message(kind: str, body: str | None) -> str | None:
             "right": DecisionBody(right).label,
             "wrong": DecisionBody(body).label,
         }
+    return None
+
+
+def records_a_decision(outcome: str) -> bool:
+    return bool(_DECIDED.search(outcome))
+
+
+def proposed_kind(*, meeting_kind: str, text: str, names_a_candidate: bool) -> str | None:
+    """The kind of decision an outcome line most likely records at a meeting of this kind;
+    None where such a meeting decides nothing (a hearing, an interim report)."""
+    body = body_of_meeting_kind(meeting_kind)
+    if body == DecisionBody.WT:
+        return DecisionKind.JUDGMENT_REVIEW if names_a_candidate else DecisionKind.OTHER
+    if body == DecisionBody.COUNCIL:
+        if "同意" in text:
+            return DecisionKind.CONSENT
+        if "選定" in text:
+            return DecisionKind.SELECTION
+        if "報告" in text:
+            return DecisionKind.REPORT
+        return DecisionKind.OTHER
     return None

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import translation
 
 from candidates import services as candidate_services
@@ -188,3 +189,82 @@ def test_the_transition_form_records_a_written_consent(client, secretariat):
     response = client.post(url, {**data, "written": "on", "note": "緊急のため書面で決定"})
     assert response.status_code == 302
     assert candidate.decision_records.get().body == DecisionBody.WRITTEN
+
+
+# The minutes importer proposes decisions from outcome lines; the secretariat confirms them.
+
+SAMPLES = __import__("pathlib").Path(__file__).parent / "samples"
+
+
+@pytest.fixture
+def civil_works(db):
+    return CandidateFactory(name="土木施設に関する住民からの通報等システム")
+
+
+def _wt9():
+    return (SAMPLES / "wt09_2026-02-04.txt").read_text(encoding="utf-8")
+
+
+def test_the_wt9_sample_proposes_its_decisions_on_their_agenda_items_and_candidates(civil_works):
+    from hearings.minutes_import import preview_record
+
+    record = preview_record(_wt9())
+    assert [(d.agenda_number, d.kind) for d in record.decisions] == [
+        (1, DecisionKind.OTHER),
+        (2, DecisionKind.JUDGMENT_REVIEW),
+    ]
+    assert record.decisions[1].candidates == [civil_works]
+    assert all("（案）のとおり進めていくこととなった" in d.text for d in record.decisions)
+    assert not any(d.confirmed for d in record.decisions)  # the secretariat confirms
+
+
+def _preview(client):
+    from tests.hearings.test_import import _form_fields
+
+    body = client.post(reverse("hearings:import"), {"text": _wt9()}).content.decode()
+    return body, _form_fields(body)
+
+
+def test_the_preview_shows_the_proposed_decisions_and_saves_only_the_ticked_ones(
+    client, secretariat, civil_works
+):
+    client.force_login(secretariat)
+    body, data = _preview(client)
+    assert "決定（結果の記載から提案）" in body
+    assert data["decisions-1-candidate_names"] == civil_works.name
+    data["decisions-1-confirmed"] = "on"
+    response = client.post(reverse("hearings:import"), data)
+    assert response.status_code == 302
+    decision = Decision.objects.get()
+    assert decision.agenda_item.number == 2 and decision.body == DecisionBody.WT
+    assert list(decision.candidates.all()) == [civil_works]
+    page = client.get(decision.meeting.get_absolute_url()).content.decode()
+    assert "（案）のとおり進めていくこととなった" in page
+    page = client.get(civil_works.get_absolute_url()).content.decode()
+    assert "（案）のとおり進めていくこととなった" in page
+
+
+def test_a_proposed_decision_changed_to_the_wrong_body_is_refused_and_nothing_saved(
+    client, secretariat, civil_works
+):
+    from hearings.models import Meeting
+
+    client.force_login(secretariat)
+    _body, data = _preview(client)
+    data["decisions-0-confirmed"] = "on"
+    data["decisions-0-kind"] = DecisionKind.CONSENT  # a consent at a WT meeting
+    response = client.post(reverse("hearings:import"), data)
+    assert response.status_code == 400
+    assert "連絡協議会が決定します" in response.content.decode()
+    assert not Meeting.objects.exists() and not Decision.objects.exists()
+
+
+def test_an_unknown_candidate_name_in_a_proposed_decision_is_an_error_in_the_preview(
+    client, secretariat
+):
+    client.force_login(secretariat)
+    _body, data = _preview(client)
+    data["decisions-0-candidate_names"] = "存在しないシステム"
+    response = client.post(reverse("hearings:import"), data)
+    assert response.status_code == 400
+    assert "次の候補は見つかりません" in response.content.decode()
