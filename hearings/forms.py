@@ -13,7 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from candidates.models import Candidate
 from core.forms import WIDGET_RENDERER, AccessibleForm, DateInput
 from hearings.minutes_import import find_municipality
-from hearings.models import AttendeeGroup, DecisionKind, EntryKind, MeetingKind, MinutesFormat
+from hearings.models import (
+    AgendaItem,
+    AttendeeGroup,
+    DecisionKind,
+    EntryKind,
+    MeetingKind,
+    MinutesFormat,
+)
 from hearings.records import (
     AgendaRow,
     AttendeeRow,
@@ -214,6 +221,29 @@ class DecisionRowForm(AccessibleForm):
                 _("次の候補は見つかりません：%(names)s") % {"names": "、".join(missing)}
             )
         return [found[n] for n in names]
+
+
+class DecisionForm(AccessibleForm):
+    """A decision recorded on the meeting's page (the body follows from the meeting)."""
+
+    kind = forms.ChoiceField(label=_("決定の種類"), choices=DecisionKind.choices)
+    agenda_item = forms.TypedChoiceField(label=_("議題"), required=False, coerce=int)
+    text = forms.CharField(label=_("決定の内容"), widget=forms.Textarea(attrs={"rows": 2}))
+    candidate_names = DecisionRowForm.base_fields["candidate_names"]
+    clean_candidate_names = DecisionRowForm.clean_candidate_names
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The meeting's agenda (prefetched on its page): no query of its own.
+        self.agenda_items = {item.pk: item for item in meeting.agenda_items.all()}
+        field = self.fields["agenda_item"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [("", "—")] + [(pk, str(i)) for pk, i in self.agenda_items.items()]
+        field.empty_value = None
+
+    def clean_agenda_item(self) -> AgendaItem | None:
+        pk = self.cleaned_data.get("agenda_item")
+        return self.agenda_items.get(pk) if pk else None
 
 
 DecisionRowFormSet = forms.formset_factory(

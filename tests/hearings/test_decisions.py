@@ -268,3 +268,15 @@ def test_an_unknown_candidate_name_in_a_proposed_decision_is_an_error_in_the_pre
     response = client.post(reverse("hearings:import"), data)
     assert response.status_code == 400
     assert "次の候補は見つかりません" in response.content.decode()
+
+
+def test_the_meeting_page_records_a_decision_and_refuses_the_wrong_body(client, secretariat, wt):
+    client.force_login(secretariat)
+    url = reverse("hearings:decision_create", args=[wt.pk])
+    response = client.post(url, {"kind": "consent", "text": "推進方針に同意"})
+    assert response.status_code == 400
+    assert "「同意」は連絡協議会が決定します" in response.content.decode()
+    response = client.post(url, {"kind": "judgment_review", "text": "（案）のとおり"})
+    assert response.status_code == 302
+    assert wt.decision_records.get().body == DecisionBody.WT
+    assert "（案）のとおり" in client.get(wt.get_absolute_url()).content.decode()
