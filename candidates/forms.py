@@ -94,6 +94,11 @@ class TransitionForm(VersionedForm):
         required=False,
         help_text=_("例：第9回ワーキングチーム"),
     )
+    written = forms.BooleanField(
+        label=_("書面による決定（連絡協議会）"),
+        required=False,
+        help_text=_("会議を開かず書面で決定した場合。決定日と理由（備考・理由）が必須です。"),
+    )
     decided_on = forms.DateField(
         label=_("決定日"),
         widget=DateInput,

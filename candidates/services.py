@@ -33,6 +33,8 @@ from core.events import send_after_commit
 from core.models import User
 from core.permissions import is_secretariat
 from core.stated_dates import Precision, last_day
+from hearings import decision_services
+from hearings.models import DecisionKind
 
 LATEST_PLAUSIBLE_DATE = dt.date(2100, 12, 31)
 
@@ -123,8 +125,13 @@ def candidate_transition(
     meeting=None,
     meeting_text: str = "",
     note: str = "",
+    written: bool = False,
 ) -> LifecycleTransition:
-    """Record a lifecycle decision and move the candidate to its new stage."""
+    """Record a lifecycle decision and move the candidate to its new stage.
+
+    A consent (同意) is the council's: it cites a council meeting (or names one in the free
+    text) or is a written procedure (書面) with its date and its reason (the note); it is kept
+    as a decision record (hearings.Decision) about the candidate as well."""
     if not is_secretariat(user):
         raise _refuse(_("段階の変更を記録できるのは事務局のみです。"))
     current = Candidate.objects.select_for_update().get(pk=candidate.pk)
@@ -159,6 +166,8 @@ def candidate_transition(
             _("同意を省略する場合は、その理由（災害等の緊急時など）を記入してください。")
         ]
     errors.update(_decision_date_errors(current, decided_on))
+    if to_stage == lifecycle.Stage.CONSENTED:
+        errors.update(_consent_errors(meeting, meeting_text, written, decided_on, note))
     if errors:
         raise ValidationError(errors)
 
@@ -181,7 +190,43 @@ def candidate_transition(
         current.decided_fiscal_year = wareki.fiscal_year_of(decided_on)
     current.version += 1
     _save(current, user, reason=str(lifecycle.Stage(to_stage).label))
+    if to_stage == lifecycle.Stage.CONSENTED:
+        decision_services.decision_record(
+            user=user,
+            kind=DecisionKind.CONSENT,
+            text=_("「%(name)s」の推進方針に同意") % {"name": current.name},
+            meeting=meeting,
+            meeting_text=meeting_text,
+            written=written,
+            decided_on=decided_on,
+            written_reason=note,
+            candidates=[current],
+            transition=transition,
+        )
     return transition
+
+
+def _consent_errors(meeting, meeting_text: str, written: bool, decided_on, note: str) -> dict:
+    """A consent cites a council meeting or a written procedure (with date and reason)."""
+    if meeting is None and not meeting_text.strip() and not written:
+        return {
+            "meeting": [
+                _(
+                    "同意は連絡協議会の決定です。連絡協議会の会議を選ぶか、書面による決定（決定日と理由）としてください。"
+                )
+            ]
+        }
+    errors = decision_services.decision_errors(
+        kind=DecisionKind.CONSENT,
+        meeting=meeting,
+        meeting_text=meeting_text,
+        written=written,
+        decided_on=decided_on,
+        written_reason=note,
+    )
+    if "written_reason" in errors:
+        errors["note"] = errors.pop("written_reason")
+    return errors
 
 
 @transaction.atomic

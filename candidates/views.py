@@ -37,7 +37,11 @@ from core.http import AuthenticatedHttpRequest
 from core.permissions import is_secretariat, require, secretariat_required, viewer_required
 from core.query_params import query_without
 from core.spreadsheets import csv_bytes, xlsx_bytes
-from hearings.selectors import remarks_for_candidate, requests_for_candidate
+from hearings.selectors import (
+    decisions_for_candidate,
+    remarks_for_candidate,
+    requests_for_candidate,
+)
 
 PAGE_SIZE = 50
 
@@ -170,6 +174,7 @@ def _detail_context(request: AuthenticatedHttpRequest, candidate: Candidate, **e
         "history": candidate_history(candidate=candidate),
         "remarks": list(remarks_for_candidate(candidate=candidate)),
         "requests": list(requests_for_candidate(candidate=candidate)),
+        "decisions": list(decisions_for_candidate(candidate=candidate)),
         "adoption": adoption_selectors.adoption_panel(candidate_id=candidate.pk),
         "opinions": consultation_selectors.candidate_opinions(candidate_id=candidate.pk),
         "can_manage": is_secretariat(user),

@@ -38,6 +38,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "hearings:edit": pgettext_lazy("audit action", "会議の編集"),
     "hearings:delete": pgettext_lazy("audit action", "会議の削除"),
     "hearings:material_create": pgettext_lazy("audit action", "資料の登録"),
+    "hearings:decision_create": pgettext_lazy("audit action", "決定の記録"),
     "hearings:entry_link": pgettext_lazy("audit action", "発言と候補の関連付け"),
     "hearings:agenda_link": pgettext_lazy("audit action", "議題と候補の関連付け"),
     "hearings:request_create": pgettext_lazy("audit action", "要請の登録"),

@@ -10,6 +10,7 @@ that already exists (same date and title), so set-up can run any number of times
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 from django.db import transaction
@@ -23,6 +24,7 @@ from core.stated_dates import Precision
 from hearings import request_services, services
 from hearings.minutes_import import preview_record
 from hearings.models import Meeting, MeetingKind
+from hearings.records import MeetingRecord
 
 # The requests (要請) of the WT 9th meeting (2026-02-04), as the secretariat records them from
 # its remarks: (words the remark contains, ministry, candidate or "", what is asked, due date
@@ -90,6 +92,7 @@ def demo_meetings_load(*, secretariat: User) -> int:
             )
             _link_remarks(meeting, secretariat)
         _link_decisions(meeting, secretariat)
+        _record_decisions(meeting, record, secretariat)
         if meeting.kind == MeetingKind.WT and meeting.number == 9:
             _record_requests(meeting, secretariat)
     return Meeting.objects.count()
@@ -122,6 +125,18 @@ def _link_decisions(meeting: Meeting, secretariat: User) -> None:
         candidate_services.transition_link_meeting(
             user=secretariat, transition=decision, meeting=meeting
         )
+
+
+def _record_decisions(meeting: Meeting, record: MeetingRecord, secretariat: User) -> None:
+    """The decisions the import proposes (WT 9: both agenda items 「（案）のとおり進めていく
+    こととなった」), once, as the secretariat confirms them in the preview."""
+    if meeting.decision_records.exists() or not record.decisions:
+        return
+    items = {item.number: item for item in meeting.agenda_items.all()}
+    rows = [replace(row, confirmed=True) for row in record.decisions]
+    services.decisions_add_confirmed(
+        user=secretariat, meeting=meeting, rows=rows, agenda_items=items
+    )
 
 
 def _record_requests(meeting: Meeting, secretariat: User) -> None:

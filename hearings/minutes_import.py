@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from candidates import cache as candidate_cache
+from candidates.models import Candidate
+from hearings import decision_rules
 from hearings.minutes_parser import ParsedMinutes, parse_minutes
 from hearings.records import (
     AgendaRow,
     AttendeeRow,
+    DecisionRow,
     EntryRow,
     MaterialRow,
     MeetingHeader,
@@ -61,13 +65,15 @@ def record_from_parse(parsed: ParsedMinutes, raw_text: str) -> MeetingRecord:
         association=Association.objects.filter(name=parsed.association_name).first(),
         speaking_municipalities=_municipalities(parsed.speaking_municipality_names, warnings),
     )
+    agenda_items = [
+        AgendaRow.copy_of(item, materials_text="、".join(item.materials))
+        for item in parsed.agenda_items
+    ]
     return MeetingRecord(
         header=header,
         attendees=[AttendeeRow.copy_of(a) for a in parsed.attendees],
-        agenda_items=[
-            AgendaRow.copy_of(item, materials_text="、".join(item.materials))
-            for item in parsed.agenda_items
-        ],
+        agenda_items=agenda_items,
+        decisions=propose_decisions(meeting_kind=header.kind, agenda_items=agenda_items),
         entries=[EntryRow.copy_of(e) for e in parsed.entries],
         materials=[
             MaterialRow(label=label, title=parsed.material_titles.get(label, ""))
@@ -80,6 +86,39 @@ def record_from_parse(parsed: ParsedMinutes, raw_text: str) -> MeetingRecord:
             warnings=warnings,
         ),
     )
+
+
+def candidates_named_in(text: str) -> list[Candidate]:
+    """The candidates whose names the text contains (spaces in the minutes ignored), as the
+    demo links remarks to candidates: by the name as written."""
+    words = "".join(text.split())
+    ids = [pk for pk, name in candidate_cache.candidate_names() if name and name in words]
+    return list(Candidate.objects.filter(pk__in=ids).order_by("name")) if ids else []
+
+
+def propose_decisions(*, meeting_kind: str, agenda_items: list[AgendaRow]) -> list[DecisionRow]:
+    """A decision for each agenda item whose outcome records one (「（案）のとおり進めていく
+    こととなった」), about the candidates the item names; unconfirmed until the secretariat ticks
+    it in the preview."""
+    rows = []
+    for item in agenda_items:
+        if not decision_rules.records_a_decision(item.outcome):
+            continue
+        named = candidates_named_in(f"{item.title}{item.explanation}{item.outcome}")
+        kind = decision_rules.proposed_kind(
+            meeting_kind=meeting_kind, text=item.outcome, names_a_candidate=bool(named)
+        )
+        if kind is None:
+            continue
+        rows.append(
+            DecisionRow(
+                kind=kind,
+                text=f"{item.title}：{item.outcome}",
+                agenda_number=item.number,
+                candidates=named,
+            )
+        )
+    return rows
 
 
 def import_warnings(text: str) -> list[str]:

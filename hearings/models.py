@@ -357,3 +357,93 @@ class FollowUpRequest(models.Model):
     @property
     def overdue_days(self) -> int | None:
         return self.overdue_days_on(timezone.localdate())
+
+
+class DecisionKind(models.TextChoices):
+    SELECTION = "selection", pgettext_lazy("decision kind", "候補の選定")
+    JUDGMENT_REVIEW = "judgment_review", pgettext_lazy("decision kind", "判断の確認")
+    CONSENT = "consent", pgettext_lazy("decision kind", "同意")
+    REPORT = "report", pgettext_lazy("decision kind", "その他の結果の報告")
+    OTHER = "other", pgettext_lazy("decision kind", "その他")
+
+
+class DecisionBody(models.TextChoices):
+    COUNCIL = "council", pgettext_lazy("decision body", "連絡協議会")
+    WT = "wt", pgettext_lazy("decision body", "ワーキングチーム")
+    WRITTEN = "written", pgettext_lazy("decision body", "書面（連絡協議会）")
+
+
+class Decision(models.Model):
+    """A decision (決定): what a body decided, at which meeting (or in writing, 書面, with a
+    date and a reason), on which agenda item, about which candidates. Who may decide what is
+    hearings.decision_rules; the body follows from the meeting's kind."""
+
+    kind = models.CharField(_("決定の種類"), max_length=20, choices=DecisionKind.choices)
+    body = models.CharField(_("決定した機関"), max_length=20, choices=DecisionBody.choices)
+    text = models.TextField(_("決定の内容"))
+    # A decision goes with its meeting, as its remarks and requests do.
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="decision_records",
+        verbose_name=_("決定した会議"),
+    )
+    meeting_text = models.CharField(_("決定した会議（自由記述）"), max_length=200, blank=True)
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="decision_records",
+        verbose_name=_("議題"),
+    )
+    candidates = models.ManyToManyField(
+        "candidates.Candidate",
+        blank=True,
+        related_name="decision_records",
+        verbose_name=_("対象の候補"),
+    )
+    decided_on = models.DateField(_("決定日"))
+    written_reason = models.TextField(_("書面による理由"), blank=True)
+    transition = models.OneToOneField(
+        "candidates.LifecycleTransition",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="decision_record",
+        verbose_name=_("段階の変更"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("記録者"),
+    )
+    recorded_at = models.DateTimeField(_("記録日時"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("決定")
+        verbose_name_plural = _("決定")
+        ordering = ["decided_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(body="written") | ~Q(written_reason=""),
+                name="decision_written_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(body="written") | Q(meeting__isnull=True),
+                name="decision_written_has_no_meeting",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+    @property
+    def where(self) -> str:
+        """The meeting, its free text, or 書面 with the date."""
+        if self.meeting_id:
+            return str(self.meeting)
+        return self.meeting_text or str(self.get_body_display())

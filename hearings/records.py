@@ -77,6 +77,18 @@ class MaterialRow:
 
 
 @dataclass
+class DecisionRow:
+    """A decision the minutes record (an outcome line), proposed by the import; saved with the
+    meeting only when the secretariat confirms it."""
+
+    kind: str
+    text: str
+    agenda_number: int | None = None
+    candidates: list[Any] = field(default_factory=list)  # candidates.Candidate
+    confirmed: bool = False
+
+
+@dataclass
 class MinutesText:
     """The minutes as given: the raw text, what could not be placed, the format, the doubts.
 
@@ -95,4 +107,5 @@ class MeetingRecord:
     agenda_items: list[AgendaRow] = field(default_factory=list)
     entries: list[EntryRow] = field(default_factory=list)
     materials: list[MaterialRow] = field(default_factory=list)
+    decisions: list[DecisionRow] = field(default_factory=list)
     minutes: MinutesText = field(default_factory=MinutesText)

@@ -28,6 +28,7 @@ from hearings.models import (
     AgendaItem,
     Attendee,
     AttendeeGroup,
+    Decision,
     FollowUpRequest,
     Material,
     Meeting,
@@ -107,6 +108,7 @@ def meeting_detail(*, pk: int) -> Meeting:
             ),
             Prefetch("entries", queryset=entries),
             "materials",
+            Prefetch("decision_records", queryset=_decisions().prefetch_related("candidates")),
         )
         .get(pk=pk)
     )
@@ -353,3 +355,12 @@ def requests_for_candidate(*, candidate) -> QuerySet[FollowUpRequest]:
 
 def requests_of_meeting(*, meeting: Meeting) -> QuerySet[FollowUpRequest]:
     return _requests().filter(meeting=meeting).order_by("pk")
+
+
+def _decisions() -> QuerySet[Decision]:
+    return Decision.objects.select_related("meeting", "agenda_item").order_by("decided_on", "pk")
+
+
+def decisions_for_candidate(*, candidate) -> QuerySet[Decision]:
+    """The decisions (決定) about a candidate, oldest first, with their meeting and agenda item."""
+    return _decisions().filter(candidates=candidate)

@@ -17,7 +17,7 @@ from core import planner_stats
 from core.concurrency import check_version
 from core.models import User
 from core.permissions import is_secretariat, require
-from hearings import selectors
+from hearings import decision_services, selectors
 from hearings.material_files import material_file_name
 from hearings.minutes_normalise import text_digest
 from hearings.models import (
@@ -32,6 +32,7 @@ from hearings.models import (
 from hearings.records import (
     AgendaRow,
     AttendeeRow,
+    DecisionRow,
     EntryRow,
     MaterialRow,
     MeetingHeader,
@@ -109,8 +110,39 @@ def meeting_save(
     if len(record.entries) >= planner_stats.BULK_ROWS:  # an import: keep search plans right
         planner_stats.analyze_on_commit(MinutesEntry)
     materials_add_listed(meeting=meeting, rows=record.materials)
+    decisions_add_confirmed(user=user, meeting=meeting, rows=record.decisions, agenda_items=items)
     minutes_save(meeting=meeting, text=record.minutes)
     return meeting
+
+
+def decisions_add_confirmed(
+    *,
+    user: User,
+    meeting: Meeting,
+    rows: Sequence[DecisionRow],
+    agenda_items: dict[int, AgendaItem],
+) -> None:
+    """The decisions the secretariat ticked in the import preview, each on its agenda item;
+    one by the wrong body refuses the whole save, naming the row and the right body."""
+    for n, row in enumerate(rows, start=1):
+        if not row.confirmed:
+            continue
+        try:
+            decision_services.decision_record(
+                user=user,
+                kind=row.kind,
+                text=row.text,
+                meeting=meeting,
+                agenda_item=agenda_items.get(row.agenda_number or 0),
+                candidates=row.candidates,
+            )
+        except ValidationError as exc:
+            raise ValidationError(
+                [
+                    _("決定（%(n)s件目）：%(error)s") % {"n": n, "error": message}
+                    for message in exc.messages
+                ]
+            ) from exc
 
 
 def meeting_header_save(

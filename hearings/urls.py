@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.meeting_edit, name="edit"),
     path("<int:pk>/delete/", views.meeting_delete, name="delete"),
     path("<int:pk>/materials/", views.material_new, name="material_create"),
+    path("<int:pk>/decisions/new/", views.decision_new, name="decision_create"),
     path(
         "<int:pk>/materials/<int:material_pk>/download/",
         views.material_download,

@@ -22,9 +22,9 @@ from core.concurrency import ConcurrentEditError
 from core.http import AuthenticatedHttpRequest
 from core.permissions import is_secretariat, secretariat_required, viewer_required
 from core.query_params import query_int, query_text, query_without
+from hearings import decision_services, selectors, services
 from hearings import search as search_module
-from hearings import selectors, services
-from hearings.forms import MaterialForm, MeetingEditor, PasteForm
+from hearings.forms import DecisionForm, MaterialForm, MeetingEditor, PasteForm
 from hearings.minutes_import import import_warnings, preview_record
 from hearings.minutes_normalise import text_digest
 from hearings.models import AgendaItem, Material, Meeting, MeetingKind, MinutesEntry
@@ -76,7 +76,11 @@ def meeting_show(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _meeting_page(
-    request: AuthenticatedHttpRequest, meeting: Meeting, material_form: MaterialForm, status=200
+    request: AuthenticatedHttpRequest,
+    meeting: Meeting,
+    material_form: MaterialForm,
+    status=200,
+    decision_form: DecisionForm | None = None,
 ) -> HttpResponse:
     """The meeting's page; a material form with errors is shown on it with status 400."""
     entries = list(meeting.entries.all())
@@ -96,6 +100,7 @@ def _meeting_page(
             "can_edit": is_secretariat(request.user),
             "candidates": candidate_selectors.candidate_names(),
             "material_form": material_form,
+            "decision_form": decision_form or DecisionForm(meeting=meeting),
         },
         status=status,
     )
@@ -318,6 +323,32 @@ def material_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return redirect(f"{meeting.get_absolute_url()}#materials")
     messages.error(request, _("資料を登録できませんでした。資料の欄を確認してください。"))
     return _meeting_page(request, _load(pk), form, status=400)
+
+
+@require_POST
+@secretariat_only
+def decision_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Record a decision of this meeting; one by the wrong body is refused naming the right one."""
+    meeting = get_object_or_404(Meeting, pk=pk)
+    form = DecisionForm(request.POST, meeting=meeting)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            decision_services.decision_record(
+                user=request.user,
+                kind=data["kind"],
+                text=data["text"],
+                meeting=meeting,
+                agenda_item=data["agenda_item"],
+                candidates=data["candidate_names"],
+            )
+        except ValidationError as exc:
+            form.apply_service_error(exc)
+        else:
+            messages.success(request, _("決定を記録しました。"))
+            return redirect(f"{meeting.get_absolute_url()}#decisions")
+    messages.error(request, _("決定を記録できませんでした。決定の欄を確認してください。"))
+    return _meeting_page(request, _load(pk), MaterialForm(), status=400, decision_form=form)
 
 
 @require_GET

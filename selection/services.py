@@ -26,7 +26,8 @@ from core.concurrency import check_version
 from core.display import date_display, fiscal_year_display
 from core.models import User
 from core.permissions import is_association_staff, is_local_government_staff, is_secretariat
-from hearings.models import Meeting, MeetingKind
+from hearings import decision_services
+from hearings.models import DecisionKind, Meeting, MeetingKind
 from selection.attachment_files import attachment_file_name
 from selection.models import (
     DecisionMethod,
@@ -239,6 +240,18 @@ def round_decide(
                 meeting_text=_("書面による決定") if written else "",
                 note=current.decision_reason,
             )
+    selected = [d.candidate for d in drafts if d.outcome == Outcome.SELECTED]
+    decision_services.decision_record(  # the council's selection, kept as its decision (決定)
+        user=user,
+        kind=DecisionKind.SELECTION,
+        text=_("%(fy)sの共通化候補の選定（%(count)s件）")
+        % {"fy": fiscal_year_display(current.fiscal_year), "count": len(selected)},
+        meeting=current.meeting,
+        written=written,
+        decided_on=decided_on,
+        written_reason=current.decision_reason,
+        candidates=selected,
+    )
     return current
 
 

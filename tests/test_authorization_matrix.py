@@ -224,6 +224,11 @@ MATRIX = {
         {"GET": logged_in(NOT_ALLOWED), "POST": secretariat_only()},
         "material",
     ),
+    "hearings:decision_create": (
+        "meeting",
+        {"GET": logged_in(NOT_ALLOWED), "POST": secretariat_only()},
+        "meeting_decision",
+    ),
     # The world's material has no file: a reader is let in and finds nothing.
     "hearings:material_download": ("material_file", get_only(viewers(NOT_FOUND)), None),
     "hearings:entry_link": (
@@ -471,6 +476,7 @@ REFUSAL = {
             "hearings:edit",
             "hearings:delete",
             "hearings:material_create",
+            "hearings:decision_create",
             "hearings:entry_link",
             "hearings:agenda_link",
         )
@@ -737,6 +743,7 @@ def payload(kind: str | None, objects: dict) -> dict:
         },
         "paste": {"text": "国・地方デジタル共通基盤推進連絡協議会ワーキングチーム（第10回）"},
         "material": {"label": "資料9"},
+        "meeting_decision": {"kind": "other", "text": "（案）のとおり進めていくこととなった"},
         "link": {"candidates": [candidate.pk]},
         "request": {
             "ministry": objects["mlit"].pk,

@@ -25,7 +25,14 @@ from candidates.lifecycle import Stage
 from candidates.models import Candidate, LifecycleTransition, MilestoneKind
 from core.models import User
 from core.stated_dates import Precision
-from hearings.models import FollowUpRequest, Meeting, MeetingKind
+from hearings.models import (
+    Decision,
+    DecisionBody,
+    DecisionKind,
+    FollowUpRequest,
+    Meeting,
+    MeetingKind,
+)
 from municipalities.models import LocalGovernment
 from tests.factories import (
     AgendaItemFactory,
@@ -169,6 +176,7 @@ def candidate_page_rows(scene: Scene, n: int) -> None:
             recorded_by=scene.user,
             meeting=scene.meeting,
         )
+        a_decision(scene)
         ProgressUpdateFactory.create(candidate=candidate, written_by=scene.user)
         MinutesEntryFactory.create(meeting=MeetingFactory.create()).candidates.add(candidate)
         a_request(scene, candidate=candidate, ministry=MinistryFactory.create())
@@ -179,6 +187,21 @@ def meeting_rows(scene: Scene, n: int) -> None:
         meeting = MeetingFactory.create()
         AttendeeFactory.create(meeting=meeting)
         MinutesEntryFactory.create(meeting=meeting)
+
+
+def a_decision(scene: Scene, **values) -> Decision:
+    """A WT decision at the scene's meeting about the scene's candidate."""
+    decision = Decision.objects.create(
+        kind=DecisionKind.OTHER,
+        body=DecisionBody.WT,
+        text="（案）のとおり進めていくこととなった",
+        meeting=scene.meeting,
+        decided_on=scene.meeting.date,
+        recorded_by=scene.user,
+        **values,
+    )
+    decision.candidates.add(scene.candidate)
+    return decision
 
 
 def meeting_page_rows(scene: Scene, n: int) -> None:
@@ -193,6 +216,7 @@ def meeting_page_rows(scene: Scene, n: int) -> None:
         MinutesEntryFactory.create(meeting=meeting).candidates.add(CandidateFactory.create())
         MaterialFactory.create(meeting=meeting, label=f"資料{item.number}")
         a_request(scene, ministry=MinistryFactory.create())
+        a_decision(scene, agenda_item=item).candidates.add(CandidateFactory.create())
 
 
 def search_rows(scene: Scene, n: int) -> None:
@@ -234,12 +258,13 @@ PAGES = {
     # 3 for the adoption panel's grouped figures; 2 for the consistency note (the numbered
     # meetings, and the decisions naming one in text); 1 for the opinions of consultations
     # about it (constant in opinions: tests/consultations/test_views.py); 1 for the requests
-    # about it.
-    "candidate detail": Page(lambda s: s.candidate.get_absolute_url(), candidate_page_rows, 26),
+    # about it; 1 for the decisions (決定) about it, with their meetings and agenda items.
+    "candidate detail": Page(lambda s: s.candidate.get_absolute_url(), candidate_page_rows, 27),
     "reports": Page(lambda s: reverse("candidates:reports"), report_rows, 5),
     "meeting list": Page(lambda s: reverse("hearings:list"), meeting_rows, 6),
-    # + 1 for the requests recorded from its entries (prefetched with the entries).
-    "meeting detail": Page(lambda s: s.meeting.get_absolute_url(), meeting_page_rows, 13),
+    # + 1 for the requests recorded from its entries (prefetched with the entries); + 2 for its
+    # decisions (決定, with meeting and agenda item) and the candidates each is about.
+    "meeting detail": Page(lambda s: s.meeting.get_absolute_url(), meeting_page_rows, 15),
     # 3 for the session and user; the requests' count and page (with their meetings, ministries
     # and candidates).
     "requests": Page(lambda s: reverse("hearings:requests"), candidate_rows, 5),

@@ -51,8 +51,13 @@ def make_candidate(secretariat, mlit):
         )
         day = dt.date(fiscal_year, 5, 1)
         for step in path_to(stage):
+            # A consent cites the council (issue 18): a council meeting named in free text.
             services.candidate_transition(
-                user=secretariat, candidate=candidate, to_stage=step, decided_on=day
+                user=secretariat,
+                candidate=candidate,
+                to_stage=step,
+                decided_on=day,
+                meeting_text="連絡協議会" if step == Stage.CONSENTED else "",
             )
             day += dt.timedelta(days=30)
         candidate.refresh_from_db()

@@ -183,6 +183,7 @@ def test_labels_render_exactly_as_officials_write_them(make_candidate, secretari
         candidate=candidate,
         to_stage=Stage.CONSENTED,
         decided_on=dt.date(2025, 12, 22),
+        meeting_text="第5回連絡協議会",  # a consent cites the council (issue 18)
     )
     candidate.refresh_from_db()
     with translation.override("ja"):

@@ -558,6 +558,7 @@ def test_the_change_history_shows_era_dates_fiscal_years_and_labels(
             candidate=candidate,
             to_stage=Stage.CONSENTED,
             decided_on=dt.date(2026, 1, 10),
+            meeting_text="連絡協議会",  # a consent cites the council (issue 18)
         )
     with at(2):
         milestone = services.milestone_create(

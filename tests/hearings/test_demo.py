@@ -70,3 +70,19 @@ def test_the_wt9_demo_meeting_carries_its_requests_once(demo):
     road = requests.get(candidate__name="土木施設に関する住民からの通報等システム")
     assert (road.ministry.name, road.due_written) == ("国土交通省", "令和8年度上期")
     assert requests.filter(status=RequestStatus.ANSWERED).count() == 1
+
+
+def test_the_wt9_demo_meeting_carries_its_decisions_once(demo):
+    from hearings.models import DecisionBody, DecisionKind
+
+    demo_meetings_load(secretariat=demo)
+    demo_meetings_load(secretariat=demo)
+    wt = Meeting.objects.get(kind=MeetingKind.WT, number=9)
+    decisions = list(wt.decision_records.order_by("agenda_item__number"))
+    assert [(d.agenda_item.number, d.kind) for d in decisions] == [
+        (1, DecisionKind.OTHER),
+        (2, DecisionKind.JUDGMENT_REVIEW),
+    ]
+    assert all(d.body == DecisionBody.WT for d in decisions)
+    road = Candidate.objects.get(name="土木施設に関する住民からの通報等システム")
+    assert list(decisions[1].candidates.all()) == [road]

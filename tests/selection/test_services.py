@@ -232,3 +232,29 @@ def test_each_body_reads_only_its_own_proposals(
     assert set(selectors.proposals_for(user=hiroshima_staff)) == set()
     assert set(selectors.proposals_for(user=secretariat)) == {kure, mayors}
     assert set(selectors.proposals_for(user=wt_member)) == {kure, mayors}
+
+
+def test_the_rounds_selection_is_kept_as_a_council_decision_about_the_selected(
+    secretariat, selection_round, drafts, council_meeting
+):
+    from hearings.models import DecisionBody, DecisionKind
+
+    assess(secretariat, drafts[0], Outcome.SELECTED)
+    assess(secretariat, drafts[1], Outcome.NOT_SELECTED, "既存の民間サービスで足りる")
+    decide(secretariat, selection_round, method=DecisionMethod.MEETING, meeting=council_meeting)
+    decision = drafts[0].candidate.decision_records.get()
+    assert (decision.kind, decision.body) == (DecisionKind.SELECTION, DecisionBody.COUNCIL)
+    assert decision.meeting == council_meeting
+    assert list(decision.candidates.all()) == [drafts[0].candidate]
+
+
+def test_a_written_selection_is_kept_with_its_date_and_reason(secretariat, selection_round, drafts):
+    from hearings.models import Decision, DecisionBody
+
+    for draft in drafts:
+        assess(secretariat, draft, Outcome.SELECTED)
+    decide(secretariat, selection_round)
+    decision = Decision.objects.get()
+    assert decision.body == DecisionBody.WRITTEN and decision.decided_on == dt.date(2026, 11, 20)
+    assert decision.written_reason == "会議の開催が困難なため書面で決定"
+    assert decision.candidates.count() == 2
