@@ -71,7 +71,7 @@ def request_answer(
 ) -> FollowUpRequest:
     """Record the addressed ministry's answer (it may be revised until the request is closed)."""
     current = (
-        FollowUpRequest.objects.select_for_update()
+        FollowUpRequest.objects.select_for_update(of=("self",))
         .select_related("ministry", "meeting")
         .get(pk=follow_up.pk)
     )
