@@ -44,6 +44,16 @@ def analyze_on_commit(*models_to_analyze: type[models.Model]) -> None:
     transaction.on_commit(lambda: analyze(*models_to_analyze), robust=True)
 
 
+# What index_plans() sets. Parallel workers too are switched off: with no statistics the
+# planner took a 38-meeting read for 20,000 rows and started two workers for it, which cost
+# 20 ms before the first row of a 5 ms query (issue 21).
+INDEX_PLAN_SETTINGS = {
+    "enable_seqscan": "off",
+    "enable_indexscan": "off",
+    "max_parallel_workers_per_gather": "0",
+}
+
+
 @contextlib.contextmanager
 def index_plans(using: str | None = None) -> Iterator[None]:
     """Inside: PostgreSQL reads tables through bitmap index scans wherever an index applies.
@@ -53,7 +63,8 @@ def index_plans(using: str | None = None) -> Iterator[None]:
     meetings' date index and filtering every entry row by row, hoping to meet 200 matches
     early; which it chose changed with the rows ANALYZE happened to sample, for a 3× to 10×
     difference (issue 21). Switching off sequential and plain index scans for these queries
-    leaves the GIN path whatever the statistics say (the settings only add a cost, so a table
+    leaves the GIN path whatever the statistics say, and parallel workers are not started for
+    these small reads (the settings only add a cost, so a table
     with no usable index is still read). The previous values come back on the way out, also
     inside an outer transaction.
     """
@@ -68,18 +79,19 @@ def index_plans(using: str | None = None) -> Iterator[None]:
     # failing statement aborts a PostgreSQL transaction anyway.
     outer = connection.in_atomic_block
     atomic = transaction.atomic(using=connection.alias, savepoint=False)
+    names = list(INDEX_PLAN_SETTINGS)
+    read = ", ".join(f"current_setting(%s) AS s{i}" for i in range(len(names)))
+    before_columns = ", ".join(f"before.s{i}" for i in range(len(names)))
+    set_each = ", ".join(["set_config(%s, %s, true)"] * len(names))
     with atomic, connection.cursor() as cursor:
         cursor.execute(
-            "SELECT before.seqscan, before.indexscan,"
-            " set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true)"
-            " FROM (SELECT current_setting('enable_seqscan') AS seqscan,"
-            " current_setting('enable_indexscan') AS indexscan OFFSET 0) AS before"
+            f"SELECT {before_columns}, {set_each} FROM (SELECT {read} OFFSET 0) AS before",  # noqa: S608 - placeholders only
+            [*(v for name in names for v in (name, INDEX_PLAN_SETTINGS[name])), *names],
         )
-        seqscan, indexscan, *_ = cursor.fetchone()
+        before = cursor.fetchone()[: len(names)]
         yield
         if outer:
             cursor.execute(
-                "SELECT set_config('enable_seqscan', %s, true),"
-                " set_config('enable_indexscan', %s, true)",
-                [seqscan, indexscan],
+                f"SELECT {set_each}",
+                [v for name, value in zip(names, before, strict=True) for v in (name, value)],
             )

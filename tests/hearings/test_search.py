@@ -164,9 +164,12 @@ def test_the_first_results_are_those_of_the_whole_search(monkeypatch, query):
 
     monkeypatch.setattr(hearings_search, "MAX_RESULTS", 1000)
     whole = found()
-    for shown in (1, 4, 6, 9, len(whole)):
-        monkeypatch.setattr(hearings_search, "MAX_RESULTS", shown)
-        assert found() == whole[:shown], shown
+    # The meetings after the entries' last hit checked directly (few), or through the index.
+    for few_meetings in (200, 1, 0):
+        monkeypatch.setattr(hearings_search, "FEW_MEETINGS", few_meetings)
+        for shown in (1, 4, 6, 9, len(whole)):
+            monkeypatch.setattr(hearings_search, "MAX_RESULTS", shown)
+            assert found() == whole[:shown], (shown, few_meetings)
     assert whole[-1][0] == ("candidate" if query != "山口" else "meeting")
 
 

@@ -89,20 +89,21 @@ def test_the_search_reads_entries_through_the_index_whatever_the_statistics(
 def _planner_settings():
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT current_setting('enable_seqscan'), current_setting('enable_indexscan')"
+            "SELECT current_setting('enable_seqscan'), current_setting('enable_indexscan'),"
+            " current_setting('max_parallel_workers_per_gather')"
         )
         return cursor.fetchone()
 
 
 def test_the_planner_settings_come_back_after_a_search_inside_a_transaction():
     with planner_stats.index_plans():
-        assert _planner_settings() == ("off", "off")
-    assert _planner_settings() == ("on", "on")
+        assert _planner_settings() == ("off", "off", "0")
+    assert _planner_settings() == ("on", "on", "2")
 
 
 @pytest.mark.django_db(transaction=True)
 def test_the_planner_settings_come_back_after_a_search_that_opened_its_transaction():
     assert not connection.in_atomic_block
     with planner_stats.index_plans():
-        assert _planner_settings() == ("off", "off")
-    assert _planner_settings() == ("on", "on")
+        assert _planner_settings() == ("off", "off", "0")
+    assert _planner_settings() == ("on", "on", "2")
