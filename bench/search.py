@@ -14,7 +14,11 @@ in one process:
 - no index: in a transaction that drops the search indexes first and is rolled back (so each
   query is planned without them: a sequential scan, the speed of a search with no index), and
   without the search's first look at the newest meetings (RECENT_MEETINGS = 0);
-- SQLite: a SQLite copy of the same data set (same generator and seeds), as in development.
+- SQLite: a SQLite copy of the same data set (same generator and seeds), as in development;
+- sequential scan: what the issue's targets compare with (issue 21): one read of every entry
+  testing the words (`SELECT count(*) … WHERE search_text LIKE …` with index and bitmap scans,
+  parallel workers and JIT off). The search without its index is not that: walking the
+  meetings by date it stops once 200 hits are found, which for a frequent word is early.
 
 It also records how PostgreSQL reads the entries (the entries query's EXPLAIN) after each of
 several ANALYZE runs and with no statistics, the indexes' sizes, and what the index costs an
@@ -31,7 +35,15 @@ import time
 from bench.common import setup, stats, timed, write_results
 from bench.spec import QUERY_TERMS, SEARCH_QUERIES
 
-MODES = ("index", "no_stats", "no_index", "sqlite")
+MODES = ("index", "no_stats", "no_index", "seq_scan", "sqlite")
+# One plain read of the whole entries table, in one process (the settings last until the
+# rolled-back transaction ends).
+SEQ_SCAN_SETTINGS = [
+    "SET LOCAL enable_indexscan = off",
+    "SET LOCAL enable_bitmapscan = off",
+    "SET LOCAL max_parallel_workers_per_gather = 0",
+    "SET LOCAL jit = off",
+]
 SEARCH_TABLES = (
     "hearings_minutesentry",
     "hearings_agendaitem",
@@ -76,6 +88,17 @@ def main() -> None:
         finally:
             hearings_search.RECENT_MEETINGS = recent
 
+    def scan_count(query: str) -> list[int]:
+        """Every entry read once and tested for every word; the ids found (as the hits)."""
+        query_words = words(query)
+        condition = " AND ".join(["search_text LIKE %s"] * len(query_words))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id FROM hearings_minutesentry WHERE {condition}",  # noqa: S608
+                [f"%{word}%" for word in query_words],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
     drop_indexes = [f"DROP INDEX {name}" for name, _table in search_indexes.INDEXES]
     tables = ", ".join(f"'{table}'::regclass" for table in SEARCH_TABLES)
     forget_statistics = [f"DELETE FROM pg_statistic WHERE starelid IN ({tables})"]  # noqa: S608
@@ -93,6 +116,8 @@ def main() -> None:
             )
         if mode == "no_index":
             return rolled_back(drop_indexes, lambda: timed(scan_search, query=query))
+        if mode == "seq_scan":
+            return rolled_back(SEQ_SCAN_SETTINGS, lambda: timed(scan_count, query))
         with using_database("sqlite_ref"):
             return timed(search, query=query)
 
@@ -149,7 +174,7 @@ def main() -> None:
 
     print(
         f"{'query':<14} {'chars':>5} {'entries':>7} {'index ms':>9} {'no stats ms':>12} "
-        f"{'no index ms':>12} {'×':>5} {'SQLite ms':>10}"
+        f"{'no index ms':>12} {'seq scan ms':>12} {'÷idx':>5} {'÷nostat':>7} {'SQLite ms':>10}"
     )
     results = {
         "repeat": args.repeat,
@@ -161,11 +186,20 @@ def main() -> None:
     for query in queries:
         s = {mode: stats(samples[query, mode]) for mode in MODES}
         ratio = s["no_index"]["median_ms"] / s["index"]["median_ms"]
-        results["queries"][query] = {**facts[query], **s, "no_index_over_index": ratio}
+        scan_ratio = s["seq_scan"]["median_ms"] / s["index"]["median_ms"]
+        scan_ratio_no_stats = s["seq_scan"]["median_ms"] / s["no_stats"]["median_ms"]
+        results["queries"][query] = {
+            **facts[query],
+            **s,
+            "no_index_over_index": ratio,
+            "seq_scan_over_index": scan_ratio,
+            "seq_scan_over_no_stats": scan_ratio_no_stats,
+        }
         print(
             f"{query:<14} {len(query):>5} {facts[query]['matching_entries']:>7} "
             f"{s['index']['median_ms']:>9.1f} {s['no_stats']['median_ms']:>12.1f} "
-            f"{s['no_index']['median_ms']:>12.1f} {ratio:>5.1f} {s['sqlite']['median_ms']:>10.1f}"
+            f"{s['no_index']['median_ms']:>12.1f} {s['seq_scan']['median_ms']:>12.1f} "
+            f"{scan_ratio:>5.1f} {scan_ratio_no_stats:>7.1f} {s['sqlite']['median_ms']:>10.1f}"
         )
         print(
             f"{'':<14} plans: {' | '.join(facts[query]['plans_after_analyze'])} | no stats: "

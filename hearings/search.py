@@ -15,6 +15,7 @@ but slower.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -148,12 +149,15 @@ def search(
 # A word found in a sixth of the entries (会, 県) fills the 200 hits from the newest few
 # meetings, yet through the GIN index the search fetched every one of its 17,000 entries to
 # sort them by date: only 3–4× a sequential scan (issue 21, docs/benchmarks.md). So the
-# entries of the newest meetings are checked first, read through the meetings' index; only
-# when they hold fewer than 200 hits does the whole index answer. A rare word pays for that
-# small read (a few milliseconds) before the index, so a query with a word of three
-# characters or more, which the character pairs narrow well (標準化: 970 of 100,000 entries),
-# goes to the index at once.
+# entries of the newest meetings are checked first, read through the meetings' index. When
+# they hold some hits but fewer than 200 (介護, in one entry of twenty: about 100 in the
+# newest 40 meetings), the window is widened once to as many meetings as those hits say the
+# 200 need, if that is at most WIDEST_WINDOW; only then does the whole index answer. A rare
+# word pays for the first small read (a few milliseconds) before the index, so a query with a
+# word of three characters or more, which the character pairs narrow well (標準化: 970 of
+# 100,000 entries), goes to the index at once.
 RECENT_MEETINGS = 40
+WIDEST_WINDOW = 200
 SHORT_WORD = 2
 
 
@@ -171,37 +175,52 @@ def _entries(words: Sequence[str], filters: SearchFilters, *, by_index: bool = T
     return entries
 
 
-def _recent_meetings(filters: SearchFilters) -> list[int]:
-    """The newest meetings (at most RECENT_MEETINGS) that are all newer than every other one:
-    their entries come first in the results whatever the others hold. Empty when there are
-    fewer meetings than that (the index alone is then quick)."""
+def _recent_meetings(filters: SearchFilters) -> list[tuple[int, dt.date]]:
+    """The newest meetings, newest first (as many as the widest window needs), with their
+    dates. Empty when windows are off."""
     if RECENT_MEETINGS <= 0:
         return []
-    newest = list(
+    return list(
         Meeting.objects.filter(filters.meeting_q())
         .order_by("-date")
-        .values_list("pk", "date")[: RECENT_MEETINGS + 1]
+        .values_list("pk", "date")[: max(RECENT_MEETINGS, WIDEST_WINDOW) + 1]
     )
-    if len(newest) <= RECENT_MEETINGS:
+
+
+def _window(newest: list[tuple[int, dt.date]], size: int) -> list[int]:
+    """The newest meetings (at most `size`) that are all newer than every other one: their
+    entries come first in the results whatever the others hold. Empty when there are no more
+    than `size` meetings (the index alone is then quick)."""
+    if len(newest) <= size:
         return []
-    older = newest[-1][1]  # a meeting outside the window: keep only those strictly newer
-    return [pk for pk, date in newest if date > older]
+    older = newest[size][1]  # a meeting outside the window: keep only those strictly newer
+    return [pk for pk, date in newest[:size] if date > older]
 
 
 def _newest_entries(
-    words: Sequence[str], filters: SearchFilters, recent: list[int]
+    words: Sequence[str], filters: SearchFilters, newest: list[tuple[int, dt.date]]
 ) -> list[MinutesEntry]:
-    if recent:
+    size = RECENT_MEETINGS
+    for _attempt in range(2):
+        window = _window(newest, size) if size > 0 else []
+        if not window:
+            break
         found = list(
-            _entries(words, filters, by_index=False).filter(meeting__in=recent)[:MAX_RESULTS]
+            _entries(words, filters, by_index=False).filter(meeting__in=window)[:MAX_RESULTS]
         )
         if len(found) == MAX_RESULTS:
             return found
+        if not found:
+            break
+        # As many meetings as these hits say the results need, with a quarter to spare.
+        size = math.ceil(len(window) * MAX_RESULTS * 1.25 / len(found))
+        if size > WIDEST_WINDOW:
+            break
     return list(_entries(words, filters)[:MAX_RESULTS])
 
 
 def _entry_hits(
-    words: Sequence[str], filters: SearchFilters, recent: list[int]
+    words: Sequence[str], filters: SearchFilters, recent: list[tuple[int, dt.date]]
 ) -> Iterator[SearchHit]:
     # Up to 200 hits: the kind labels are looked up once, not per hit (get_FOO_display and
     # reverse() per hit were a third of the search's time).

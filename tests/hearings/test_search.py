@@ -142,9 +142,38 @@ def test_the_newest_meetings_first_finds_what_the_whole_index_finds(monkeypatch,
 
     monkeypatch.setattr(hearings_search, "RECENT_MEETINGS", 0)
     whole = found()
-    monkeypatch.setattr(hearings_search, "RECENT_MEETINGS", 3)
-    assert sorted(found()) == sorted(whole)
+    # A window of the newest meetings, widened once (up to the widest) when it held too few.
+    for recent, widest in ((3, 0), (1, 6), (2, 4), (1, 2), (5, 5)):
+        monkeypatch.setattr(hearings_search, "RECENT_MEETINGS", recent)
+        monkeypatch.setattr(hearings_search, "WIDEST_WINDOW", widest)
+        assert sorted(found()) == sorted(whole), (recent, widest)
     assert len(whole) == {"県": 8, "介護": 3, "県 介護": 3, "戸籍": 0}[query]
+
+
+def test_a_window_with_too_few_hits_is_widened_once_before_the_whole_index(monkeypatch):
+    """10 meetings on 10 days, one 介護 entry each; 4 results wanted: the newest 2 meetings
+    hold 2, so the window grows to 5 meetings (2 × 4 × 1.25 ÷ 2) and fills the results there,
+    without the whole index; too wide a window goes to the index."""
+    for day in range(10):
+        meeting = MeetingFactory.create(date=dt.date(2026, 4, 1) + dt.timedelta(days=day))
+        MinutesEntryFactory.create(meeting=meeting, position=0, text=f"介護の話{day}")
+        MinutesEntryFactory.create(meeting=meeting, position=1, text="別の話")
+    monkeypatch.setattr(hearings_search, "MAX_RESULTS", 4)
+    ways = []
+    entries = hearings_search._entries
+
+    def spy(words, filters, *, by_index=True):
+        ways.append(by_index)
+        return entries(words, filters, by_index=by_index)
+
+    monkeypatch.setattr(hearings_search, "_entries", spy)
+    monkeypatch.setattr(hearings_search, "RECENT_MEETINGS", 2)
+    for widest, expected in ((6, [False, False]), (4, [False, True])):
+        monkeypatch.setattr(hearings_search, "WIDEST_WINDOW", widest)
+        ways.clear()
+        hits = [h for h in search(query="介護") if h.kind == "entry"]
+        assert [h.texts[0] for h in hits] == [f"介護の話{day}" for day in (9, 8, 7, 6)]
+        assert ways == expected, widest
 
 
 @pytest.mark.parametrize("query", ["県", "介護", "山口"])

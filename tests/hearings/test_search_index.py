@@ -90,20 +90,20 @@ def _planner_settings():
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT current_setting('enable_seqscan'), current_setting('enable_indexscan'),"
-            " current_setting('max_parallel_workers_per_gather')"
+            " current_setting('max_parallel_workers_per_gather'), current_setting('jit')"
         )
         return cursor.fetchone()
 
 
 def test_the_planner_settings_come_back_after_a_search_inside_a_transaction():
     with planner_stats.index_plans():
-        assert _planner_settings() == ("off", "off", "0")
-    assert _planner_settings() == ("on", "on", "2")
+        assert _planner_settings() == ("off", "off", "0", "off")
+    assert _planner_settings() == ("on", "on", "2", "on")
 
 
 @pytest.mark.django_db(transaction=True)
 def test_the_planner_settings_come_back_after_a_search_that_opened_its_transaction():
     assert not connection.in_atomic_block
     with planner_stats.index_plans():
-        assert _planner_settings() == ("off", "off", "0")
-    assert _planner_settings() == ("on", "on", "2")
+        assert _planner_settings() == ("off", "off", "0", "off")
+    assert _planner_settings() == ("on", "on", "2", "on")
