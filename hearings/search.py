@@ -161,6 +161,17 @@ WIDEST_WINDOW = 200
 SHORT_WORD = 2
 
 
+ENTRY_HIT_FIELDS = (
+    "meeting_id",
+    "position",
+    "kind",
+    "speaker",
+    "text",
+    "meeting__date",
+    "meeting__title",
+)
+
+
 def _entries(words: Sequence[str], filters: SearchFilters, *, by_index: bool = True):
     entries = (
         MinutesEntry.objects.filter(
@@ -168,6 +179,9 @@ def _entries(words: Sequence[str], filters: SearchFilters, *, by_index: bool = T
         )
         .filter(filters.meeting_q("meeting__"))
         .select_related("meeting")
+        # Only what a hit shows: the folded copies (search_text) and the rest of the meeting
+        # were a third of the time of turning 200 rows into objects.
+        .only(*ENTRY_HIT_FIELDS)
         .order_by("-meeting__date", "position")
     )
     if filters.candidate:
