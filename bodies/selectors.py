@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Window
 
 from bodies.models import Seat, SeatTerm
 from bodies.seat_matching import SeatEntry, SeatMatch, TermEntry, match_attendee, seat_keys
@@ -112,7 +112,7 @@ def organisation_seats(
 ) -> OrganisationSeats:
     """The seats of one local government, association, or set of ministries (a ministry and
     its bureaus), and the meetings their holders or proxies attended."""
-    from hearings.models import Meeting  # hearings links to seats: read it lazily
+    from hearings.models import Attendee, Meeting  # hearings links to seats: read it lazily
 
     if local_government is not None:
         seats = _seats().filter(local_government=local_government)
@@ -123,13 +123,17 @@ def organisation_seats(
     else:
         seats = Seat.objects.none()
     rows = _rows(seats.order_by("body", "order", "pk"), today)
+    if not rows:  # most organisations have no seat: one query
+        return OrganisationSeats(seats=[], meetings=[], meeting_count=0)
     # Current seats first, then ended ones (the history of who sat where).
     rows.sort(key=lambda row: row.seat.active_to is not None and row.seat.active_to < today)
-    meetings = Meeting.objects.filter(
-        pk__in=seats.values("attendances__meeting").filter(attendances__isnull=False)
-    ).order_by("-date", "-pk")
-    return OrganisationSeats(
-        seats=rows,
-        meetings=list(meetings[:MEETINGS_SHOWN]),
-        meeting_count=meetings.count(),
+    # One query: the window counts every meeting before the LIMIT keeps the newest.
+    meetings = list(
+        Meeting.objects.filter(
+            pk__in=Attendee.objects.filter(seat__in=[row.seat.pk for row in rows]).values("meeting")
+        )
+        .annotate(total=Window(Count("pk")))
+        .order_by("-date", "-pk")[:MEETINGS_SHOWN]
     )
+    count = meetings[0].total if meetings else 0
+    return OrganisationSeats(seats=rows, meetings=meetings, meeting_count=count)
