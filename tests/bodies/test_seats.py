@@ -321,3 +321,21 @@ def test_relinking_a_saved_meeting_after_seats_are_added(secretariat):
     seat = wt_seat(secretariat)
     assert meeting_services.attendees_link_seats(user=secretariat, meeting=meeting) == 1
     assert meeting.attendees.get().seat == seat
+
+
+def test_the_demo_wt9_meeting_has_its_attendees_linked_even_when_seats_come_later(secretariat):
+    from candidates.demo import demo_data_load
+    from hearings.demo import demo_meetings_load
+
+    demo_data_load()
+    demo_meetings_load(secretariat=secretariat)  # an older demo database: no seats yet
+    demo_seats_load(secretariat=secretariat)
+    demo_meetings_load(secretariat=secretariat)
+
+    wt9 = Meeting.objects.get(kind=MeetingKind.WT, number=9)
+    assert wt9.attendees.count() == 12
+    assert not wt9.attendees.filter(seat_term__isnull=True).exists()
+    prep = Meeting.objects.get(kind=MeetingKind.PREP)
+    assert list(prep.attendees.filter(seat__isnull=True).values_list("name", flat=True)) == [
+        "河野 太郎"
+    ]
