@@ -10,7 +10,7 @@ from typing import Protocol
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Window
 
-from bodies.models import Seat, SeatTerm
+from bodies.models import Body, Seat, SeatTerm
 from bodies.seat_matching import SeatEntry, SeatMatch, TermEntry, match_attendee, seat_keys
 
 MEETINGS_SHOWN = 10
@@ -77,10 +77,15 @@ class SeatRow:
 
 
 def _rows(seats: QuerySet[Seat], today: dt.date) -> list[SeatRow]:
-    return [
+    """The seats with their holders on `today`, by body as the council ranks them (協議会,
+    WT, 準備会合, 中間報告会: Body's order, not the values' alphabet), then by order."""
+    rank = {body: index for index, body in enumerate(Body.values)}
+    rows = [
         SeatRow(seat=seat, holder=next((t for t in seat.terms.all() if t.covers(today)), None))
         for seat in seats
     ]
+    rows.sort(key=lambda row: (rank[row.seat.body], row.seat.order, row.seat.pk))
+    return rows
 
 
 def seat_list(*, today: dt.date, body: str = "", include_ended: bool = False) -> list[SeatRow]:
@@ -90,7 +95,7 @@ def seat_list(*, today: dt.date, body: str = "", include_ended: bool = False) ->
         seats = seats.filter(body=body)
     if not include_ended:
         seats = seats.filter(Q(active_to__isnull=True) | Q(active_to__gte=today))
-    return _rows(seats.order_by("body", "order", "pk"), today)
+    return _rows(seats, today)
 
 
 @dataclass(frozen=True)
@@ -122,7 +127,7 @@ def organisation_seats(
         seats = _seats().filter(ministry__in=ministries)
     else:
         seats = Seat.objects.none()
-    rows = _rows(seats.order_by("body", "order", "pk"), today)
+    rows = _rows(seats, today)
     if not rows:  # most organisations have no seat: one query
         return OrganisationSeats(seats=[], meetings=[], meeting_count=0)
     # Current seats first, then ended ones (the history of who sat where).

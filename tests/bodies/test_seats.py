@@ -339,3 +339,15 @@ def test_the_demo_wt9_meeting_has_its_attendees_linked_even_when_seats_come_late
     assert list(prep.attendees.filter(seat__isnull=True).values_list("name", flat=True)) == [
         "河野 太郎"
     ]
+
+
+def test_seats_are_listed_by_body_as_the_council_ranks_them(secretariat):
+    from bodies.selectors import seat_list
+
+    ministries_ensure()
+    demo_seats_load(secretariat=secretariat)
+
+    bodies = [row.seat.body for row in seat_list(today=WT9)]
+
+    assert bodies == sorted(bodies, key=[Body.WT, Body.PREP].index)
+    assert str(seat_list(today=WT9)[0].seat) == "山口県総合企画部長"
