@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from bodies.selectors import OrganisationSeats, organisation_seats
 from candidates.models import Candidate, Milestone, Ministry
 from candidates.selectors import (
     ACTIVE_STAGES,
@@ -34,6 +35,7 @@ class MinistryPage:
     stale: list[Candidate]  # active, and no progress report for STALE_AFTER_DAYS
     requests: list  # open requests addressed to the ministry
     remarks: list[MinutesEntry]
+    seats: OrganisationSeats  # its (and its bureaus') seats and the meetings they attended
 
 
 def _own(ministry: Ministry) -> QuerySet[Ministry]:
@@ -75,4 +77,5 @@ def ministry_page(*, ministry: Ministry, today: dt.date) -> MinistryPage:
             hearings_selectors.request_list(status=RequestStatus.OPEN, ministries=_own(ministry))
         ),
         remarks=list(remarks),
+        seats=organisation_seats(today=today, ministries=_own(ministry)),
     )

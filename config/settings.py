@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "core",
     "municipalities",
     "candidates",
+    "bodies",
     "hearings",
     "adoption",
     "consultations",

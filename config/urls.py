@@ -20,6 +20,7 @@ urlpatterns = [
     path("candidates/", include("candidates.urls")),
     path("meetings/", include("hearings.urls")),
     path("municipalities/", include("municipalities.urls")),
+    path("bodies/", include("bodies.urls")),
     path("adoption/", include("adoption.urls")),
     path("consultations/", include("consultations.urls")),
     path("", include("selection.urls")),

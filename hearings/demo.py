@@ -91,6 +91,9 @@ def demo_meetings_load(*, secretariat: User) -> int:
                 user=secretariat, meeting=None, version=None, record=record, allow_duplicate=True
             )
             _link_remarks(meeting, secretariat)
+        elif not meeting.attendees.filter(seat__isnull=False).exists():
+            # Loaded before seats existed (or seats added since): link its attendees now.
+            services.attendees_link_seats(user=secretariat, meeting=meeting)
         _link_decisions(meeting, secretariat)
         _record_decisions(meeting, record, secretariat)
         if meeting.kind == MeetingKind.WT and meeting.number == 9:

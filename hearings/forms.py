@@ -315,6 +315,7 @@ class MeetingEditor:
         importing: bool = False,
     ):
         self.importing = importing
+        self.initial_record = record
         initial: dict = {"version": version}
         rows: dict[str, list[dict]] = {}
         if record is not None:
@@ -345,6 +346,18 @@ class MeetingEditor:
             if importing
             else None
         )
+
+    def attendee_rows(self) -> tuple[MeetingHeader, list[AttendeeRow]] | None:
+        """The meeting and its attendees as they stand (posted, or the initial record); None
+        while the posted meeting or attendees are invalid."""
+        if self.form.is_bound:
+            if not (self.form.is_valid() and self.attendees.is_valid()):
+                return None
+            rows = [AttendeeRow(**row) for row in ordered_rows(self.attendees)]
+            return self.form.header(), rows
+        if self.initial_record is None:
+            return None
+        return self.initial_record.header, self.initial_record.attendees
 
     @property
     def parts(self) -> list:

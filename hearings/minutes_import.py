@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from bodies import selectors as seat_selectors
+from bodies.seat_matching import SeatMatch
 from candidates import cache as candidate_cache
 from candidates.models import Candidate
 from hearings import decision_rules
@@ -119,6 +121,15 @@ def propose_decisions(*, meeting_kind: str, agenda_items: list[AgendaRow]) -> li
             )
         )
     return rows
+
+
+def attendee_seat_matches(
+    *, header: MeetingHeader, rows: list[AttendeeRow]
+) -> list[tuple[AttendeeRow, SeatMatch]]:
+    """Each attendee with the seat and person it matches on the meeting's date, or why not:
+    what the preview shows before the save links them (services.attendees_replace)."""
+    matches = seat_selectors.seat_matches(rows=rows, on=header.date, meeting_kind=header.kind)
+    return list(zip(rows, matches, strict=True))
 
 
 def import_warnings(text: str) -> list[str]:

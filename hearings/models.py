@@ -124,6 +124,24 @@ class Attendee(models.Model):
     proxy_name = models.CharField(_("代理出席者の氏名"), max_length=100, blank=True)
     proxy_unit = models.CharField(_("代理出席者の所属"), max_length=200, blank=True)
     proxy_title = models.CharField(_("代理出席者の役職"), max_length=200, blank=True)
+    # The seat the row stands for and its holder on the meeting's date, as the importer and
+    # the editor match them (bodies.seat_matching); a proxy's row is the member's seat.
+    seat = models.ForeignKey(
+        "bodies.Seat",
+        verbose_name=_("席"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="attendances",
+    )
+    seat_term = models.ForeignKey(
+        "bodies.SeatTerm",
+        verbose_name=_("在任期間"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="attendances",
+    )
     search_text = SearchTextField(
         sources=["organisation", "title", "name", "proxy_unit", "proxy_title", "proxy_name"],
         indexed=True,

@@ -101,7 +101,12 @@ def meeting_detail(*, pk: int) -> Meeting:
         Meeting.objects.select_related("association", "minutes")
         .prefetch_related(
             "speaking_municipalities__prefecture",
-            Prefetch("attendees", queryset=Attendee.objects.order_by("position", "pk")),
+            Prefetch(
+                "attendees",
+                queryset=Attendee.objects.select_related(
+                    "seat__local_government__prefecture", "seat__ministry", "seat__association"
+                ).order_by("position", "pk"),
+            ),
             Prefetch(
                 "agenda_items",
                 queryset=AgendaItem.objects.prefetch_related("candidates").order_by("number"),

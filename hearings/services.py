@@ -12,6 +12,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from bodies import selectors as seat_selectors
 from candidates.models import Candidate
 from core import planner_stats
 from core.concurrency import check_version
@@ -186,10 +187,14 @@ def _save_in_order(obj: models.Model, position: int) -> None:
 
 
 def attendees_replace(*, meeting: Meeting, rows: Sequence[AttendeeRow]) -> None:
-    """The meeting's attendees become `rows`, in order (kept by id, others deleted)."""
+    """The meeting's attendees become `rows`, in order (kept by id, others deleted), each
+    linked to the seat and holder it matches on the meeting's date (or to none)."""
     existing = _existing(Attendee, meeting)
-    for position, row in enumerate(rows):
+    matches = seat_selectors.seat_matches(rows=rows, on=meeting.date, meeting_kind=meeting.kind)
+    for position, (row, match) in enumerate(zip(rows, matches, strict=True)):
         attendee = _row_object(Attendee, meeting, existing, row.id)
+        attendee.seat_id = match.seat.id if match.seat else None
+        attendee.seat_term_id = match.term.id if match.term else None
         attendee.group = row.group
         attendee.organisation = row.organisation
         attendee.title = row.title
@@ -199,6 +204,22 @@ def attendees_replace(*, meeting: Meeting, rows: Sequence[AttendeeRow]) -> None:
         attendee.proxy_title = row.proxy_title
         _save_in_order(attendee, position)
     Attendee.objects.filter(pk__in=existing).delete()
+
+
+@transaction.atomic
+def attendees_link_seats(*, user: User, meeting: Meeting) -> int:
+    """Match the meeting's saved attendees to seats again (after seats or terms were added);
+    returns how many are linked to a seat."""
+    _require_secretariat(user)
+    attendees = list(meeting.attendees.order_by("position", "pk"))
+    matches = seat_selectors.seat_matches(
+        rows=attendees, on=meeting.date, meeting_kind=meeting.kind
+    )
+    for attendee, match in zip(attendees, matches, strict=True):
+        attendee.seat_id = match.seat.id if match.seat else None
+        attendee.seat_term_id = match.term.id if match.term else None
+    Attendee.objects.bulk_update(attendees, ["seat", "seat_term"])
+    return sum(1 for match in matches if match.seat)
 
 
 def agenda_items_replace(*, meeting: Meeting, rows: Sequence[AgendaRow]) -> dict[int, AgendaItem]:

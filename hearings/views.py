@@ -25,7 +25,7 @@ from core.query_params import query_int, query_text, query_without
 from hearings import decision_services, selectors, services
 from hearings import search as search_module
 from hearings.forms import DecisionForm, MaterialForm, MeetingEditor, PasteForm
-from hearings.minutes_import import import_warnings, preview_record
+from hearings.minutes_import import attendee_seat_matches, import_warnings, preview_record
 from hearings.minutes_normalise import text_digest
 from hearings.models import AgendaItem, Material, Meeting, MeetingKind, MinutesEntry
 from municipalities import selectors as municipality_selectors
@@ -153,6 +153,15 @@ def _stale_values(meeting: Meeting) -> list[tuple[str, str]]:
     ]
 
 
+def _seat_matches(editor: MeetingEditor) -> list:
+    """The attendees' seats as the save will link them (none while the form is invalid)."""
+    current = editor.attendee_rows()
+    if current is None or current[0].date is None:
+        return []
+    header, rows = current
+    return attendee_seat_matches(header=header, rows=rows)
+
+
 def _editor(request, editor: MeetingEditor, *, title, meeting=None, extra=None):
     current = getattr(editor, "stale_current", None)
     context = {
@@ -161,6 +170,7 @@ def _editor(request, editor: MeetingEditor, *, title, meeting=None, extra=None):
         "editor": editor,
         "form": editor.form,
         "current_values": _stale_values(current) if current else [],
+        "seat_matches": _seat_matches(editor),
         **(extra or {}),
     }
     status = 400 if request.method == "POST" else 200

@@ -1,9 +1,11 @@
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from adoption import selectors as adoption_selectors
+from bodies.selectors import organisation_seats
 from core.http import AuthenticatedHttpRequest
 from core.permissions import can_view
 from core.query_params import query_without
@@ -55,6 +57,7 @@ def _participation(request: AuthenticatedHttpRequest, local_government: LocalGov
         "meetings": meetings,
         "wt_meetings": [m for m in meetings if m.as_wt_member],
         "adopts": adoption_selectors.is_adopter(local_government),
+        "seats": organisation_seats(today=timezone.localdate(), local_government=local_government),
     }
     if context["adopts"]:
         page = Paginator(adoption_selectors.candidates_for_body_page(), ANSWERS_PAGE_SIZE).get_page(
@@ -80,8 +83,8 @@ def association_show(request: AuthenticatedHttpRequest, slug: str) -> HttpRespon
     association = get_object_or_404(Association, slug=slug)
     members = association.members.select_related("prefecture").order_by("code")
     page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "municipalities/association_detail.html",
-        {"association": association, "page": page, "query": ""},
-    )
+    context = {"association": association, "page": page, "query": ""}
+    # Seats and meetings are for the product's roles; a bare login sees master data only.
+    if can_view(request.user):
+        context["seats"] = organisation_seats(today=timezone.localdate(), association=association)
+    return render(request, "municipalities/association_detail.html", context)

@@ -19,6 +19,8 @@ from django.urls import get_resolver, reverse
 from django.utils import timezone
 
 from api.models import ApiToken
+from bodies import services as seat_services
+from bodies.models import Body, HolderKind
 from calendars import services as calendar_services
 from calendars.models import token_digest
 from candidates import services
@@ -392,6 +394,15 @@ MATRIX = {
         "notice_preferences",
     ),
     "notifications:log": ("none", get_only(secretariat_only()), None),
+    # Seats: every reader sees who sits where; only the secretariat changes them.
+    "bodies:seat_list": ("none", get_only(viewers()), None),
+    "bodies:seat_create": ("none", {"GET": secretariat_only(), "POST": secretariat_only()}, "seat"),
+    "bodies:seat_edit": ("seat", {"GET": secretariat_only(), "POST": secretariat_only()}, "seat"),
+    "bodies:term_create": (
+        "seat",
+        {"GET": logged_in(NOT_ALLOWED), "POST": secretariat_only()},
+        "seat_term",
+    ),
     "municipalities:list": ("none", get_only(logged_in(OK)), None),
     "municipalities:association_list": ("none", get_only(logged_in(OK)), None),
     "municipalities:association_detail": ("association", get_only(logged_in(OK)), None),
@@ -458,6 +469,10 @@ REFUSAL = {
             "selection:proposal_detail",
             "selection:proposal_attachment",
         )
+    },
+    **{
+        name: "会議の席を編集できるのは事務局のみです。"
+        for name in ("bodies:seat_create", "bodies:seat_edit", "bodies:term_create")
     },
     "hearings:request_create": "要請を登録できるのは事務局のみです。",
     "hearings:request_answer": "この要請に回答できるのは宛先の府省庁の担当者のみです。",
@@ -653,6 +668,14 @@ def world(make_user, secretariat, wt_member, outsider, admin_user, settings, tmp
         "consultation": consultation,
         "hearing": hearing,
         "feed_token": calendar_services.feed_token_reset(user=users["ministry_a"]),
+        "seat": seat_services.seat_create(
+            user=secretariat,
+            body=Body.WT,
+            holder_kind=HolderKind.LOCAL_GOVERNMENT,
+            local_government=LocalGovernment.objects.get(name="山口県"),
+            position="総合企画部長",
+            active_from=dt.date(2024, 6, 1),
+        ),
     }
     return users, objects
 
@@ -690,6 +713,7 @@ def url_for(name: str, kind: str, objects: dict) -> str:
         "round_draft": {"pk": objects["round_draft"].pk},
         "proposal": {"pk": objects["proposal"].pk},
         "attachment": {"pk": objects["attachment"].pk},
+        "seat": {"pk": objects["seat"].pk},
     }[kind]
     return reverse(name, kwargs=kwargs)
 
@@ -800,6 +824,14 @@ def payload(kind: str | None, objects: dict) -> dict:
             "version": objects["round"].version,
         },
         "proposal": {"title": "提案", "concerns": "税務システム", "text": "共通化を提案します。"},
+        "seat": {
+            "body": "wt",
+            "holder_kind": "secretariat",
+            "position": "参事官",
+            "order": "1",
+            "active_from": "2024-06-01",
+        },
+        "seat_term": {"person_name": "池田 博之", "start": "2025-04-01"},
         "triage": {
             "status": "answered",
             "answer": "標準化の対象業務のため、候補案とはしません。",
@@ -828,6 +860,7 @@ def fingerprint() -> str:
     digest = hashlib.sha256()
     for label in (
         "candidates",
+        "bodies",
         "hearings",
         "municipalities",
         "core",

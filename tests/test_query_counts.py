@@ -21,6 +21,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from bodies.models import Body, HolderKind, Seat, SeatTerm
 from candidates.lifecycle import Stage
 from candidates.models import Candidate, LifecycleTransition, MilestoneKind
 from core.models import User
@@ -122,6 +123,27 @@ def ministry_rows(scene: Scene, n: int) -> None:
             remark = a_request(scene, candidate=c, ministry=ministry).entry
             assert remark is not None
             remark.candidates.add(c)
+
+
+def seat_rows(scene: Scene, n: int) -> None:
+    """Seats of the WT held by the scene's ministry, each with a holder and attended at a
+    meeting of its own (what the ministry's page shows too)."""
+    ministry = scene.candidate.lead_ministry
+    for _ in range(n):
+        seat = Seat.objects.create(
+            body=Body.WT,
+            holder_kind=HolderKind.MINISTRY,
+            ministry=ministry,
+            position="参事官",
+            active_from=dt.date(2024, 6, 1),
+        )
+        term = SeatTerm.objects.create(seat=seat, person_name="試験 太郎", start=seat.active_from)
+        AttendeeFactory.create(meeting=MeetingFactory.create(), seat=seat, seat_term=term)
+
+
+def ministry_and_seat_rows(scene: Scene, n: int) -> None:
+    ministry_rows(scene, n)
+    seat_rows(scene, n)
 
 
 def consistency_rows(scene: Scene, n: int) -> None:
@@ -270,12 +292,16 @@ PAGES = {
     "requests": Page(lambda s: reverse("hearings:requests"), candidate_rows, 5),
     # 3 for the session and user; the ministry; its candidates with their co-ministries; the
     # overdue milestones; the slips with their changes; the open requests; the recent remarks
-    # with their candidates.
+    # with their candidates; its seats (with their organisations), their holders' terms, and the
+    # newest meetings they attended with how many there are.
     "ministry": Page(
         lambda s: reverse("candidates:ministry", args=[s.candidate.lead_ministry_id]),
-        ministry_rows,
-        12,
+        ministry_and_seat_rows,
+        15,
     ),
+    # 3 for the session and user; the seats with their organisations and the seats they took
+    # over; the holders' terms.
+    "seats": Page(lambda s: reverse("bodies:seat_list"), seat_rows, 5),
     # + the meetings by title and by attendees, and the newest meetings read first; the
     # candidates' names for the filter (cached: one look-up of the change counter when they
     # are); on PostgreSQL, one statement to switch the planner to the search's indexes and one
@@ -324,13 +350,15 @@ MASTER_DATA_PAGES = {
     "municipality detail": (
         lambda: reverse("municipalities:detail", args=["141305"]),
         lambda: reverse("municipalities:detail", args=["271004"]),
-        8,  # 6 for the body and its wards; 2 for its adoption answers and the meetings it attended
+        # 6 for the body and its wards; 2 for its adoption answers and the meetings it attended;
+        # 1 for its seats (none here).
+        9,
     ),
     # 指定都市市長会's 20 members, then a full page of 全国町村会's.
     "association detail": (
         lambda: reverse("municipalities:association_detail", args=["designated-cities"]),
         lambda: reverse("municipalities:association_detail", args=["towns-villages"]),
-        6,
+        7,  # + 1 for its seats (none here)
     ),
 }
 

@@ -3,6 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from adoption.demo import demo_adoptions_load
+from bodies.demo import demo_seats_load
 from candidates.demo import demo_data_load
 from consultations.demo import demo_consultations_load
 from core.demo import DEMO_PASSWORD, demo_accounts_ensure
@@ -31,15 +32,15 @@ class Command(BaseCommand):
         call_command("load_municipalities", stdout=self.stdout)
         accounts = demo_accounts_ensure()
         counts = demo_data_load()
-        meetings = demo_meetings_load(
-            secretariat=User.objects.get(username="secretariat", groups__name="secretariat")
-        )
+        secretariat = User.objects.get(username="secretariat", groups__name="secretariat")
+        seats = demo_seats_load(secretariat=secretariat)  # before the meetings: they link to seats
+        meetings = demo_meetings_load(secretariat=secretariat)
         adoptions = demo_adoptions_load()
         consultations = demo_consultations_load()
         proposals = demo_selection_load()
         self.stdout.write(
             f"demo data: {counts['candidates']} candidates, {counts['ministries']} ministries, "
-            f"{meetings} meetings, {adoptions} adoption answers, {consultations} consultations, "
+            f"{seats} seats, {meetings} meetings, {adoptions} adoption answers, {consultations} consultations, "
             f"{proposals} proposals"
         )
         self.stdout.write("")
