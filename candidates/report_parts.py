@@ -28,6 +28,7 @@ import logging
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -35,10 +36,12 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.annotations import Link
 from pypdf.generic import (
     ArrayObject,
+    ContentStream,
     DecodedStreamObject,
     DictionaryObject,
     Fit,
     FloatObject,
+    IndirectObject,
     NameObject,
 )
 from weasyprint import Document
@@ -111,9 +114,9 @@ def _layout(document: Document) -> dict:
             anchors.setdefault(name, [index, x, y])
         for level, label, (x, y), _state in page.bookmarks:
             bookmarks.append([level, label, index, x, y])
-        for kind, target, (x, y, width, height), _box in page.links:
+        for kind, target, (x1, y1, x2, y2), _box in page.links:
             if kind == "internal":
-                links.append([index, target, x, y, width, height])
+                links.append([index, target, x1, y1, x2, y2])
     return {
         "anchors": anchors,
         "bookmarks": bookmarks,
@@ -232,7 +235,7 @@ def page_number_forms(total: int) -> tuple[bytes, list[bytes], DictionaryObject,
     """The sheet cut into one drawing per number, each kept where it is on the sheet: the
     sheet's graphics state (transformations, colour) and each line's text (its Tm and TJ)."""
     sheet = PdfReader(io.BytesIO(page_number_sheet(total))).pages[0]
-    lines = sheet.get_contents().get_data().splitlines()
+    lines = cast(ContentStream, sheet.get_contents()).get_data().splitlines()
     state = [line for line in lines if line.endswith((b" cm", b" gs", b" rg"))]
     font = next(line for line in lines if line.endswith(b" Tf"))
     cells, position = [], None
@@ -245,7 +248,8 @@ def page_number_forms(total: int) -> tuple[bytes, list[bytes], DictionaryObject,
     if len(cells) != total:
         raise RuntimeError(f"page number sheet: {len(cells)} numbers, not {total}")
     opening = b"".join(line + b"\n" for line in state)
-    return opening, cells, sheet["/Resources"], float(sheet.mediabox.height)
+    resources = cast(DictionaryObject, sheet["/Resources"].get_object())
+    return opening, cells, resources, float(sheet.mediabox.height)
 
 
 def _stamp_page_numbers(writer: PdfWriter, total: int) -> None:
@@ -279,18 +283,17 @@ def _stamp_page_numbers(writer: PdfWriter, total: int) -> None:
         y = float(page.mediabox.bottom) + FOOTER_CENTRE_FROM_BOTTOM - (bottom + height / 2)
         tail = DecodedStreamObject()
         tail.set_data(f"Q\nq 1 0 0 1 {x:.2f} {y:.2f} cm {XOBJECT} Do Q\n".encode())
-        resources = page["/Resources"].get_object()
+        resources = cast(DictionaryObject, page["/Resources"].get_object())
         own = DictionaryObject(resources)  # pages may share one resources dictionary
-        xobjects = DictionaryObject(own.get("/XObject", DictionaryObject()).get_object())
+        xobjects = DictionaryObject(
+            cast(DictionaryObject, own.get("/XObject", DictionaryObject()).get_object())
+        )
         xobjects[NameObject(XOBJECT)] = form_ref
         own[NameObject("/XObject")] = xobjects
         page[NameObject("/Resources")] = own
         contents = page["/Contents"]
-        existing = (
-            list(contents.get_object())
-            if isinstance(contents.get_object(), ArrayObject)
-            else [contents]
-        )
+        resolved = contents.get_object()
+        existing = list(resolved) if isinstance(resolved, ArrayObject) else [contents]
         page[NameObject("/Contents")] = ArrayObject([save_ref, *existing, writer._add_object(tail)])
 
 
@@ -301,14 +304,17 @@ def _destination(writer: PdfWriter, index: int, x: float, y: float) -> tuple[int
 
 def _add_outline(writer: PdfWriter, layouts: Sequence[dict], counts: Sequence[int]) -> None:
     """The outline of the whole, nested by heading level as WeasyPrint nests a single render."""
-    stack: list[tuple[int, object]] = []  # (level, outline item)
+    stack: list[tuple[int, IndirectObject]] = []  # (level, outline item)
     for layout, offset in zip(layouts, _offsets(counts), strict=True):
         for level, label, index, x, y in layout["bookmarks"]:
             while stack and stack[-1][0] >= level:
                 stack.pop()
             page_index, fit = _destination(writer, offset + index, x, y)
             item = writer.add_outline_item(
-                label, page_index, parent=stack[-1][1] if stack else None, fit=fit
+                title=label,
+                page_number=page_index,
+                parent=stack[-1][1] if stack else None,
+                fit=fit,
             )
             stack.append((level, item))
 
@@ -322,7 +328,7 @@ def _add_links(
     for layout, offset in zip(layouts[1:], _offsets(counts)[1:], strict=True):
         for name, (index, x, y) in layout["anchors"].items():
             targets.setdefault(name, (offset + index, x, y))
-    for index, target, x, y, width, height in front_layout["links"]:
+    for index, target, x1, y1, x2, y2 in front_layout["links"]:
         if target in front_layout["anchors"] or target not in targets:
             continue
         page_height = float(writer.pages[index].mediabox.height)
@@ -330,12 +336,7 @@ def _add_links(
         writer.add_annotation(
             index,
             Link(
-                rect=(
-                    x * PX,
-                    page_height - (y + height) * PX,
-                    (x + width) * PX,
-                    page_height - y * PX,
-                ),
+                rect=(x1 * PX, page_height - y2 * PX, x2 * PX, page_height - y1 * PX),
                 target_page_index=page_index,
                 fit=fit,
             ),

@@ -159,15 +159,16 @@ def report_data(report: CouncilReport, part: dict | None = None) -> ReportData:
     With `part` (a spec of candidates/report_parts.py), only what that part shows: the front
     matter reads every candidate but lays out no timeline; a slips part reads only the slips;
     a candidates part only its own candidates."""
-    kind = part["kind"] if part else None
+    spec = part or {}
+    kind = spec.get("kind")
     if kind == "slips":
-        return _slips_part_data(report, part)
+        return _slips_part_data(report, spec)
     # The summary edition (概要版) shows one row per candidate: no timelines or remarks to read
     # or lay out; nor does the front part of a parted 詳細版 (its contents list only names).
     detailed = report.edition == ReportEdition.DETAILED and kind != "front"
     scoped = scoped_candidates(report)
     if kind == "candidates":
-        scoped = scoped.filter(pk__in=part["ids"])
+        scoped = scoped.filter(pk__in=spec["ids"])
     # More than are shown: a question and its answer may both be linked, and are shown as one.
     remarks = hearings_selectors.remarks_until(as_of=report.as_of, limit=RECENT_REMARKS * 3)
     candidates = list(
@@ -233,7 +234,7 @@ def report_data(report: CouncilReport, part: dict | None = None) -> ReportData:
     panels = adoption_selectors.adoption_panels(candidate_ids=[c.pk for c in candidates])
     for row in rows:
         row.adoption = panels[row.candidate.pk]
-    with_consultations = kind is None or (kind == "candidates" and part["last"])
+    with_consultations = kind is None or (kind == "candidates" and spec["last"])
     return ReportData(
         report,
         rows,

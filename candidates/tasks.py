@@ -1,4 +1,12 @@
-"""Celery tasks for council reports: thin, by id, safe to run twice."""
+"""Celery tasks for council reports: thin, by id, safe to run twice.
+
+A large 詳細版 fans out: generate_council_report plans its parts and sends them as a group;
+each generate_council_report_part renders one; the one that finishes the last part enqueues
+join_council_report. The fan-in is counted in the database (every part done, then a
+conditional UPDATE claims the join), not by a Celery chord: a chord needs a result backend,
+which the embedded filesystem broker has none of, and its counter is not idempotent when an
+unacknowledged part is delivered again after a worker is killed.
+"""
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
@@ -20,6 +28,40 @@ def generate_council_report(self, report_id: int) -> None:
         report = reports.report_generate(report_id)
     except TRANSIENT as exc:
         reports.report_release(report_id)
+        raise self.retry(exc=exc, countdown=5 * 2**self.request.retries) from exc
+    except Exception as exc:
+        reports.report_fail(report_id, f"{type(exc).__name__}: {exc}")
+        _tell_requester(report_id)
+        raise
+    if report is not None and not report.is_pending:  # a parted report finishes at its join
+        _tell_requester(report_id)
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=3)
+def generate_council_report_part(self, part_id: int) -> None:
+    """Render one part of a parted report (any worker takes any part); the worker that
+    finishes the last part enqueues the join. A part failing for good fails its report."""
+    try:
+        part = reports.part_generate(part_id)
+    except TRANSIENT as exc:
+        reports.part_release(part_id)
+        raise self.retry(exc=exc, countdown=5 * 2**self.request.retries) from exc
+    except Exception as exc:
+        report_id = reports.part_fail(part_id, f"{type(exc).__name__}: {exc}")
+        if report_id is not None:
+            _tell_requester(report_id)
+        raise
+    if part is not None:
+        reports.join_if_ready(part.report_id)
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=3)
+def join_council_report(self, report_id: int) -> None:
+    """Join a parted report's parts into its PDF, once (the report's join claim)."""
+    try:
+        report = reports.report_join(report_id)
+    except TRANSIENT as exc:
+        reports.join_release(report_id)
         raise self.retry(exc=exc, countdown=5 * 2**self.request.retries) from exc
     except Exception as exc:
         reports.report_fail(report_id, f"{type(exc).__name__}: {exc}")
