@@ -151,10 +151,13 @@ def report_request(
 
 
 def report_claim(report_id: int) -> CouncilReport | None:
-    """Take the report for this worker: queued, or running but abandoned. None if not ours."""
+    """Take the report for this worker: queued, or running but abandoned. None if not ours.
+    A parted report is never taken again: its parts and join are (part_claim, join_claim)."""
     now = timezone.now()
     claimable = Q(status=ReportStatus.QUEUED) | Q(
-        status=ReportStatus.RUNNING, started_at__lt=now - running_stale_after()
+        ~Exists(CouncilReportPart.objects.filter(report=OuterRef("pk"))),
+        status=ReportStatus.RUNNING,
+        started_at__lt=now - running_stale_after(),
     )
     claimed = CouncilReport.objects.filter(
         claimable, pk=report_id, attempts__lt=MAX_ATTEMPTS
@@ -512,7 +515,8 @@ def report_delete(*, user: User, report: CouncilReport) -> None:
         started is None or started > timezone.now() - running_stale_after()
     ):
         raise ReportBeingMadeError()
-    name = report_storage_name(report) if report.file_name else None
+    names = [report_storage_name(report)] if report.file_name else []
+    names += [part_storage_name(part) for part in report.parts.exclude(file_name="")]
     report.delete()
-    if name is not None:
-        transaction.on_commit(lambda: default_storage.delete(name), robust=True)
+    for name in names:
+        transaction.on_commit(lambda name=name: default_storage.delete(name), robust=True)

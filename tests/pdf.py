@@ -1,6 +1,7 @@
 """Reading generated PDFs in tests: extracted text, word positions and embedded fonts."""
 
 import io
+import re
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -13,6 +14,23 @@ from pypdf.generic import DictionaryObject
 
 def pdf_text(content: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def page_texts(content: bytes) -> list[str]:
+    """Each page's text as poppler lays it out (`pdftotext -layout`), in page order."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as pdf:
+        pdf.write(content)
+        pdf.flush()
+        text = subprocess.run(
+            ["pdftotext", "-layout", pdf.name, "-"], capture_output=True, check=True, text=True
+        ).stdout
+    return text.split("\f")[:-1]
+
+
+def page_footers(content: bytes) -> list[list[str]]:
+    """Each page's "n / total" footers (none on the cover): [[], ["2"], ["3"] …] when right."""
+    pages = page_texts(content)
+    return [re.findall(rf"(\d+) / {len(pages)}\b", page) for page in pages]
 
 
 def page_count(content: bytes) -> int:

@@ -5,8 +5,6 @@ join made once, the sweep finishing what a lost worker left)."""
 import datetime as dt
 import io
 import re
-import subprocess
-import tempfile
 
 import pytest
 from django.core.files.storage import default_storage
@@ -16,6 +14,7 @@ from bench import datagen
 from candidates import report_parts, reports
 from candidates.models import CouncilReport, CouncilReportPart, ReportEdition, ReportStatus
 from candidates.report_parts import JoinedPdf, RenderedPart
+from tests.pdf import page_footers, page_texts
 
 pytestmark = pytest.mark.django_db
 
@@ -49,17 +48,6 @@ def five(fixed_today):
     return datagen.candidates(5, milestones_each=4, today=AS_OF)
 
 
-def page_texts(content: bytes) -> list[str]:
-    """Each page's text as poppler lays it out (its order on the page)."""
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as pdf:
-        pdf.write(content)
-        pdf.flush()
-        text = subprocess.run(
-            ["pdftotext", "-layout", pdf.name, "-"], capture_output=True, check=True, text=True
-        ).stdout
-    return text.split("\f")[:-1]
-
-
 def test_a_parted_report_joins_into_one_document(small_parts, five):
     report = reports.report_request(user=None, as_of=AS_OF, queue=False)
     reports.enqueue(report.pk)  # in process: plan, every part, the join
@@ -79,9 +67,7 @@ def test_a_parted_report_joins_into_one_document(small_parts, five):
 
     pages = page_texts(content)
     total = len(pages)
-    footers = [re.findall(rf"(\d+) / {total}\b", page) for page in pages]
-    assert footers[0] == []  # the cover
-    assert footers[1:] == [[str(n)] for n in range(2, total + 1)]
+    assert page_footers(content) == [[]] + [[str(n)] for n in range(2, total + 1)]
     assert all("共通化対象候補の進捗状況" in page for page in pages[1:])  # the running header
 
     # The contents: each candidate's entry names the page its section starts on.
