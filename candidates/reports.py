@@ -13,6 +13,7 @@ readers never see half a PDF, and any machine's web server reads what any worker
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import os
 import tempfile
@@ -519,4 +520,4 @@ def report_delete(*, user: User, report: CouncilReport) -> None:
     names += [part_storage_name(part) for part in report.parts.exclude(file_name="")]
     report.delete()
     for name in names:
-        transaction.on_commit(lambda name=name: default_storage.delete(name), robust=True)
+        transaction.on_commit(functools.partial(default_storage.delete, name), robust=True)

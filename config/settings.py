@@ -296,7 +296,7 @@ KYOTSUKA_REPORT_REQUEUE_SECONDS = env_int("KYOTSUKA_REPORT_REQUEUE_SECONDS", 120
 # (candidates/report_parts.py): the front matter, the slip table in chunks of this many rows,
 # the candidates in chunks of this many. 0 renders every report whole.
 KYOTSUKA_REPORT_PART_CANDIDATES = env_int("KYOTSUKA_REPORT_PART_CANDIDATES", 25)
-KYOTSUKA_REPORT_PART_SLIPS = env_int("KYOTSUKA_REPORT_PART_SLIPS", 150)
+KYOTSUKA_REPORT_PART_SLIPS = env_int("KYOTSUKA_REPORT_PART_SLIPS", 400)
 CELERY_TASK_ANNOTATIONS = {
     task: {
         "time_limit": KYOTSUKA_REPORT_TIME_LIMIT,
@@ -330,6 +330,9 @@ if FILESYSTEM_BROKER:
         "data_folder_out": str(VAR_DIR / "celery" / "queue"),
         "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
+        # A parted report's parts and join follow one another through the queue: a worker
+        # looks for new messages five times a second, not once (an idle listing of a folder).
+        "polling_interval": 0.2,
     }
     for _folder in ("queue", "control"):
         (VAR_DIR / "celery" / _folder).mkdir(parents=True, exist_ok=True)

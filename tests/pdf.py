@@ -18,13 +18,17 @@ def pdf_text(content: bytes) -> str:
 
 def page_texts(content: bytes) -> list[str]:
     """Each page's text as poppler lays it out (`pdftotext -layout`), in page order."""
+    return _pdftotext(content, "-layout").split("\f")[:-1]
+
+
+def _pdftotext(content: bytes, option: str) -> str:
+    """`pdftotext <option>` of the PDF (poppler-utils)."""
     with tempfile.NamedTemporaryFile(suffix=".pdf") as pdf:
         pdf.write(content)
         pdf.flush()
-        text = subprocess.run(
-            ["pdftotext", "-layout", pdf.name, "-"], capture_output=True, check=True, text=True
+        return subprocess.run(
+            ["pdftotext", option, pdf.name, "-"], capture_output=True, check=True, text=True
         ).stdout
-    return text.split("\f")[:-1]
 
 
 def page_footers(content: bytes) -> list[list[str]]:
@@ -66,12 +70,7 @@ class Word:
 
 def words(content: bytes) -> list[Word]:
     """Every word of the PDF with its box, read back by `pdftotext -bbox` (poppler-utils)."""
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as pdf:
-        pdf.write(content)
-        pdf.flush()
-        html = subprocess.run(
-            ["pdftotext", "-bbox", pdf.name, "-"], capture_output=True, check=True, text=True
-        ).stdout
+    html = _pdftotext(content, "-bbox")
     found = []
     document = ElementTree.fromstring(html)  # noqa: S314 - poppler's output for our own PDF
     for number, page in enumerate(document.iterfind(".//{*}page"), start=1):

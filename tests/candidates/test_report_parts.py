@@ -14,27 +14,12 @@ from bench import datagen
 from candidates import report_parts, reports
 from candidates.models import CouncilReport, CouncilReportPart, ReportEdition, ReportStatus
 from candidates.report_parts import JoinedPdf, RenderedPart
+from tests.candidates.test_reports import media_in_tmp, tasks_in_process  # noqa: F401 - autouse
 from tests.pdf import page_footers, page_texts
 
 pytestmark = pytest.mark.django_db
 
 AS_OF = dt.date(2026, 11, 24)
-
-
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture(autouse=True)
-def tasks_in_process():
-    """Tasks run in-process (the data is in the test's transaction), as in test_reports.py."""
-    from config.celery import app
-
-    eager = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = eager
 
 
 @pytest.fixture

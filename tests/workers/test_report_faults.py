@@ -154,7 +154,7 @@ def _assert_joined_once(report) -> None:
     assert len(parts) > 3 and all(p.status == ReportStatus.DONE for p in parts)
     content = reports.report_content(report)
     assert len(content) == report.file_size
-    assert report.page_count == sum(p.page_count for p in parts)
+    assert report.page_count == sum(p.page_count or 0 for p in parts)
     assert page_footers(content) == [[]] + [[str(n)] for n in range(2, report.page_count + 1)]
     assert not list(reports.reports_dir(reports.PARTS_FOLDER).glob("*.pdf"))
     assert [p.name for p in reports.reports_dir().glob("*.pdf")] == [report.file_name]
