@@ -60,27 +60,29 @@ XOBJECT = "/KyPageNumbers"
 
 def plan_parts(report: CouncilReport) -> list[dict]:
     """The parts of this report, or [] when it is rendered whole (a 概要版, or a 詳細版 of at most
-    one chunk of candidates). Candidates are listed by id: a part shows the candidates that
-    were in scope when the report was planned, whichever worker renders it and when."""
+    one chunk of candidates). Candidates and slipped milestones are listed by id: a part shows
+    what was in scope when the report was planned, whichever worker renders it and when, and
+    a slips part reads only its own rows."""
     size = settings.KYOTSUKA_REPORT_PART_CANDIDATES
     if report.edition != ReportEdition.DETAILED or size <= 0:
         return []
     ids = list(scoped_candidates(report).values_list("pk", flat=True))
     if len(ids) <= size:
         return []
-    slips = len(selectors.slip_rows(candidates=scoped_candidates(report), today=report.as_of))
+    slips = [
+        row.milestone.pk
+        for row in selectors.slip_rows(candidates=scoped_candidates(report), today=report.as_of)
+    ]
     per_part = max(1, settings.KYOTSUKA_REPORT_PART_SLIPS)
     specs: list[dict] = [{"kind": "front"}]
-    starts = list(range(0, max(slips, 1), per_part))
+    starts = list(range(0, max(len(slips), 1), per_part))
     for n, start in enumerate(starts):
-        last = n == len(starts) - 1
         specs.append(
             {
                 "kind": "slips",
-                "start": start,
-                "end": None if last else start + per_part,  # the last takes any rows added since
+                "milestones": slips[start : start + per_part],  # worst first, as planned
                 "first": n == 0,
-                "last": last,
+                "last": n == len(starts) - 1,
             }
         )
     chunks = [ids[i : i + size] for i in range(0, len(ids), size)]

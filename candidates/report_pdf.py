@@ -260,14 +260,16 @@ def report_data(report: CouncilReport, part: dict | None = None) -> ReportData:
 
 
 def _slips_part_data(report: CouncilReport, part: dict) -> ReportData:
-    """A chunk of the slip table (rows start..end), the overdue requests after the last."""
-    slips = selectors.slip_rows(candidates=scoped_candidates(report), today=report.as_of)
+    """A chunk of the slip table (the planned rows), the overdue requests after the last."""
+    slips = selectors.slip_rows(
+        candidates=scoped_candidates(report), today=report.as_of, milestone_ids=part["milestones"]
+    )
     return ReportData(
         report,
         [],
         [],
         [],
-        slips[part["start"] : part["end"]],
+        slips,
         as_of_label=gettext("%(date)s時点") % {"date": date_display(report.as_of)},
         overdue_requests=_overdue_requests(report) if part["last"] else [],
         part=part,

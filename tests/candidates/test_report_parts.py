@@ -25,7 +25,7 @@ AS_OF = dt.date(2026, 11, 24)
 @pytest.fixture
 def small_parts(settings):
     settings.KYOTSUKA_REPORT_PART_CANDIDATES = 2
-    settings.KYOTSUKA_REPORT_PART_SLIPS = 40
+    settings.KYOTSUKA_REPORT_PART_SLIPS = 3
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ def test_a_parted_report_joins_into_one_document(small_parts, five):
     assert report.status == ReportStatus.DONE, report.error
     parts = list(report.parts.order_by("index"))
     kinds = [part.spec["kind"] for part in parts]
-    assert kinds[0] == "front" and kinds.count("candidates") == 3 and "slips" in kinds
+    assert kinds[0] == "front" and kinds.count("candidates") == 3 and kinds.count("slips") > 1
     assert all(part.status == ReportStatus.DONE and part.attempts == 1 for part in parts)
     content = reports.report_content(report)
     assert report.page_count == sum(part.page_count for part in parts) == len(page_texts(content))
@@ -66,6 +66,10 @@ def test_a_parted_report_joins_into_one_document(small_parts, five):
     assert set(entries) == names
     for name, page in entries.items():
         assert name in pages[int(page) - 1]
+    # Each chapter's heading once (the contents list them too), whatever parts it spans.
+    text = "\n".join(pages[contents_page + 1 :])
+    for title in ("2. スケジュールの遅れと理由", "3. 候補ごとの状況", "期限を過ぎた要請・宿題"):
+        assert text.count(title) == 1, title
     heading = re.search(r"2\. スケジュールの遅れと理由[ .]*(\d+)", pages[contents_page])
     assert "2. スケジュールの遅れと理由" in pages[int(heading.group(1)) - 1]
 
@@ -232,3 +236,21 @@ def test_the_part_and_join_tasks_take_the_report_time_limits(settings):
     for task in (generate_council_report_part, join_council_report):
         task = task._get_current_object()
         assert task.time_limit == settings.KYOTSUKA_REPORT_TIME_LIMIT
+
+
+def test_the_plan_holds_every_slip_row_and_candidate_once_in_the_reports_order(small_parts, five):
+    from candidates.report_pdf import scoped_candidates
+    from candidates.selectors import slip_rows
+
+    report = reports.report_request(user=None, as_of=AS_OF, queue=False)
+    specs = report_parts.plan_parts(report)
+    slips = [s for s in specs if s["kind"] == "slips"]
+    rows = slip_rows(candidates=scoped_candidates(report), today=AS_OF)
+    assert len(rows) > 3 and len(slips) == -(-len(rows) // 3)
+    assert [m for s in slips for m in s["milestones"]] == [r.milestone.pk for r in rows]
+    chunks = [s for s in specs if s["kind"] == "candidates"]
+    assert [i for s in chunks for i in s["ids"]] == [c.pk for c in scoped_candidates(report)]
+    for kind in (slips, chunks):
+        assert [(s["first"], s["last"]) for s in kind] == [
+            (n == 0, n == len(kind) - 1) for n in range(len(kind))
+        ]
