@@ -495,6 +495,16 @@ class CouncilReport(models.Model):
     def is_pending(self) -> bool:
         return self.status in (ReportStatus.QUEUED, ReportStatus.RUNNING)
 
+    def part_progress(self) -> tuple[int, int] | None:
+        """(parts done, parts) of a parted report being made, for its row's progress; one query,
+        and none for a report that is not running."""
+        if self.status != ReportStatus.RUNNING:
+            return None
+        counts = self.parts.aggregate(
+            total=models.Count("pk"), done=models.Count("pk", filter=Q(status=ReportStatus.DONE))
+        )
+        return (counts["done"], counts["total"]) if counts["total"] else None
+
 
 class CouncilReportPart(models.Model):
     """One part of a council report rendered on its own (candidates/report_parts.py): the

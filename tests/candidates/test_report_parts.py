@@ -254,3 +254,20 @@ def test_the_plan_holds_every_slip_row_and_candidate_once_in_the_reports_order(s
         assert [(s["first"], s["last"]) for s in kind] == [
             (n == 0, n == len(kind) - 1) for n in range(len(kind))
         ]
+
+
+def test_the_reports_row_shows_how_many_parts_are_done(
+    client, secretariat, small_parts, five, monkeypatch
+):
+    from django.urls import reverse
+
+    monkeypatch.setattr(reports, "enqueue_parts", lambda ids: False)  # nobody renders them
+    report = reports.report_request(user=None, as_of=AS_OF, queue=False)
+    reports.report_generate(report.pk)
+    parts = list(report.parts.order_by("index"))
+    CouncilReportPart.objects.filter(pk__in=[p.pk for p in parts[:2]]).update(
+        status=ReportStatus.DONE
+    )
+    client.force_login(secretariat)
+    row = client.get(reverse("candidates:report_status", args=[report.pk])).content.decode()
+    assert f"（{len(parts)}部分のうち2部分が完了）" in row and "hx-trigger" in row
