@@ -479,6 +479,9 @@ class CouncilReport(models.Model):
     file_size = models.PositiveIntegerField(_("ファイルサイズ"), null=True, blank=True)
     file_name = models.CharField(_("ファイル"), max_length=200, blank=True)
     error = models.TextField(_("エラー"), blank=True)
+    # A 詳細版 of more than one chunk of candidates is rendered in parts (CouncilReportPart) by
+    # any workers and joined once: the join is claimed by setting this (conditional UPDATE).
+    join_started_at = models.DateTimeField(_("結合開始日時"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("協議会向け進捗報告")
@@ -491,6 +494,49 @@ class CouncilReport(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status in (ReportStatus.QUEUED, ReportStatus.RUNNING)
+
+    def part_progress(self) -> tuple[int, int] | None:
+        """(parts done, parts) of a parted report being made, for its row's progress; one query,
+        and none for a report that is not running."""
+        if self.status != ReportStatus.RUNNING:
+            return None
+        counts = self.parts.aggregate(
+            total=models.Count("pk"), done=models.Count("pk", filter=Q(status=ReportStatus.DONE))
+        )
+        return (counts["done"], counts["total"]) if counts["total"] else None
+
+
+class CouncilReportPart(models.Model):
+    """One part of a council report rendered on its own (candidates/report_parts.py): the
+    front matter, a chunk of the slip table, or a chunk of candidates. Claimed and finished by
+    conditional UPDATEs as the report is; its PDF is stored under reports/parts/ until the join.
+    """
+
+    report = models.ForeignKey(CouncilReport, on_delete=models.CASCADE, related_name="parts")
+    index = models.PositiveIntegerField(_("番号"))
+    spec = models.JSONField(_("内容"), default=dict)  # what the part shows (report_parts.py)
+    status = models.CharField(
+        _("状態"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED
+    )
+    created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
+    started_at = models.DateTimeField(_("開始日時"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完了日時"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("試行回数"), default=0)
+    page_count = models.PositiveIntegerField(_("ページ数"), null=True, blank=True)
+    # Where its anchors and bookmarks are (page within the part, CSS px): for the join.
+    layout = models.JSONField(_("配置"), default=dict, blank=True)
+    file_name = models.CharField(_("ファイル"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("協議会向け進捗報告の部分")
+        verbose_name_plural = _("協議会向け進捗報告の部分")
+        ordering = ["report", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "index"], name="council_report_part_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}/{self.index} ({self.get_status_display()})"
 
 
 class ChangeCounter(models.Model):

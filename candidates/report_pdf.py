@@ -22,7 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext
-from weasyprint import HTML
+from weasyprint import HTML, Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -96,6 +96,7 @@ class ReportCandidate:
     remarks: list[ReportRemark]
     overdue: list[OverdueMilestone] = field(default_factory=list)
     adoption: AdoptionPanel | None = None
+    toc_page: int | None = None  # its page in a parted report (the front part's final render)
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,10 @@ class ReportData:
     adoption_summary: AdoptionSummary | None = None
     consultations: list[ReportConsultation] = field(default_factory=list)
     overdue_requests: list = field(default_factory=list)  # (request, days overdue on as_of)
+    # Rendering one part of a parted report (candidates/report_parts.py): what it shows, and
+    # in the front part's final render the page of each contents entry.
+    part: dict | None = None
+    toc_pages: dict[str, int] = field(default_factory=dict)
 
 
 def scoped_candidates(report: CouncilReport) -> QuerySet[Candidate]:
@@ -148,15 +153,26 @@ def scoped_candidates(report: CouncilReport) -> QuerySet[Candidate]:
     return candidates.order_by("lead_ministry__display_order", "lead_ministry__name", "name")
 
 
-def report_data(report: CouncilReport) -> ReportData:
-    """Everything the PDF shows, in a fixed number of queries whatever the number of candidates."""
+def report_data(report: CouncilReport, part: dict | None = None) -> ReportData:
+    """Everything the PDF shows, in a fixed number of queries whatever the number of candidates.
+
+    With `part` (a spec of candidates/report_parts.py), only what that part shows: the front
+    matter reads every candidate but lays out no timeline; a slips part reads only the slips;
+    a candidates part only its own candidates."""
+    spec = part or {}
+    kind = spec.get("kind")
+    if kind == "slips":
+        return _slips_part_data(report, spec)
     # The summary edition (概要版) shows one row per candidate: no timelines or remarks to read
-    # or lay out.
-    detailed = report.edition == ReportEdition.DETAILED
+    # or lay out; nor does the front part of a parted 詳細版 (its contents list only names).
+    detailed = report.edition == ReportEdition.DETAILED and kind != "front"
+    scoped = scoped_candidates(report)
+    if kind == "candidates":
+        scoped = scoped.filter(pk__in=spec["ids"])
     # More than are shown: a question and its answer may both be linked, and are shown as one.
     remarks = hearings_selectors.remarks_until(as_of=report.as_of, limit=RECENT_REMARKS * 3)
     candidates = list(
-        scoped_candidates(report).prefetch_related(
+        scoped.prefetch_related(
             Prefetch("transitions", queryset=LifecycleTransition.objects.select_related("meeting")),
             Prefetch(
                 "progress_updates",
@@ -207,7 +223,7 @@ def report_data(report: CouncilReport) -> ReportData:
     ministry_counts = [(name, total, slipped) for name, (total, slipped) in by_ministry.items()]
     slips = (
         selectors.slip_rows(candidates=scoped_candidates(report), today=report.as_of)
-        if candidates
+        if candidates and kind != "candidates"
         else []
     )
     every_slip = slips
@@ -218,19 +234,45 @@ def report_data(report: CouncilReport) -> ReportData:
     panels = adoption_selectors.adoption_panels(candidate_ids=[c.pk for c in candidates])
     for row in rows:
         row.adoption = panels[row.candidate.pk]
+    with_consultations = kind is None or (kind == "candidates" and spec["last"])
     return ReportData(
         report,
         rows,
         stage_counts,
         ministry_counts,
         slips,
-        summary=_summary(report, candidates, every_slip),
+        summary=_summary(report, candidates, every_slip) if kind != "candidates" else None,
         as_of_label=as_of_label,
         adoption_summary=adoption_selectors.adoption_summary(panels.values()),
         consultations=consultation_selectors.report_consultations(
-            candidate_ids=[c.pk for c in candidates], as_of=report.as_of
-        ),
-        overdue_requests=_overdue_requests(report),
+            candidate_ids=(
+                list(scoped_candidates(report).values_list("pk", flat=True))
+                if kind
+                else [c.pk for c in candidates]
+            ),
+            as_of=report.as_of,
+        )
+        if with_consultations
+        else [],
+        overdue_requests=_overdue_requests(report) if kind is None else [],
+        part=part,
+    )
+
+
+def _slips_part_data(report: CouncilReport, part: dict) -> ReportData:
+    """A chunk of the slip table (the planned rows), the overdue requests after the last."""
+    slips = selectors.slip_rows(
+        candidates=scoped_candidates(report), today=report.as_of, milestone_ids=part["milestones"]
+    )
+    return ReportData(
+        report,
+        [],
+        [],
+        [],
+        slips,
+        as_of_label=gettext("%(date)s時点") % {"date": date_display(report.as_of)},
+        overdue_requests=_overdue_requests(report) if part["last"] else [],
+        part=part,
     )
 
 
@@ -315,8 +357,14 @@ def report_remarks(
     return remarks
 
 
-def report_html(report: CouncilReport) -> str:
-    return render_to_string("candidates/report/council_report.html", {"data": report_data(report)})
+def report_html(
+    report: CouncilReport, part: dict | None = None, toc_pages: dict[str, int] | None = None
+) -> str:
+    data = report_data(report, part)
+    data.toc_pages = toc_pages or {}
+    for row in data.candidates:
+        row.toc_page = data.toc_pages.get(f"c{row.candidate.pk}")
+    return render_to_string("candidates/report/council_report.html", {"data": data})
 
 
 class StaticOnlyFetcher(URLFetcher):
@@ -347,13 +395,18 @@ class RenderedPdf:
     refused_urls: list[str]
 
 
+def render_document(html: str) -> tuple[Document, StaticOnlyFetcher]:
+    """Lay HTML out with the project's fonts and stylesheet, fetching nothing else."""
+    fetcher = StaticOnlyFetcher()
+    document = HTML(string=html, base_url=static_base_url(), url_fetcher=fetcher).render(
+        font_config=FontConfiguration()
+    )
+    return document, fetcher
+
+
 def render_pdf(html: str) -> RenderedPdf:
     """Render HTML to PDF with the project's fonts and stylesheet, fetching nothing else."""
-    fetcher = StaticOnlyFetcher()
-    font_config = FontConfiguration()
-    document = HTML(string=html, base_url=static_base_url(), url_fetcher=fetcher).render(
-        font_config=font_config
-    )
+    document, fetcher = render_document(html)
     content = document.write_pdf()
     return RenderedPdf(
         content=content, page_count=len(document.pages), refused_urls=fetcher.refused

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -252,12 +252,18 @@ def _slip_row(milestone: Milestone, today: dt.date) -> SlipRow:
 
 
 def slip_rows(
-    *, candidates: QuerySet[Candidate] | None = None, today: dt.date | None = None
+    *,
+    candidates: QuerySet[Candidate] | None = None,
+    today: dt.date | None = None,
+    milestone_ids: Sequence[int] | None = None,
 ) -> list[SlipRow]:
     """Slipped milestones, worst first, each with the reason of its latest later-move and how
-    long it is overdue on `today` (else the current date)."""
+    long it is overdue on `today` (else the current date); with milestone_ids, only those."""
     today = today or timezone.localdate()
-    rows = [_slip_row(milestone, today) for milestone in _slipped_milestones(candidates)]
+    milestones = _slipped_milestones(candidates)
+    if milestone_ids is not None:
+        milestones = milestones.filter(pk__in=milestone_ids)
+    rows = [_slip_row(milestone, today) for milestone in milestones]
     rows.sort(key=lambda r: (-r.slip_days, r.candidate.name, r.milestone.position))
     return rows
 

@@ -293,11 +293,21 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 540)
 KYOTSUKA_REPORT_TIME_LIMIT = env_int("KYOTSUKA_REPORT_TIME_LIMIT", 300)
 KYOTSUKA_REPORT_STALE_SECONDS = env_int("KYOTSUKA_REPORT_STALE_SECONDS", 600)
 KYOTSUKA_REPORT_REQUEUE_SECONDS = env_int("KYOTSUKA_REPORT_REQUEUE_SECONDS", 120)
+# A 詳細版 of more candidates than one part holds is rendered in parts by any workers and joined
+# (candidates/report_parts.py): the front matter, the slip table in chunks of this many rows,
+# the candidates in chunks of this many. 0 renders every report whole.
+KYOTSUKA_REPORT_PART_CANDIDATES = env_int("KYOTSUKA_REPORT_PART_CANDIDATES", 25)
+KYOTSUKA_REPORT_PART_SLIPS = env_int("KYOTSUKA_REPORT_PART_SLIPS", 400)
 CELERY_TASK_ANNOTATIONS = {
-    "candidates.tasks.generate_council_report": {
+    task: {
         "time_limit": KYOTSUKA_REPORT_TIME_LIMIT,
         "soft_time_limit": KYOTSUKA_REPORT_TIME_LIMIT - 30,
     }
+    for task in (
+        "candidates.tasks.generate_council_report",
+        "candidates.tasks.generate_council_report_part",
+        "candidates.tasks.join_council_report",
+    )
 }
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # A process left larger than this (KiB) by a task is replaced after it, so the memory of a large
@@ -321,6 +331,9 @@ if FILESYSTEM_BROKER:
         "data_folder_out": str(VAR_DIR / "celery" / "queue"),
         "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
+        # A parted report's parts and join follow one another through the queue: a worker
+        # looks for new messages five times a second, not once (an idle listing of a folder).
+        "polling_interval": 0.2,
     }
     for _folder in ("queue", "control"):
         (VAR_DIR / "celery" / _folder).mkdir(parents=True, exist_ok=True)

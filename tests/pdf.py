@@ -1,6 +1,7 @@
 """Reading generated PDFs in tests: extracted text, word positions and embedded fonts."""
 
 import io
+import re
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -13,6 +14,27 @@ from pypdf.generic import DictionaryObject
 
 def pdf_text(content: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def page_texts(content: bytes) -> list[str]:
+    """Each page's text as poppler lays it out (`pdftotext -layout`), in page order."""
+    return _pdftotext(content, "-layout").split("\f")[:-1]
+
+
+def _pdftotext(content: bytes, option: str) -> str:
+    """`pdftotext <option>` of the PDF (poppler-utils)."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as pdf:
+        pdf.write(content)
+        pdf.flush()
+        return subprocess.run(
+            ["pdftotext", option, pdf.name, "-"], capture_output=True, check=True, text=True
+        ).stdout
+
+
+def page_footers(content: bytes) -> list[list[str]]:
+    """Each page's "n / total" footers (none on the cover): [[], ["2"], ["3"] …] when right."""
+    pages = page_texts(content)
+    return [re.findall(rf"(\d+) / {len(pages)}\b", page) for page in pages]
 
 
 def page_count(content: bytes) -> int:
@@ -48,12 +70,7 @@ class Word:
 
 def words(content: bytes) -> list[Word]:
     """Every word of the PDF with its box, read back by `pdftotext -bbox` (poppler-utils)."""
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as pdf:
-        pdf.write(content)
-        pdf.flush()
-        html = subprocess.run(
-            ["pdftotext", "-bbox", pdf.name, "-"], capture_output=True, check=True, text=True
-        ).stdout
+    html = _pdftotext(content, "-bbox")
     found = []
     document = ElementTree.fromstring(html)  # noqa: S314 - poppler's output for our own PDF
     for number, page in enumerate(document.iterfind(".//{*}page"), start=1):

@@ -15,8 +15,8 @@ from django.urls import reverse
 
 from bench import datagen
 from candidates import reports
-from candidates.models import Candidate, CouncilReport, Ministry, ReportStatus
-from tests.pdf import pdf_text
+from candidates.models import Candidate, CouncilReport, CouncilReportPart, Ministry, ReportStatus
+from tests.pdf import page_footers, pdf_text
 from tests.s3 import s3  # noqa: F401 - the fixture
 from tests.workers.conftest import wait_until_settled
 
@@ -45,6 +45,7 @@ def test_a_worker_killed_mid_render_leaves_the_report_to_be_completed_exactly_on
     worker_env = {
         "KYOTSUKA_REPORT_STALE_SECONDS": str(STALE_SECONDS),
         "CELERY_VISIBILITY_TIMEOUT": "3",
+        "KYOTSUKA_REPORT_PART_CANDIDATES": "0",  # rendered whole; the parts' test is below
     }
     first = start_worker(**worker_env)
     report = reports.report_request(user=None, as_of=AS_OF)  # autocommit: enqueued at once
@@ -135,3 +136,97 @@ def test_a_worker_on_another_machine_stores_the_report_where_the_web_server_read
     assert report.status == ReportStatus.DONE, report.error
     assert s3.keys() == [f"reports/{report.file_name}"]
     assert "共有ストレージ試験候補" in pdf_text(reports.report_content(report))
+
+
+# Parts (candidates/report_parts.py): 40 candidates in chunks of 10 and the slip table in chunks
+# of 100 rows make seven or so parts, each rendered by whichever worker takes it.
+PARTED = {"KYOTSUKA_REPORT_PART_CANDIDATES": "10", "KYOTSUKA_REPORT_PART_SLIPS": "100"}
+
+
+def _parts(report) -> list[CouncilReportPart]:
+    return list(CouncilReportPart.objects.filter(report=report).order_by("index"))
+
+
+def _assert_joined_once(report) -> None:
+    """Done, every part done, one PDF whose footers run 2..N, and no part file left over."""
+    assert report.status == ReportStatus.DONE, report.error
+    parts = _parts(report)
+    assert len(parts) > 3 and all(p.status == ReportStatus.DONE for p in parts)
+    content = reports.report_content(report)
+    assert len(content) == report.file_size
+    assert report.page_count == sum(p.page_count or 0 for p in parts)
+    assert page_footers(content) == [[]] + [[str(n)] for n in range(2, report.page_count + 1)]
+    assert not list(reports.reports_dir(reports.PARTS_FOLDER).glob("*.pdf"))
+    assert [p.name for p in reports.reports_dir().glob("*.pdf")] == [report.file_name]
+
+
+def test_a_worker_killed_mid_part_leaves_the_report_to_be_joined_exactly_once(
+    synthetic, start_worker, settings
+):
+    worker_env = {
+        "KYOTSUKA_REPORT_STALE_SECONDS": str(STALE_SECONDS),
+        "CELERY_VISIBILITY_TIMEOUT": "3",
+        **PARTED,
+    }
+    first = start_worker(**worker_env)
+    report = reports.report_request(user=None, as_of=AS_OF)
+
+    def a_candidates_part_running() -> bool:
+        return CouncilReportPart.objects.filter(
+            report=report, status=ReportStatus.RUNNING, spec__kind="candidates"
+        ).exists()
+
+    _wait_for(a_candidates_part_running, 120, "the worker never started a candidates part")
+    time.sleep(1)
+    first.kill()
+    killed = [p.pk for p in _parts(report) if p.status == ReportStatus.RUNNING]
+    report.refresh_from_db()
+    assert (report.status, report.file_name, report.join_started_at) == (
+        ReportStatus.RUNNING,
+        "",
+        None,
+    )
+
+    # Redelivered messages (visibility timeout) and the sweep both bring the parts back: each
+    # part is finished once, by whoever claims it, and the join is made once.
+    time.sleep(STALE_SECONDS + 0.5)
+    second = start_worker(**worker_env)
+    settings.KYOTSUKA_REPORT_STALE_SECONDS = STALE_SECONDS
+    settings.KYOTSUKA_REPORT_REQUEUE_SECONDS = 0
+    assert report.pk in reports.reports_sweep()
+    report = wait_until_settled(report, 180)
+    finished = report.finished_at
+    time.sleep(STALE_SECONDS)  # any late redelivery or sweep must change nothing
+    reports.reports_sweep()
+    time.sleep(2)
+    report.refresh_from_db()
+    _assert_joined_once(report)
+    assert report.finished_at == finished
+    assert {p.attempts for p in _parts(report) if p.pk in killed} == {2}
+    assert second.output().count("join_council_report") >= 1
+
+
+def test_redis_stopped_between_parts_the_report_completes_once_it_is_back(
+    synthetic, start_worker, redis_control, settings
+):
+    """Redis here keeps nothing on disk: the messages of the parts not yet taken are lost with
+    it, and the sweep sends them again."""
+    start_worker(KYOTSUKA_REPORT_STALE_SECONDS=str(STALE_SECONDS), **PARTED)
+    report = reports.report_request(user=None, as_of=AS_OF)
+
+    def some_parts_done() -> bool:
+        return CouncilReportPart.objects.filter(report=report, status=ReportStatus.DONE).exists()
+
+    _wait_for(some_parts_done, 120, "no part was done")
+    redis_control.stop()
+    time.sleep(3)
+    assert CouncilReportPart.objects.filter(report=report).exclude(status="done").exists()
+    redis_control.start()
+
+    settings.KYOTSUKA_REPORT_STALE_SECONDS = STALE_SECONDS
+    settings.KYOTSUKA_REPORT_REQUEUE_SECONDS = 0
+    deadline = time.monotonic() + 240
+    while report.is_pending and time.monotonic() < deadline:
+        reports.reports_sweep()  # what beat does every few minutes
+        report = wait_until_settled(report, 5)
+    _assert_joined_once(report)
