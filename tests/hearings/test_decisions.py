@@ -244,27 +244,37 @@ def test_the_preview_shows_the_proposed_decisions_and_saves_only_the_ticked_ones
     assert "（案）のとおり進めていくこととなった" in page
 
 
-def test_a_proposed_decision_changed_to_the_wrong_body_is_refused_and_nothing_saved(
-    client, secretariat, civil_works
+@pytest.mark.parametrize(
+    ("edits", "message"),
+    [
+        # a consent at a WT meeting
+        ({"decisions-0-kind": DecisionKind.CONSENT}, "連絡協議会が決定します"),
+        # 「各制度所管府省庁には」 names no one ministry, and nobody was chosen
+        ({"requests-0-confirmed": "on"}, "要請の宛先（府省庁又は事務局）を選んでから"),
+    ],
+)
+def test_a_ticked_proposal_that_cannot_be_recorded_is_refused_and_nothing_saved(
+    client, secretariat, civil_works, edits, message
 ):
-    from hearings.models import Meeting
+    from hearings.models import FollowUpRequest, Meeting
 
     client.force_login(secretariat)
     _body, data = _preview(client)
     data["decisions-0-confirmed"] = "on"
-    data["decisions-0-kind"] = DecisionKind.CONSENT  # a consent at a WT meeting
-    response = client.post(reverse("hearings:import"), data)
+    response = client.post(reverse("hearings:import"), data | edits)
     assert response.status_code == 400
-    assert "連絡協議会が決定します" in response.content.decode()
+    assert message in response.content.decode()
     assert not Meeting.objects.exists() and not Decision.objects.exists()
+    assert not FollowUpRequest.objects.exists()
 
 
-def test_an_unknown_candidate_name_in_a_proposed_decision_is_an_error_in_the_preview(
-    client, secretariat
+@pytest.mark.parametrize("field", ["decisions-0-candidate_names", "requests-6-candidate_name"])
+def test_an_unknown_candidate_name_in_a_proposed_row_is_an_error_in_the_preview(
+    client, secretariat, field
 ):
     client.force_login(secretariat)
     _body, data = _preview(client)
-    data["decisions-0-candidate_names"] = "存在しないシステム"
+    data[field] = "存在しないシステム"
     response = client.post(reverse("hearings:import"), data)
     assert response.status_code == 400
     assert "次の候補は見つかりません" in response.content.decode()
