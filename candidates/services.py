@@ -34,7 +34,7 @@ from core.models import User
 from core.permissions import is_secretariat
 from core.stated_dates import Precision, last_day
 from hearings import decision_services
-from hearings.models import DecisionKind
+from hearings.models import Decision, DecisionKind
 
 LATEST_PLAUSIBLE_DATE = dt.date(2100, 12, 31)
 
@@ -601,9 +601,13 @@ def progress_update_create(
 def transition_link_meeting(
     *, user: User, transition: LifecycleTransition, meeting
 ) -> LifecycleTransition:
-    """Name the (imported) meeting where a recorded decision was made; the decision is kept."""
+    """Name the (imported) meeting where a recorded decision was made; the decision is kept, and
+    its decision record (if any) cites the meeting too."""
     if not is_secretariat(user):
         raise _refuse(_("段階の変更を記録できるのは事務局のみです。"))
     transition.meeting = meeting
     _save(transition, user)
+    record = Decision.objects.filter(transition=transition).first()
+    if record is not None:
+        decision_services.decision_link_meeting(user=user, decision=record, meeting=meeting)
     return transition
