@@ -99,7 +99,11 @@ def candidates_named_in(text: str) -> list[Candidate]:
     demo links remarks to candidates: by the name as written."""
     words = "".join(text.split())
     ids = [pk for pk, name in candidate_cache.candidate_names() if name and name in words]
-    return list(Candidate.objects.filter(pk__in=ids).order_by("name")) if ids else []
+    return (
+        list(Candidate.objects.filter(pk__in=ids).select_related("lead_ministry").order_by("name"))
+        if ids
+        else []
+    )
 
 
 def propose_decisions(*, meeting_kind: str, agenda_items: list[AgendaRow]) -> list[DecisionRow]:
