@@ -1,7 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from adoption.models import EARLIEST_FISCAL_YEAR, LATEST_FISCAL_YEAR, Adoption, Procurement, Status
+from adoption.models import (
+    EARLIEST_FISCAL_YEAR,
+    LATEST_FISCAL_YEAR,
+    Adoption,
+    Half,
+    Procurement,
+    Status,
+)
 from adoption.services import AdoptionValues
 from core.display import fiscal_year_display
 from core.forms import AccessibleForm, added_value_field
@@ -14,8 +21,14 @@ def _years():
     ]
 
 
+# A planned start is a fiscal year, a month of it or a half of it (令和8年度上期): one select
+# offers the halves beside the months, so the two cannot both be given.
+HALF_PREFIX = "h"
+
+
 def _months():
-    return [("", "—")] + [(m, f"{m}") for m in (*range(4, 13), 1, 2, 3)]
+    halves = [(f"{HALF_PREFIX}{h.value}", h.label) for h in Half]
+    return [("", "—"), *halves] + [(str(m), f"{m}") for m in (*range(4, 13), 1, 2, 3)]
 
 
 class AdoptionForm(AccessibleForm):
@@ -24,11 +37,9 @@ class AdoptionForm(AccessibleForm):
     planned_start_fiscal_year = forms.TypedChoiceField(
         label=_("利用開始予定年度"), choices=_years, coerce=int, empty_value=None, required=False
     )
-    planned_start_month = forms.TypedChoiceField(
-        label=_("利用開始予定月"),
+    planned_start_month = forms.ChoiceField(
+        label=_("利用開始予定月（又は上期・下期）"),
         choices=_months,
-        coerce=int,
-        empty_value=None,
         required=False,
         help_text=_("分かっている場合のみ"),
     )
@@ -70,7 +81,17 @@ class AdoptionForm(AccessibleForm):
     @staticmethod
     def initial_for(adoption: Adoption) -> dict:
         values = AdoptionValues.of(adoption)
-        return {**values.__dict__, "version": adoption.version}
+        initial = {**values.__dict__, "version": adoption.version}
+        if values.planned_start_half is not None:
+            initial["planned_start_month"] = f"{HALF_PREFIX}{values.planned_start_half}"
+        return initial
+
+    def clean(self):
+        data = super().clean()
+        period = data.get("planned_start_month") or ""
+        data["planned_start_half"] = int(period[1:]) if period.startswith(HALF_PREFIX) else None
+        data["planned_start_month"] = int(period) if period.isdigit() else None
+        return data
 
     def values(self) -> AdoptionValues:
         data = self.cleaned_data

@@ -8,6 +8,8 @@ and a row is written only when someone gives an answer.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -33,6 +35,11 @@ class Status(models.TextChoices):
 
 # "In use or planned": the bodies a candidate can count on (the panel's headline number).
 COMMITTED = (Status.PLANNED, Status.APPLIED, Status.MIGRATING, Status.IN_USE)
+
+
+class Half(models.IntegerChoices):
+    FIRST = 1, _("上期")
+    SECOND = 2, _("下期")
 
 
 class Procurement(models.TextChoices):
@@ -75,6 +82,10 @@ class Adoption(models.Model):
     )
     planned_start_month = models.PositiveSmallIntegerField(
         _("利用開始予定月"), null=True, blank=True
+    )
+    # 令和8年度上期 as the body wrote it: a half of the fiscal year instead of a month.
+    planned_start_half = models.PositiveSmallIntegerField(
+        _("利用開始予定の上期・下期"), choices=Half.choices, null=True, blank=True
     )
     renewal_fiscal_year = models.PositiveSmallIntegerField(
         _("現行システム更新年度"), null=True, blank=True
@@ -133,6 +144,16 @@ class Adoption(models.Model):
                 ),
                 name="adoption_start_month_with_year",
             ),
+            # A planned start is a fiscal year, a month of it or a half of it: never both.
+            models.CheckConstraint(
+                condition=Q(planned_start_half__isnull=True)
+                | Q(
+                    planned_start_fiscal_year__isnull=False,
+                    planned_start_month__isnull=True,
+                    planned_start_half__in=[1, 2],
+                ),
+                name="adoption_start_half_with_year_not_month",
+            ),
             models.CheckConstraint(
                 condition=Q(procurement=Procurement.OTHER_JOINT) | Q(procurement_group=""),
                 name="adoption_group_only_for_other_joint",
@@ -158,8 +179,10 @@ class Adoption(models.Model):
         return choice_label(Status, self.status)
 
     @property
-    def planned_start(self) -> tuple[int, int | None] | None:
-        return planned_start_of(self.planned_start_fiscal_year, self.planned_start_month)
+    def planned_start(self) -> PlannedStart | None:
+        return planned_start_of(
+            self.planned_start_fiscal_year, self.planned_start_month, self.planned_start_half
+        )
 
     @property
     def planned_start_display(self) -> str:
@@ -171,8 +194,17 @@ class Adoption(models.Model):
         return f"{label}（{self.procurement_group}）" if self.procurement_group else label
 
 
-def planned_start_of(fiscal_year: int | None, month: int | None) -> tuple[int, int | None] | None:
-    return None if fiscal_year is None else (fiscal_year, month)
+# A planned start as a body states it: (fiscal year, month or None, half or None); a month
+# and a half never both (adoption_start_half_with_year_not_month).
+PlannedStart = tuple[int, int | None, int | None]
+# The first month of each half: 上期 April–September, 下期 October–March.
+HALF_FIRST_MONTH = {Half.FIRST: 4, Half.SECOND: 10}
+
+
+def planned_start_of(
+    fiscal_year: int | None, month: int | None, half: int | None = None
+) -> PlannedStart | None:
+    return None if fiscal_year is None else (fiscal_year, month, half)
 
 
 def fiscal_month_order(month: int | None) -> int:
@@ -180,15 +212,41 @@ def fiscal_month_order(month: int | None) -> int:
     return 0 if month is None else (month - 4) % 12 + 1
 
 
-def start_key(start: tuple[int, int | None] | None) -> tuple[int, int] | None:
-    """A planned start as a sortable key: a later key is a later start (a slip)."""
-    return None if start is None else (start[0], fiscal_month_order(start[1]))
+def start_key(start: PlannedStart | None) -> tuple[int, int] | None:
+    """A planned start as a sortable key: a later key is a later start (a slip). Within a
+    fiscal year: the year alone first, then by first day, a half just before its first month
+    (令和8年度, 上期, 4月 … 9月, 下期, 10月 … 3月)."""
+    if start is None:
+        return None
+    fiscal_year, month, half = start
+    if half is not None:
+        return fiscal_year, 2 * fiscal_month_order(HALF_FIRST_MONTH[Half(half)]) - 1
+    return fiscal_year, 2 * fiscal_month_order(month)
 
 
-def planned_start_display(start: tuple[int, int | None] | None) -> str:
+def planned_start_first_day(start: PlannedStart | None) -> dt.date | None:
+    """The planned start as an ISO date (exports): the first day of the stated period, the
+    natural "planned start" — a fiscal year from 1 April, a month from its 1st, 上期 from
+    1 April and 下期 from 1 October (令和8年度下期 → 2026-10-01, 令和8年度1月 → 2027-01-01)."""
+    if start is None:
+        return None
+    fiscal_year, month, half = start
+    if half is not None:
+        month = HALF_FIRST_MONTH[Half(half)]
+    month = month or 4
+    return dt.date(fiscal_year if month >= 4 else fiscal_year + 1, month, 1)
+
+
+def planned_start_display(start: PlannedStart | None) -> str:
+    """As written: 令和8年度, 令和8年度 10月, 令和8年度上期."""
     if start is None:
         return ""
-    fiscal_year, month = start
+    fiscal_year, month, half = start
+    if half is not None:
+        return gettext("%(fiscal_year)s%(half)s") % {
+            "fiscal_year": fiscal_year_display(fiscal_year),
+            "half": Half(half).label,
+        }
     if month is None:
         return fiscal_year_display(fiscal_year)
     return gettext("%(fiscal_year)s %(month)s月") % {
@@ -251,12 +309,15 @@ class AdoptionChange(ChangeRecord):
 
 def encode_value(answer, field: str) -> str:
     """The stored form of one tracked field of an Adoption or AdoptionValues: status and
-    procurement by value (procurement with its group after a colon), a planned start as 2027
-    or 2027-10, years as numbers."""
+    procurement by value (procurement with its group after a colon), a planned start as 2027,
+    2027-10 or 2027-H1 (a half), years as numbers."""
     if field == ChangeField.PLANNED_START:
         year, month = answer.planned_start_fiscal_year, answer.planned_start_month
+        half = answer.planned_start_half
         if year is None:
             return ""
+        if half is not None:
+            return f"{year}-H{half}"
         return str(year) if month is None else f"{year}-{month:02d}"
     if field == ChangeField.RENEWAL:
         return "" if answer.renewal_fiscal_year is None else str(answer.renewal_fiscal_year)
@@ -273,8 +334,10 @@ def decode_value(field: str, value: str) -> str:
     if field == ChangeField.STATUS:
         return choice_label(Status, value)
     if field == ChangeField.PLANNED_START:
-        year, _sep, month = value.partition("-")
-        return planned_start_display((int(year), int(month) if month else None))
+        year, _sep, period = value.partition("-")
+        if period.startswith("H"):
+            return planned_start_display((int(year), None, int(period[1:])))
+        return planned_start_display((int(year), int(period) if period else None, None))
     if field == ChangeField.RENEWAL:
         return fiscal_year_display(int(value))
     if field == ChangeField.PROCUREMENT:

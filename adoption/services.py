@@ -24,6 +24,7 @@ from adoption.models import (
     AdoptionChange,
     ChangeField,
     ChangeSource,
+    Half,
     Procurement,
     Status,
     encode_value,
@@ -45,6 +46,7 @@ class AdoptionValues:
     status: str = Status.NO_ANSWER
     planned_start_fiscal_year: int | None = None
     planned_start_month: int | None = None
+    planned_start_half: int | None = None  # 1 上期, 2 下期 (in place of a month)
     renewal_fiscal_year: int | None = None
     procurement: str = ""
     procurement_group: str = ""
@@ -53,7 +55,11 @@ class AdoptionValues:
 
     @property
     def start_key(self) -> tuple[int, int] | None:
-        return start_key(planned_start_of(self.planned_start_fiscal_year, self.planned_start_month))
+        return start_key(
+            planned_start_of(
+                self.planned_start_fiscal_year, self.planned_start_month, self.planned_start_half
+            )
+        )
 
     @classmethod
     def of(cls, adoption: Adoption) -> AdoptionValues:
@@ -64,6 +70,9 @@ class AdoptionValues:
             status=self.status,
             planned_start_fiscal_year=self.planned_start_fiscal_year,
             planned_start_month=self.planned_start_month
+            if self.planned_start_fiscal_year is not None
+            else None,
+            planned_start_half=self.planned_start_half
             if self.planned_start_fiscal_year is not None
             else None,
             renewal_fiscal_year=self.renewal_fiscal_year,
@@ -134,6 +143,13 @@ def adoption_errors(
     month = values.planned_start_month
     if month is not None and not 1 <= month <= 12:
         errors["planned_start_month"] = [_("月は1から12までで入力してください。")]
+    half = values.planned_start_half
+    if half is not None and half not in Half.values:
+        errors["planned_start_month"] = [_("上期・下期の値が正しくありません。")]
+    elif half is not None and month is not None:
+        errors["planned_start_month"] = [
+            _("利用開始予定は、月か上期・下期のどちらか一方で入力してください。")
+        ]
     if values.procurement and values.procurement not in PROCUREMENT_VALUES:
         errors["procurement"] = [_("調達方法の値が正しくありません。")]
     later = current is not None and slips.is_later(current.start_key, values.start_key)

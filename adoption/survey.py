@@ -32,6 +32,7 @@ from adoption.models import (
     Status,
     decode_value,
     encode_value,
+    planned_start_first_day,
 )
 from adoption.services import AdoptionValues, BulkAnswer
 from candidates.models import Candidate
@@ -53,6 +54,9 @@ STATUS, START, RENEWAL, PROCUREMENT, REASON, NOTE = (
     "備考",
 )
 SHEET_HEADERS = (CODE, PREFECTURE, NAME, KIND, STATUS, START, RENEWAL, PROCUREMENT, REASON, NOTE)
+# Written out beside the answers, not read back (the upload ignores columns it does not know):
+# the planned start as an ISO date, the first day of the period written in 利用開始予定.
+START_DAY = "利用開始予定日（期間の初日）"
 REQUIRED_HEADERS = (CODE, STATUS)
 
 
@@ -116,7 +120,7 @@ def _survey_sheet(candidate: Candidate, prefecture: LocalGovernment | None) -> b
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("利用意向調査")[:31]
-    sheet.append(list(SHEET_HEADERS))
+    sheet.append([*SHEET_HEADERS, START_DAY])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     answers = selectors.answers_for_candidate(candidate=candidate, prefecture=prefecture)
@@ -134,6 +138,9 @@ def _survey_sheet(candidate: Candidate, prefecture: LocalGovernment | None) -> b
                 row.procurement_display,
                 neutralise(row.reason),
                 neutralise(row.note),
+                first_day.isoformat()
+                if (first_day := planned_start_first_day(row.planned_start))
+                else "",
             ]
         )
     last = len(answers) + 1
@@ -142,7 +149,8 @@ def _survey_sheet(candidate: Candidate, prefecture: LocalGovernment | None) -> b
         cell.number_format = "@"
     sheet_upload.drop_down(sheet, "E", last, [str(label) for label in Status.labels])
     sheet_upload.drop_down(sheet, "H", last, [str(label) for label in Procurement.labels])
-    for column, width in zip("ABCDEFGHIJ", (10, 10, 16, 12, 14, 16, 18, 26, 40, 40), strict=True):
+    widths = (10, 10, 16, 12, 14, 16, 18, 26, 40, 40, 14)
+    for column, width in zip("ABCDEFGHIJK", widths, strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "D2"
     out = io.BytesIO()
@@ -289,6 +297,7 @@ def _values(context: _Context, values: AdoptionValues, cells, errors: list[str])
         else:
             changes["planned_start_fiscal_year"] = start[0] if start else None
             changes["planned_start_month"] = start[1] if start else None
+            changes["planned_start_half"] = start[2] if start else None
     if RENEWAL in cells:
         try:
             changes["renewal_fiscal_year"] = survey_cells.parse_fiscal_year(cells[RENEWAL])

@@ -3,8 +3,9 @@ words. Pure functions, no database: each returns a value or raises CellError wit
 the row gets.
 
 Fiscal years come as 令和9年度, R9, 2027, 2027年度 (full- or half-width digits, NFKC folds
-them), optionally with a month: 令和9年度10月 is month 10 of fiscal 2027, while 令和9年10月 and
-2027/10 are calendar months (so 令和10年1月 is January of fiscal 2027). Excel may also hand
+them), optionally with a month or a half: 令和9年度10月 is month 10 of fiscal 2027, 令和9年度上期
+(or R9上期) its first half, while 令和9年10月 and 2027/10 are calendar months (so 令和10年1月 is
+January of fiscal 2027). Excel may also hand
 over a number (2027.0) or a date.
 """
 
@@ -25,6 +26,8 @@ _ERA = r"(?P<era>令和|平成|R|H)\s*(?P<era_year>\d{1,2}|元)"
 _WESTERN = r"(?P<year>\d{4})"
 _FISCAL = re.compile(rf"^(?:{_ERA}|{_WESTERN})\s*(?:年度|年)?$", re.IGNORECASE)
 _FISCAL_MONTH = re.compile(rf"^(?:{_ERA}|{_WESTERN})\s*年度\s*(?P<month>\d{{1,2}})\s*月?$", re.I)
+# 令和8年度上期, R8上期, 2026年度下半期, R8年度 下期.
+_FISCAL_HALF = re.compile(rf"^(?:{_ERA}|{_WESTERN})\s*(?:年度)?\s*(?P<half>上|下)半?期$", re.I)
 _CALENDAR_MONTH = re.compile(
     rf"^(?:{_ERA}|{_WESTERN})\s*(?:年|[-/.])\s*(?P<month>\d{{1,2}})\s*月?$", re.IGNORECASE
 )
@@ -43,24 +46,28 @@ def _year(match: re.Match) -> int:
     return start + era_year - 1
 
 
-def parse_start(value) -> tuple[int, int | None] | None:
-    """A planned start as (fiscal year, month or None); None for a blank cell."""
+def parse_start(value) -> tuple[int, int | None, int | None] | None:
+    """A planned start as (fiscal year, month or None, half or None: 1 上期, 2 下期); None for
+    a blank cell."""
     if isinstance(value, dt.datetime | dt.date):
-        return wareki.fiscal_year_of(value if isinstance(value, dt.date) else value.date()), (
-            value.month
-        )
+        day = value.date() if isinstance(value, dt.datetime) else value
+        return wareki.fiscal_year_of(day), value.month, None
     text = normalise(value)
     if not text:
         return None
     if match := _FISCAL.match(text):
-        return _year(match), None
+        return _year(match), None, None
     if match := _FISCAL_MONTH.match(text):
-        return _year(match), _month(match)
+        return _year(match), _month(match), None
+    if match := _FISCAL_HALF.match(text):
+        return _year(match), None, 1 if match["half"] == "上" else 2
     if match := _CALENDAR_MONTH.match(text):
         month = _month(match)
-        return wareki.fiscal_year_of(dt.date(_year(match), month, 1)), month
+        return wareki.fiscal_year_of(dt.date(_year(match), month, 1)), month, None
     raise CellError(
-        _("「%(value)s」を年度として読めません（例：令和9年度、R9、2027、2027年度）。")
+        _(
+            "「%(value)s」を年度として読めません（例：令和9年度、R9、2027、2027年度、令和9年度上期）。"
+        )
         % {"value": text}
     )
 

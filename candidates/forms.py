@@ -87,6 +87,9 @@ class TransitionForm(VersionedForm):
         queryset=None,  # the latest meetings, set by __init__
         required=False,
         widget=MeetingSelect,
+        help_text=_(
+            "判断はそれを確認したワーキングチームの会議、同意・結果の報告は連絡協議会の会議（又は書面）です。"
+        ),
     )
     meeting_text = forms.CharField(
         label=_("決定した会議（一覧にない場合）"),

@@ -66,6 +66,16 @@ ENDED_STAGES = (
     Stage.REPORTED,
     Stage.CONSULTATION_REQUESTED,
 )
+# Stages whose transition is a body's decision (基本方針), kept as a decision record
+# (hearings.Decision, of this kind: a hearings.DecisionKind value) that cites where it was
+# taken: a judgment comes from the ministry's feasibility study and is reviewed by the WT; the
+# report of another outcome and the consent are the council's (a meeting or 書面). Selection
+# (候補案 → 候補選定) is a round's decision (selection/services).
+DECISION_OF_STAGE: dict[str, str] = {
+    **{judgment: "judgment_review" for judgment in JUDGMENTS},
+    Stage.REPORTED: "report",
+    Stage.CONSENTED: "consent",
+}
 # Stages whose transition note is a required reason (consent may be omitted only with one).
 REASON_REQUIRED = (Stage.CONSENT_OMITTED,)
 # Stages that are not (yet) a 共通化候補: left out of candidate lists and counts by default.

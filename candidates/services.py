@@ -34,7 +34,7 @@ from core.models import User
 from core.permissions import is_secretariat
 from core.stated_dates import Precision, last_day
 from hearings import decision_services
-from hearings.models import DecisionKind
+from hearings.models import Decision, DecisionKind
 
 LATEST_PLAUSIBLE_DATE = dt.date(2100, 12, 31)
 
@@ -129,9 +129,11 @@ def candidate_transition(
 ) -> LifecycleTransition:
     """Record a lifecycle decision and move the candidate to its new stage.
 
-    A consent (同意) is the council's: it cites a council meeting (or names one in the free
-    text) or is a written procedure (書面) with its date and its reason (the note); it is kept
-    as a decision record (hearings.Decision) about the candidate as well."""
+    A stage that is a body's decision (lifecycle.DECISION_OF_STAGE: a judgment, the report of
+    another outcome, a consent) cites where it was taken, a meeting (or one named in the free
+    text) of the right body or, for the council's, a written procedure (書面) with its date and
+    reason (the note); one citing the wrong body is refused naming the right one. It is kept as
+    a decision record (hearings.Decision) about the candidate as well."""
     if not is_secretariat(user):
         raise _refuse(_("段階の変更を記録できるのは事務局のみです。"))
     current = Candidate.objects.select_for_update().get(pk=candidate.pk)
@@ -166,8 +168,11 @@ def candidate_transition(
             _("同意を省略する場合は、その理由（災害等の緊急時など）を記入してください。")
         ]
     errors.update(_decision_date_errors(current, decided_on))
-    if to_stage == lifecycle.Stage.CONSENTED:
-        errors.update(_consent_errors(meeting, meeting_text, written, decided_on, note))
+    kind = lifecycle.DECISION_OF_STAGE.get(to_stage)
+    if kind is not None:
+        errors.update(_cited_body_errors(kind, meeting, meeting_text, written, decided_on, note))
+    elif written:
+        errors["written"] = [_("書面による決定として記録できるのは連絡協議会の決定だけです。")]
     if errors:
         raise ValidationError(errors)
 
@@ -190,11 +195,11 @@ def candidate_transition(
         current.decided_fiscal_year = wareki.fiscal_year_of(decided_on)
     current.version += 1
     _save(current, user, reason=str(lifecycle.Stage(to_stage).label))
-    if to_stage == lifecycle.Stage.CONSENTED:
+    if kind is not None:
         decision_services.decision_record(
             user=user,
-            kind=DecisionKind.CONSENT,
-            text=_("「%(name)s」の推進方針に同意") % {"name": current.name},
+            kind=kind,
+            text=_decision_text(kind, current, to_stage),
             meeting=meeting,
             meeting_text=meeting_text,
             written=written,
@@ -206,18 +211,36 @@ def candidate_transition(
     return transition
 
 
-def _consent_errors(meeting, meeting_text: str, written: bool, decided_on, note: str) -> dict:
-    """A consent cites a council meeting or a written procedure (with date and reason)."""
+def _decision_text(kind: str, candidate: Candidate, to_stage: str) -> str:
+    """What a transition's decision record says was decided."""
+    values = {"name": candidate.name, "stage": lifecycle.Stage(to_stage).label}
+    if kind == DecisionKind.CONSENT:
+        return _("「%(name)s」の推進方針に同意") % values
+    if kind == DecisionKind.JUDGMENT_REVIEW:
+        return _("「%(name)s」の%(stage)s") % values
+    values["stage"] = lifecycle.Stage(candidate.judgment).label if candidate.judgment else ""
+    return _("「%(name)s」の検討結果を連絡協議会に報告（%(stage)s）") % values
+
+
+def _cited_body_errors(
+    kind: str, meeting, meeting_text: str, written: bool, decided_on, note: str
+) -> dict:
+    """A body's decision cites a meeting of that body (or 書面, the council's, with date and
+    reason); decision_services.decision_errors names the right body for a wrong one."""
     if meeting is None and not meeting_text.strip() and not written:
-        return {
-            "meeting": [
-                _(
-                    "同意は連絡協議会の決定です。連絡協議会の会議を選ぶか、書面による決定（決定日と理由）としてください。"
-                )
-            ]
-        }
+        if kind == DecisionKind.JUDGMENT_REVIEW:
+            message = _(
+                "判断は府省庁の実現可能性調査に基づき、ワーキングチームが確認します。"
+                "判断を確認したワーキングチームの会議を選んでください。"
+            )
+        else:
+            message = _(
+                "「%(kind)s」は連絡協議会の決定です。連絡協議会の会議を選ぶか、"
+                "書面による決定（決定日と理由）としてください。"
+            ) % {"kind": DecisionKind(kind).label}
+        return {"meeting": [message]}
     errors = decision_services.decision_errors(
-        kind=DecisionKind.CONSENT,
+        kind=kind,
         meeting=meeting,
         meeting_text=meeting_text,
         written=written,
@@ -578,9 +601,13 @@ def progress_update_create(
 def transition_link_meeting(
     *, user: User, transition: LifecycleTransition, meeting
 ) -> LifecycleTransition:
-    """Name the (imported) meeting where a recorded decision was made; the decision is kept."""
+    """Name the (imported) meeting where a recorded decision was made; the decision is kept, and
+    its decision record (if any) cites the meeting too."""
     if not is_secretariat(user):
         raise _refuse(_("段階の変更を記録できるのは事務局のみです。"))
     transition.meeting = meeting
     _save(transition, user)
+    record = Decision.objects.filter(transition=transition).first()
+    if record is not None:
+        decision_services.decision_link_meeting(user=user, decision=record, meeting=meeting)
     return transition

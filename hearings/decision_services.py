@@ -108,3 +108,27 @@ def decision_record(
     decision.save()
     decision.candidates.set(list(candidates))
     return decision
+
+
+@transaction.atomic
+def decision_link_meeting(
+    *, user: User, decision: Decision, meeting: Meeting, agenda_item: AgendaItem | None = None
+) -> Decision:
+    """Name the (imported) meeting where a recorded decision was taken, in place of the meeting
+    named in free text, and optionally its agenda item; refused if that meeting's body may not
+    take it."""
+    require(is_secretariat(user), SECRETARIAT_ONLY)
+    body = decision_rules.body_of_meeting_kind(meeting.kind)
+    message = decision_rules.wrong_body_message(decision.kind, body)
+    if message or body is None:  # a meeting that decides nothing has a message too
+        raise ValidationError({"meeting": [message or ""]})
+    if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
+        raise ValidationError({"agenda_item": [_("議題は決定した会議のものを選んでください。")]})
+    decision.meeting = meeting
+    decision.meeting_text = ""
+    decision.body = body
+    if agenda_item is not None:
+        decision.agenda_item = agenda_item
+    decision.full_clean()
+    decision.save()
+    return decision

@@ -21,7 +21,7 @@ from candidates.demo import DEMO_MARK
 from candidates.models import Candidate, LifecycleTransition, Ministry
 from core.models import User
 from core.stated_dates import Precision
-from hearings import request_services, services
+from hearings import decision_services, request_services, services
 from hearings.minutes_import import preview_record
 from hearings.models import Meeting, MeetingKind
 from hearings.records import MeetingRecord
@@ -132,11 +132,30 @@ def _link_decisions(meeting: Meeting, secretariat: User) -> None:
 
 def _record_decisions(meeting: Meeting, record: MeetingRecord, secretariat: User) -> None:
     """The decisions the import proposes (WT 9: both agenda items 「（案）のとおり進めていく
-    こととなった」), once, as the secretariat confirms them in the preview."""
-    if meeting.decision_records.exists() or not record.decisions:
+    こととなった」), once, as the secretariat confirms them in the preview. A decision a
+    lifecycle transition already recorded at this meeting (WT 9: the judgment on the road
+    reports system) is placed on its agenda item instead of being recorded twice."""
+    if not record.decisions or meeting.decision_records.filter(agenda_item__isnull=False).exists():
         return
     items = {item.number: item for item in meeting.agenda_items.all()}
-    rows = [replace(row, confirmed=True) for row in record.decisions]
+    made = {
+        (d.kind, frozenset(c.pk for c in d.candidates.all())): d
+        for d in meeting.decision_records.filter(transition__isnull=False).prefetch_related(
+            "candidates"
+        )
+    }
+    rows = []
+    for row in record.decisions:
+        known = made.get((row.kind, frozenset(c.pk for c in row.candidates)))
+        if known is not None:
+            decision_services.decision_link_meeting(
+                user=secretariat,
+                decision=known,
+                meeting=meeting,
+                agenda_item=items.get(row.agenda_number or 0),
+            )
+        else:
+            rows.append(replace(row, confirmed=True))
     services.decisions_add_confirmed(
         user=secretariat, meeting=meeting, rows=rows, agenda_items=items
     )

@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
-from candidates.models import Candidate
 from core.forms import WIDGET_RENDERER, AccessibleForm, DateInput
 from hearings.minutes_import import find_municipality
 from hearings.models import (
@@ -21,10 +20,10 @@ from hearings.models import (
     MeetingKind,
     MinutesFormat,
 )
+from hearings.proposal_forms import DecisionRowForm, confirmed_rows, proposal_formsets
 from hearings.records import (
     AgendaRow,
     AttendeeRow,
-    DecisionRow,
     EntryRow,
     MaterialRow,
     MeetingHeader,
@@ -195,34 +194,6 @@ class MaterialRowForm(AccessibleForm):
     title = forms.CharField(label=_("資料名"), max_length=300, required=False)
 
 
-class DecisionRowForm(AccessibleForm):
-    """A decision the import proposes from an outcome line; saved only when ticked."""
-
-    confirmed = forms.BooleanField(label=_("この決定を記録する"), required=False)
-    kind = forms.ChoiceField(label=_("決定の種類"), choices=DecisionKind.choices)
-    agenda_number = forms.IntegerField(
-        label=_("議題番号"), min_value=1, max_value=99, required=False
-    )
-    text = forms.CharField(label=_("決定の内容"), widget=forms.Textarea(attrs={"rows": 2}))
-    candidate_names = forms.CharField(
-        label=_("対象の候補"),
-        max_length=2000,
-        required=False,
-        help_text=_("候補名を「、」で区切って入力"),
-    )
-
-    def clean_candidate_names(self) -> list[Candidate]:
-        names = [n.strip() for n in re.split(r"[、,\n]", self.cleaned_data["candidate_names"])]
-        names = [n for n in names if n]
-        found = {c.name: c for c in Candidate.objects.filter(name__in=names)}
-        missing = [n for n in names if n not in found]
-        if missing:
-            raise ValidationError(
-                _("次の候補は見つかりません：%(names)s") % {"names": "、".join(missing)}
-            )
-        return [found[n] for n in names]
-
-
 class DecisionForm(AccessibleForm):
     """A decision recorded on the meeting's page (the body follows from the meeting)."""
 
@@ -244,14 +215,6 @@ class DecisionForm(AccessibleForm):
     def clean_agenda_item(self) -> AgendaItem | None:
         pk = self.cleaned_data.get("agenda_item")
         return self.agenda_items.get(pk) if pk else None
-
-
-DecisionRowFormSet = forms.formset_factory(
-    DecisionRowForm,
-    extra=0,
-    max_num=100,
-    renderer=WIDGET_RENDERER,  # type: ignore[call-arg]  # stubs lag Django
-)
 
 
 def _formset(form, extra):
@@ -330,7 +293,6 @@ class MeetingEditor:
                 "agenda": [asdict(r) for r in record.agenda_items],
                 "entries": [asdict(r) for r in record.entries],
                 "materials": [asdict(r) for r in record.materials],
-                "decisions": [_decision_initial(r) for r in record.decisions],
             }
         self.form = (ImportForm if importing else MeetingForm)(data, initial=initial)
         self.attendees = AttendeeFormSet(data, initial=rows.get("attendees"), prefix="attendees")
@@ -341,11 +303,10 @@ class MeetingEditor:
             if importing
             else None
         )
-        self.decisions = (
-            DecisionRowFormSet(data, initial=rows.get("decisions"), prefix="decisions")
-            if importing
-            else None
-        )
+        # The rows the import proposes (decisions, requests): only in an import preview.
+        proposals = proposal_formsets(data, record) if importing else {}
+        self.decisions = proposals.get("decisions")
+        self.requests = proposals.get("requests")
 
     def attendee_rows(self) -> tuple[MeetingHeader, list[AttendeeRow]] | None:
         """The meeting and its attendees as they stand (posted, or the initial record); None
@@ -362,7 +323,8 @@ class MeetingEditor:
     @property
     def parts(self) -> list:
         parts = [self.form, self.attendees, self.agenda, self.entries]
-        return parts + [p for p in (self.materials, self.decisions) if p is not None]
+        extras = (self.materials, self.decisions, self.requests)
+        return parts + [p for p in extras if p is not None]
 
     def is_valid(self) -> bool:
         return all([part.is_valid() for part in self.parts])  # every part shows its errors
@@ -390,17 +352,8 @@ class MeetingEditor:
             materials=[MaterialRow(**row) for row in ordered_rows(self.materials)]
             if self.materials is not None
             else [],
-            decisions=[
-                DecisionRow(
-                    kind=row["kind"],
-                    text=row["text"],
-                    agenda_number=row["agenda_number"],
-                    candidates=row["candidate_names"],
-                    confirmed=True,
-                )
-                for row in self._decision_rows()
-                if row.get("confirmed")
-            ],
+            decisions=confirmed_rows(self.decisions) if self.decisions is not None else [],
+            requests=confirmed_rows(self.requests) if self.requests is not None else [],
             minutes=MinutesText(
                 raw_text=data.get("raw_text", ""),
                 unplaced_text=data.get("unplaced_text", ""),
@@ -408,21 +361,6 @@ class MeetingEditor:
                 warnings=warnings,
             ),
         )
-
-    def _decision_rows(self) -> list[dict]:
-        if self.decisions is None:
-            return []
-        return [form.cleaned_data for form in self.decisions.forms if form.cleaned_data]
-
-
-def _decision_initial(row: DecisionRow) -> dict:
-    return {
-        "confirmed": row.confirmed,
-        "kind": row.kind,
-        "agenda_number": row.agenda_number,
-        "text": row.text,
-        "candidate_names": "、".join(c.name for c in row.candidates),
-    }
 
 
 class PasteForm(AccessibleForm):

@@ -76,16 +76,35 @@ class MaterialRow:
     title: str = ""
 
 
-@dataclass
-class DecisionRow:
-    """A decision the minutes record (an outcome line), proposed by the import; saved with the
-    meeting only when the secretariat confirms it."""
+@dataclass(kw_only=True)
+class ProposedRow:
+    """Something the import reads from the minutes and proposes (a decision, a request); saved
+    with the meeting only when the secretariat confirms it in the preview."""
 
-    kind: str
     text: str
     agenda_number: int | None = None
-    candidates: list[Any] = field(default_factory=list)  # candidates.Candidate
     confirmed: bool = False
+
+
+@dataclass(kw_only=True)
+class DecisionRow(ProposedRow):
+    """A decision the minutes record (an outcome line)."""
+
+    kind: str
+    candidates: list[Any] = field(default_factory=list)  # candidates.Candidate
+
+
+@dataclass(kw_only=True)
+class RequestRow(ProposedRow):
+    """A request (要請) a remark makes (「…求める」「…お願いしたい」), from the remark's text.
+
+    The addressee: `ministry` (candidates.Ministry), or the secretariat (`to_secretariat`);
+    neither while the minutes do not say whom it asks (「各府省庁に…」): the secretariat
+    chooses before confirming."""
+
+    ministry: Any = None
+    to_secretariat: bool = False
+    candidate: Any = None  # candidates.Candidate
 
 
 @dataclass
@@ -108,4 +127,5 @@ class MeetingRecord:
     entries: list[EntryRow] = field(default_factory=list)
     materials: list[MaterialRow] = field(default_factory=list)
     decisions: list[DecisionRow] = field(default_factory=list)
+    requests: list[RequestRow] = field(default_factory=list)
     minutes: MinutesText = field(default_factory=MinutesText)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -18,7 +18,7 @@ from core import planner_stats
 from core.concurrency import check_version
 from core.models import User
 from core.permissions import is_secretariat, require
-from hearings import decision_services, selectors
+from hearings import decision_services, request_services, selectors
 from hearings.material_files import material_file_name
 from hearings.minutes_normalise import text_digest
 from hearings.models import (
@@ -39,6 +39,8 @@ from hearings.records import (
     MeetingHeader,
     MeetingRecord,
     MinutesText,
+    ProposedRow,
+    RequestRow,
 )
 
 STALE_MEETING = _lazy(
@@ -107,13 +109,32 @@ def meeting_save(
     meeting = meeting_header_save(meeting=meeting, version=version, header=record.header)
     attendees_replace(meeting=meeting, rows=record.attendees)
     items = agenda_items_replace(meeting=meeting, rows=record.agenda_items)
-    entries_replace(meeting=meeting, rows=record.entries, agenda_items=items)
+    entries = entries_replace(meeting=meeting, rows=record.entries, agenda_items=items)
     if len(record.entries) >= planner_stats.BULK_ROWS:  # an import: keep search plans right
         planner_stats.analyze_on_commit(MinutesEntry)
     materials_add_listed(meeting=meeting, rows=record.materials)
     decisions_add_confirmed(user=user, meeting=meeting, rows=record.decisions, agenda_items=items)
+    requests_add_confirmed(user=user, meeting=meeting, rows=record.requests, entries=entries)
     minutes_save(meeting=meeting, text=record.minutes)
     return meeting
+
+
+def _add_confirmed(rows: Sequence[ProposedRow], label: str, add: Callable[[Any], object]) -> None:
+    """Add each row the secretariat ticked in the import preview; a refused one refuses the
+    whole save, its messages naming the row (「決定（2件目）：…」)."""
+    for n, row in enumerate(rows, start=1):
+        if not row.confirmed:
+            continue
+        try:
+            add(row)
+        except ValidationError as exc:
+            raise ValidationError(
+                [
+                    _("%(label)s（%(n)s件目）：%(error)s")
+                    % {"label": label, "n": n, "error": message}
+                    for message in exc.messages
+                ]
+            ) from exc
 
 
 def decisions_add_confirmed(
@@ -125,25 +146,46 @@ def decisions_add_confirmed(
 ) -> None:
     """The decisions the secretariat ticked in the import preview, each on its agenda item;
     one by the wrong body refuses the whole save, naming the row and the right body."""
-    for n, row in enumerate(rows, start=1):
-        if not row.confirmed:
-            continue
-        try:
-            decision_services.decision_record(
-                user=user,
-                kind=row.kind,
-                text=row.text,
-                meeting=meeting,
-                agenda_item=agenda_items.get(row.agenda_number or 0),
-                candidates=row.candidates,
-            )
-        except ValidationError as exc:
-            raise ValidationError(
-                [
-                    _("決定（%(n)s件目）：%(error)s") % {"n": n, "error": message}
-                    for message in exc.messages
-                ]
-            ) from exc
+    _add_confirmed(
+        rows,
+        _("決定"),
+        lambda row: decision_services.decision_record(
+            user=user,
+            kind=row.kind,
+            text=row.text,
+            meeting=meeting,
+            agenda_item=agenda_items.get(row.agenda_number or 0),
+            candidates=row.candidates,
+        ),
+    )
+
+
+def _source_entry(text: str, entries: Sequence[MinutesEntry]) -> MinutesEntry | None:
+    """The remark a request was read from: the one with its text, else the one containing it
+    (the secretariat may have cut the request down to a sentence)."""
+    text = text.strip()
+    return next((e for e in entries if e.text.strip() == text), None) or next(
+        (e for e in entries if text in e.text), None
+    )
+
+
+def requests_add_confirmed(
+    *, user: User, meeting: Meeting, rows: Sequence[RequestRow], entries: Sequence[MinutesEntry]
+) -> None:
+    """The requests the secretariat ticked in the import preview, through
+    request_services.request_create (its rules), each linked to the remark it came from."""
+    _add_confirmed(
+        rows,
+        _("要請"),
+        lambda row: request_services.request_create(
+            user=user,
+            meeting=meeting,
+            text=row.text,
+            entry=_source_entry(row.text, entries),
+            ministry=row.ministry,
+            candidate=row.candidate,
+        ),
+    )
 
 
 def meeting_header_save(
@@ -247,9 +289,11 @@ def agenda_items_replace(*, meeting: Meeting, rows: Sequence[AgendaRow]) -> dict
 
 def entries_replace(
     *, meeting: Meeting, rows: Sequence[EntryRow], agenda_items: dict[int, AgendaItem]
-) -> None:
-    """The meeting's entries become `rows`, in order, each under its agenda item by number."""
+) -> list[MinutesEntry]:
+    """The meeting's entries become `rows`, in order, each under its agenda item by number;
+    returns the saved entries in that order."""
     existing = _existing(MinutesEntry, meeting)
+    saved = []
     for position, row in enumerate(rows):
         entry = _row_object(MinutesEntry, meeting, existing, row.id)
         entry.kind = row.kind
@@ -258,7 +302,9 @@ def entries_replace(
         entry.question_number = row.question_number
         entry.agenda_item = agenda_items.get(row.agenda_number or 0)
         _save_in_order(entry, position)
+        saved.append(entry)
     MinutesEntry.objects.filter(pk__in=existing).delete()
+    return saved
 
 
 def materials_add_listed(*, meeting: Meeting, rows: Sequence[MaterialRow]) -> None:

@@ -202,9 +202,10 @@ def test_the_sheet_goes_out_and_comes_back_unchanged(secretariat, candidate, hir
     data = survey.survey_sheet(candidate=candidate, prefecture=hiroshima_pref)
     sheet = load_workbook(io.BytesIO(data)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == survey.SHEET_HEADERS
+    assert rows[0] == (*survey.SHEET_HEADERS, survey.START_DAY)
     assert rows[1][:5] == ("340006", "広島県", "広島県", "都道府県", "利用予定")
     assert rows[1][9] == "'=SUM(A1)"  # never a formula
+    assert (rows[1][5], rows[1][10]) == ("令和9年度 10月", "2027-10-01")  # as written, and ISO
     assert len(rows) == 1 + 1 + 23  # the prefecture and its 23 municipalities
     drop_downs = {str(v.sqref): v.formula1 for v in sheet.data_validations.dataValidation}
     assert drop_downs == {

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from candidates import services
+from candidates.demo import MEETING_OF_STAGE
 from candidates.lifecycle import Stage, path_to
 from candidates.models import Candidate, Ministry
 from core.roles import Role
@@ -51,13 +52,14 @@ def make_candidate(secretariat, mlit):
         )
         day = dt.date(fiscal_year, 5, 1)
         for step in path_to(stage):
-            # A consent cites the council (issue 18): a council meeting named in free text.
+            # A body's decision cites its body (issue 18): a meeting named in free text, as
+            # the demo does (a judgment the WT, a consent the council).
             services.candidate_transition(
                 user=secretariat,
                 candidate=candidate,
                 to_stage=step,
                 decided_on=day,
-                meeting_text="連絡協議会" if step == Stage.CONSENTED else "",
+                meeting_text=MEETING_OF_STAGE.get(step, ""),
             )
             day += dt.timedelta(days=30)
         candidate.refresh_from_db()

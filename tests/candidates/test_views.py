@@ -380,24 +380,24 @@ def test_a_decision_can_name_the_meeting_where_it_was_taken(client, secretariat,
     from hearings.models import MeetingKind
     from tests.factories import MeetingFactory
 
-    meeting = MeetingFactory.create(
+    # A judgment is reviewed by the WT (issue 18): not at the interim report meeting.
+    interim = MeetingFactory.create(
         kind=MeetingKind.INTERIM, title="中間報告会", date=dt.date(2026, 11, 16)
+    )
+    wt = MeetingFactory.create(
+        kind=MeetingKind.WT, title="第10回ワーキングチーム", date=dt.date(2026, 11, 20)
     )
     candidate = make_candidate(stage=Stage.INTERIM)
     client.force_login(secretariat)
-    response = client.post(
-        reverse("candidates:transition_create", args=[candidate.pk]),
-        {
-            "to_stage": Stage.JUDGED_PROCEED,
-            "decided_on": "2026-11-16",
-            "meeting": meeting.pk,
-            "version": candidate.version,
-        },
-    )
+    url = reverse("candidates:transition_create", args=[candidate.pk])
+    data = {"to_stage": Stage.JUDGED_PROCEED, "version": candidate.version}
+    response = client.post(url, data | {"decided_on": "2026-11-16", "meeting": interim.pk})
+    assert response.status_code == 400 and "ワーキングチーム" in response.content.decode()
+    response = client.post(url, data | {"decided_on": "2026-11-20", "meeting": wt.pk})
     assert response.status_code == 302
     candidate.refresh_from_db()
     assert candidate.stage == Stage.JUDGED_PROCEED
-    assert candidate.transitions.last().meeting == meeting
+    assert candidate.transitions.last().meeting == wt
 
 
 def test_the_list_keyword_matches_responsible_ministries_and_every_word(
@@ -652,6 +652,7 @@ def test_the_stage_shows_a_judgment_once(client, wt_member, make_candidate, secr
         candidate=candidate,
         to_stage=Stage.JUDGED_CONDITIONAL,
         decided_on=dt.date(2026, 1, 10),
+        meeting_text="第9回ワーキングチーム",
     )
     candidate.refresh_from_db()
     assert candidate.judgment_note == ""

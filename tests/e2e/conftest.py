@@ -129,6 +129,16 @@ class Journey:
         if self.language == "ja":
             save_screenshot(self.page, name)
 
+    def request_from_remark(self, meeting, words: str) -> None:
+        """Open the one-step request form of the remark (on the meeting's page) with `words`."""
+        self.open(meeting.get_absolute_url())
+        remark = self.page.locator("li.entry", has_text=words)
+        remark.get_by_role(
+            "link", name=self.t("この発言から要請を登録", "Record a request from this remark")
+        ).click()
+        self.page.wait_for_load_state()
+        self.check()
+
     def sees(self, text: str) -> None:
         assert text in self.page.locator("main").inner_text(), f"{text!r} not on {self.page.url}"
 

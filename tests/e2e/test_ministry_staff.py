@@ -78,13 +78,7 @@ def test_the_secretariat_asks_from_a_remark_and_the_ministry_answers(journey):
     )
 
     journey.login("secretariat")
-    journey.open(wt9.get_absolute_url())
-    remark = page.locator("li.entry", has_text="民間アプリの導入")
-    remark.get_by_role(
-        "link", name=t("この発言から要請を登録", "Record a request from this remark")
-    ).click()
-    page.wait_for_load_state()
-    journey.check()
+    journey.request_from_remark(wt9, "民間アプリの導入")
     # Prefilled from the remark: its text, its candidate's ministry.
     assert "民間アプリの導入" in page.get_by_label(t("要請の内容", "Request")).input_value()
     assert page.get_by_label(t("宛先の府省庁", "Addressed ministry")).input_value() == str(mlit.pk)

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from candidates import services as candidate_services
-from candidates.lifecycle import Stage, path_to
+from candidates.demo import MEETING_OF_STAGE
+from candidates.lifecycle import DECISION_OF_STAGE, JUDGMENTS, Stage, path_to
 from hearings import decision_services
 from hearings.models import Decision, DecisionBody, DecisionKind, MeetingKind
 from tests.factories import CandidateFactory, MeetingFactory
@@ -110,11 +111,20 @@ def test_only_the_secretariat_records_decisions(wt_member, council):
 
 
 def _policy_draft(secretariat):
+    return _walked_to(secretariat, Stage.POLICY_DRAFT)
+
+
+def _walked_to(secretariat, stage, via=()):
+    """A candidate taken to `stage`, each body's decision citing its body as the demo does."""
     candidate = CandidateFactory(stage=Stage.SELECTED)
     day = dt.date(2025, 5, 1)
-    for step in path_to(Stage.POLICY_DRAFT):
+    for step in path_to(stage, via=via):
         candidate_services.candidate_transition(
-            user=secretariat, candidate=candidate, to_stage=step, decided_on=day
+            user=secretariat,
+            candidate=candidate,
+            to_stage=step,
+            decided_on=day,
+            meeting_text=MEETING_OF_STAGE.get(step, ""),
         )
         day += dt.timedelta(days=30)
     candidate.refresh_from_db()
@@ -132,7 +142,7 @@ def test_a_consent_citing_a_council_meeting_is_kept_as_a_decision_about_the_cand
         decided_on=council.date,
         meeting=council,
     )
-    decision = candidate.decision_records.get()
+    decision = candidate.decision_records.get(kind=DecisionKind.CONSENT)
     assert decision.kind == DecisionKind.CONSENT and decision.meeting == council
     assert decision.transition == transition and decision.body == DecisionBody.COUNCIL
 
@@ -150,7 +160,10 @@ def test_a_consent_citing_a_wt_meeting_or_nothing_is_refused(secretariat, wt):
             )
         assert "連絡協議会" in excinfo.value.message_dict["meeting"][0]
     candidate.refresh_from_db()
-    assert candidate.stage == Stage.POLICY_DRAFT and not Decision.objects.exists()
+    assert (
+        candidate.stage == Stage.POLICY_DRAFT
+        and not Decision.objects.filter(kind=DecisionKind.CONSENT).exists()
+    )
 
 
 def test_a_written_consent_needs_its_reason_in_the_note(secretariat):
@@ -172,7 +185,7 @@ def test_a_written_consent_needs_its_reason_in_the_note(secretariat):
         written=True,
         note="年度内に同意を得る必要があるため書面で決定",
     )
-    assert candidate.decision_records.get().body == DecisionBody.WRITTEN
+    assert candidate.decision_records.get(kind=DecisionKind.CONSENT).body == DecisionBody.WRITTEN
 
 
 def test_the_transition_form_records_a_written_consent(client, secretariat):
@@ -188,7 +201,106 @@ def test_the_transition_form_records_a_written_consent(client, secretariat):
     )
     response = client.post(url, {**data, "written": "on", "note": "緊急のため書面で決定"})
     assert response.status_code == 302
-    assert candidate.decision_records.get().body == DecisionBody.WRITTEN
+    assert candidate.decision_records.get(kind=DecisionKind.CONSENT).body == DecisionBody.WRITTEN
+
+
+# A judgment is reviewed by the WT; the report of another outcome goes to the council. Each
+# transition that records one keeps it as a decision record, and one citing the wrong body is
+# refused naming the right one.
+
+
+@pytest.mark.parametrize("judgment", JUDGMENTS)
+def test_a_judgment_citing_a_wt_meeting_is_kept_as_the_wts_review(secretariat, wt, judgment):
+    candidate = _walked_to(secretariat, Stage.INTERIM)
+    transition = candidate_services.candidate_transition(
+        user=secretariat, candidate=candidate, to_stage=judgment, decided_on=wt.date, meeting=wt
+    )
+    decision = candidate.decision_records.get()
+    assert decision.kind == DecisionKind.JUDGMENT_REVIEW and decision.body == DecisionBody.WT
+    assert decision.transition == transition and decision.meeting == wt
+    assert str(Stage(judgment).label) in decision.text
+
+
+@pytest.mark.parametrize(
+    "cited",
+    [
+        {"meeting": "council"},
+        {"meeting_text": "第5回連絡協議会"},
+        {"written": True, "note": "急ぐため"},
+        {},
+    ],
+    ids=["council meeting", "council named", "written", "nothing"],
+)
+def test_a_judgment_not_reviewed_by_the_wt_is_refused_naming_the_wt(secretariat, council, cited):
+    candidate = _walked_to(secretariat, Stage.INTERIM)
+    if cited.get("meeting") == "council":
+        cited = {"meeting": council}
+    with pytest.raises(ValidationError) as excinfo:
+        candidate_services.candidate_transition(
+            user=secretariat,
+            candidate=candidate,
+            to_stage=Stage.JUDGED_PROCEED,
+            decided_on=council.date,
+            **cited,
+        )
+    assert "ワーキングチーム" in excinfo.value.message_dict["meeting"][0]
+    candidate.refresh_from_db()
+    assert candidate.stage == Stage.INTERIM and not Decision.objects.exists()
+
+
+def test_a_report_of_another_outcome_citing_the_council_is_kept_as_its_decision(
+    secretariat, council
+):
+    candidate = _walked_to(secretariat, Stage.REPORTED, via=(Stage.JUDGED_OTHER_METHOD,))
+    report = candidate.decision_records.get(kind=DecisionKind.REPORT)
+    assert report.body == DecisionBody.COUNCIL and report.transition.to_stage == Stage.REPORTED
+    assert "共通化以外の方法の検討が妥当" in report.text  # the outcome reported
+    assert candidate.decision_records.filter(kind=DecisionKind.JUDGMENT_REVIEW).exists()
+
+
+def test_a_report_in_writing_needs_its_reason_and_is_the_councils(secretariat):
+    candidate = _walked_to(secretariat, Stage.JUDGED_NOT_PURSUED, via=(Stage.JUDGED_NOT_PURSUED,))
+    day = dt.date(2026, 3, 1)
+    move = {"user": secretariat, "candidate": candidate, "to_stage": Stage.REPORTED}
+    with pytest.raises(ValidationError) as excinfo:
+        candidate_services.candidate_transition(**move, decided_on=day, written=True)
+    assert "note" in excinfo.value.message_dict
+    candidate_services.candidate_transition(
+        **move, decided_on=day, written=True, note="年度内に報告するため書面で"
+    )
+    report = candidate.decision_records.get(kind=DecisionKind.REPORT)
+    assert report.body == DecisionBody.WRITTEN and report.decided_on == day
+
+
+def test_a_report_citing_a_wt_meeting_is_refused_naming_the_council(secretariat, wt):
+    candidate = _walked_to(secretariat, Stage.JUDGED_NOT_PURSUED, via=(Stage.JUDGED_NOT_PURSUED,))
+    with pytest.raises(ValidationError) as excinfo:
+        candidate_services.candidate_transition(
+            user=secretariat,
+            candidate=candidate,
+            to_stage=Stage.REPORTED,
+            decided_on=dt.date(2026, 3, 1),
+            meeting=wt,
+        )
+    assert "連絡協議会" in excinfo.value.message_dict["meeting"][0]
+    assert not candidate.decision_records.filter(kind=DecisionKind.REPORT).exists()
+
+
+def test_a_stage_that_no_body_decides_records_no_decision_and_no_written_procedure(secretariat):
+    candidate = _walked_to(secretariat, Stage.SELECTED)
+    move = {"user": secretariat, "candidate": candidate, "to_stage": Stage.FEASIBILITY}
+    with pytest.raises(ValidationError) as excinfo:
+        candidate_services.candidate_transition(
+            **move, decided_on=dt.date(2025, 6, 1), written=True, note="書面"
+        )
+    assert "written" in excinfo.value.message_dict
+    candidate_services.candidate_transition(**move, decided_on=dt.date(2025, 6, 1))
+    assert not Decision.objects.exists()
+
+
+def test_every_decision_stage_names_a_decision_kind():
+    assert set(DECISION_OF_STAGE.values()) <= set(DecisionKind.values)
+    assert set(JUDGMENTS) <= set(DECISION_OF_STAGE)
 
 
 # The minutes importer proposes decisions from outcome lines; the secretariat confirms them.
@@ -244,27 +356,37 @@ def test_the_preview_shows_the_proposed_decisions_and_saves_only_the_ticked_ones
     assert "（案）のとおり進めていくこととなった" in page
 
 
-def test_a_proposed_decision_changed_to_the_wrong_body_is_refused_and_nothing_saved(
-    client, secretariat, civil_works
+@pytest.mark.parametrize(
+    ("edits", "message"),
+    [
+        # a consent at a WT meeting
+        ({"decisions-0-kind": DecisionKind.CONSENT}, "連絡協議会が決定します"),
+        # 「各制度所管府省庁には」 names no one ministry, and nobody was chosen
+        ({"requests-0-confirmed": "on"}, "要請の宛先（府省庁又は事務局）を選んでから"),
+    ],
+)
+def test_a_ticked_proposal_that_cannot_be_recorded_is_refused_and_nothing_saved(
+    client, secretariat, civil_works, edits, message
 ):
-    from hearings.models import Meeting
+    from hearings.models import FollowUpRequest, Meeting
 
     client.force_login(secretariat)
     _body, data = _preview(client)
     data["decisions-0-confirmed"] = "on"
-    data["decisions-0-kind"] = DecisionKind.CONSENT  # a consent at a WT meeting
-    response = client.post(reverse("hearings:import"), data)
+    response = client.post(reverse("hearings:import"), data | edits)
     assert response.status_code == 400
-    assert "連絡協議会が決定します" in response.content.decode()
+    assert message in response.content.decode()
     assert not Meeting.objects.exists() and not Decision.objects.exists()
+    assert not FollowUpRequest.objects.exists()
 
 
-def test_an_unknown_candidate_name_in_a_proposed_decision_is_an_error_in_the_preview(
-    client, secretariat
+@pytest.mark.parametrize("field", ["decisions-0-candidate_names", "requests-6-candidate_name"])
+def test_an_unknown_candidate_name_in_a_proposed_row_is_an_error_in_the_preview(
+    client, secretariat, field
 ):
     client.force_login(secretariat)
     _body, data = _preview(client)
-    data["decisions-0-candidate_names"] = "存在しないシステム"
+    data[field] = "存在しないシステム"
     response = client.post(reverse("hearings:import"), data)
     assert response.status_code == 400
     assert "次の候補は見つかりません" in response.content.decode()

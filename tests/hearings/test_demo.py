@@ -86,3 +86,6 @@ def test_the_wt9_demo_meeting_carries_its_decisions_once(demo):
     assert all(d.body == DecisionBody.WT for d in decisions)
     road = Candidate.objects.get(name="土木施設に関する住民からの通報等システム")
     assert list(decisions[1].candidates.all()) == [road]
+    # The judgment the road system's lifecycle recorded is that decision, not a second one.
+    assert decisions[1].transition.to_stage == "judged_other_method"
+    assert road.decision_records.count() == 1

@@ -290,8 +290,8 @@ def test_the_preview_carries_no_state_in_hidden_fields_but_the_version(client, s
         "id",
         *(
             f"{p}-{k}"
-            # decisions: the proposed decisions (issue 18) are a formset too
-            for p in ("attendees", "agenda", "entries", "materials", "decisions")
+            # decisions, requests: the proposed rows (issue 18) are formsets too
+            for p in ("attendees", "agenda", "entries", "materials", "decisions", "requests")
             for k in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS")
         ),
     }
