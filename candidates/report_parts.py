@@ -26,6 +26,7 @@ import contextlib
 import io
 import logging
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import cast
@@ -138,10 +139,22 @@ def _quiet_missing_anchors():
         weasy_logger.removeFilter(quiet)
 
 
-def _render(report: CouncilReport, spec: dict, toc_pages: dict[str, int] | None = None):
+def _render(html: str):
     with _quiet_missing_anchors():
-        document, _fetcher = render_document(report_html(report, spec, toc_pages))
+        document, _fetcher = render_document(html)
     return document, _layout(document)
+
+
+CONTENTS_ENTRY = re.compile(r'(<a href="#)([^"]+)(" data-page=")[^"]*(")')
+
+
+def number_contents(front_html: str, toc_pages: dict[str, int]) -> str:
+    """The front part's HTML with the contents' page numbers written in, as report_html writes
+    them with toc_pages: the join reuses the HTML the front part made instead of reading every
+    candidate again."""
+    return CONTENTS_ENTRY.sub(
+        lambda m: f"{m[1]}{m[2]}{m[3]}{toc_pages.get(m[2], '000')}{m[4]}", front_html
+    )
 
 
 def _write(document: Document) -> bytes:
@@ -150,9 +163,11 @@ def _write(document: Document) -> bytes:
 
 
 def render_part(report: CouncilReport, spec: dict) -> RenderedPart:
-    """Lay one part out and write its PDF (the front part's PDF is made again by the join)."""
-    document, layout = _render(report, spec)
-    content = b"" if spec["kind"] == "front" else _write(document)
+    """Lay one part out and write its PDF; of the front part, its HTML: the join lays it out
+    again with the contents' page numbers."""
+    html = report_html(report, spec)
+    document, layout = _render(html)
+    content = html.encode() if spec["kind"] == "front" else _write(document)
     return RenderedPart(content=content, page_count=len(document.pages), layout=layout)
 
 
@@ -182,16 +197,24 @@ def _global_pages(layouts: Sequence[dict], counts: Sequence[int]) -> dict[str, i
 
 
 def join_parts(
-    report: CouncilReport, front_page_count: int, layouts: Sequence[dict], contents: Sequence[bytes]
+    report: CouncilReport,
+    front_page_count: int,
+    layouts: Sequence[dict],
+    contents: Sequence[bytes],
+    front_html: str | None = None,
 ) -> JoinedPdf:
     """Join the parts after the front (their layouts and PDFs, in order) behind a final render
-    of the front part, with continuous page numbers, the contents' pages and links, and the
-    outline of the whole."""
+    of the front part (its HTML as the front part made it, or made again), with continuous page
+    numbers, the contents' pages and links, and the outline of the whole."""
     counts = [front_page_count] + [len(layout["sizes"]) for layout in layouts]
     renders = 0
     while True:  # the front's page count does not depend on the numbers; if it ever does, again
         toc_pages = _global_pages(layouts, counts)
-        document, front_layout = _render(report, {"kind": "front"}, toc_pages)
+        document, front_layout = _render(
+            number_contents(front_html, toc_pages)
+            if front_html is not None
+            else report_html(report, {"kind": "front"}, toc_pages)
+        )
         renders += 1
         if len(document.pages) == counts[0] or renders == 3:
             counts[0] = len(document.pages)

@@ -338,12 +338,13 @@ def part_claim(part_id: int) -> CouncilReportPart | None:
 
 
 def part_file_name(part: CouncilReportPart) -> str:
-    return f"council-report-{part.report_id}-part-{part.index:03d}.pdf"
+    kind = "html" if part.spec.get("kind") == "front" else "pdf"  # the front part keeps its HTML
+    return f"council-report-{part.report_id}-part-{part.index:03d}.{kind}"
 
 
 def part_generate(part_id: int) -> CouncilReportPart | None:
-    """Claim, render and store one part; None if it was done or taken. The front part's PDF is
-    not stored: the join lays it out again with the contents' page numbers."""
+    """Claim, render and store one part; None if it was done or taken. Of the front part its
+    HTML is stored, not a PDF: the join lays it out again with the contents' page numbers."""
     from candidates.report_parts import render_part
 
     part = part_claim(part_id)
@@ -410,10 +411,18 @@ def report_join(report_id: int) -> CouncilReport | None:
     claimed = report.join_started_at
     parts = list(report.parts.order_by("index"))
     contents = []
-    for part in parts[1:]:
-        with default_storage.open(part_storage_name(part), "rb") as handle:
-            contents.append(handle.read())
-    joined = join_parts(report, parts[0].page_count or 0, [p.layout for p in parts[1:]], contents)
+    for part in parts:
+        if part.file_name:  # the front part's HTML (none from before it was kept), the PDFs
+            with default_storage.open(part_storage_name(part), "rb") as handle:
+                contents.append(handle.read())
+    front_html = contents.pop(0).decode() if parts[0].file_name else None
+    joined = join_parts(
+        report,
+        parts[0].page_count or 0,
+        [p.layout for p in parts[1:]],
+        contents,
+        front_html=front_html,
+    )
     name = report_file_name(report)
     _store(name, joined.content)
     finished = CouncilReport.objects.filter(

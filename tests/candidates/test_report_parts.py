@@ -14,6 +14,7 @@ from bench import datagen
 from candidates import report_parts, reports
 from candidates.models import CouncilReport, CouncilReportPart, ReportEdition, ReportStatus
 from candidates.report_parts import JoinedPdf, RenderedPart
+from candidates.report_pdf import report_html
 from tests.candidates.test_reports import media_in_tmp, tasks_in_process  # noqa: F401 - autouse
 from tests.pdf import page_footers, page_texts
 
@@ -47,8 +48,8 @@ def test_a_parted_report_joins_into_one_document(small_parts, five):
     assert report.page_count == sum(part.page_count for part in parts) == len(page_texts(content))
     assert report.file_size == len(content)
     # The parts' files are gone once joined.
-    assert all(p.file_name for p in parts[1:]) and not parts[0].file_name  # the front is re-made
-    assert not any(default_storage.exists(reports.part_storage_name(p)) for p in parts[1:])
+    assert all(p.file_name for p in parts)  # the PDFs, and the front part's HTML for the join
+    assert not any(default_storage.exists(reports.part_storage_name(p)) for p in parts)
 
     pages = page_texts(content)
     total = len(pages)
@@ -118,6 +119,18 @@ def test_small_reports_and_the_summary_edition_are_rendered_whole(small_parts, f
     assert [s["kind"] for s in report_parts.plan_parts(detailed)][-2:] == ["candidates"] * 2
 
 
+
+def test_the_join_numbers_the_contents_the_front_part_made_as_the_template_would(small_parts, five):
+    """The join writes the page numbers into the front part's stored HTML instead of reading
+    every candidate again: the same HTML as made with the numbers from the start."""
+    report = reports.report_request(user=None, as_of=AS_OF, queue=False)
+    pages = {"slips": 5, "candidates": 9} | {f"c{c.pk}": 10 + n for n, c in enumerate(five[1:])}
+    front = report_html(report, {"kind": "front"})
+    assert front.count('data-page="000"') == 2 + len(five)
+    numbered = report_parts.number_contents(front, pages)
+    assert numbered == report_html(report, {"kind": "front"}, pages)
+    assert numbered.count('data-page="000"') == 1  # the first candidate's, not in `pages`
+
 @pytest.fixture
 def fake_rendering(monkeypatch):
     """Parts and joins without WeasyPrint: the protocol, not the pages."""
@@ -125,14 +138,13 @@ def fake_rendering(monkeypatch):
 
     def render_part(report, spec):
         calls["parts"].append(spec["kind"])
-        layout = {"anchors": {}, "bookmarks": [], "links": [], "sizes": [[1, 1]]}
-        content = b"" if spec["kind"] == "front" else b"%PDF-part"
-        return RenderedPart(content=content, page_count=1, layout=layout)
+        return fake_rendering_part(report, spec)
 
-    def join_parts(report, front_page_count, layouts, contents):
+    def join_parts(report, front_page_count, layouts, contents, front_html=None):
         calls["joins"] += 1
         assert all(content == b"%PDF-part" for content in contents)
-        return JoinedPdf(content=b"%PDF-joined", page_count=1 + len(layouts), front_renders=1)
+        assert front_html == "<html>front</html>"
+        return fake_join(report, front_page_count, layouts, contents, front_html)
 
     monkeypatch.setattr(report_parts, "render_part", render_part)
     monkeypatch.setattr(report_parts, "join_parts", join_parts)
@@ -192,11 +204,11 @@ def test_a_lost_part_is_taken_over_after_the_stale_limit_and_the_sweep_finishes(
 
 def fake_rendering_part(report, spec):
     layout = {"anchors": {}, "bookmarks": [], "links": [], "sizes": [[1, 1]]}
-    content = b"" if spec["kind"] == "front" else b"%PDF-part"
+    content = b"<html>front</html>" if spec["kind"] == "front" else b"%PDF-part"
     return RenderedPart(content=content, page_count=1, layout=layout)
 
 
-def fake_join(report, front_page_count, layouts, contents):
+def fake_join(report, front_page_count, layouts, contents, front_html=None):
     return JoinedPdf(content=b"%PDF-joined", page_count=1 + len(layouts), front_renders=1)
 
 

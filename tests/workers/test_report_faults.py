@@ -156,7 +156,7 @@ def _assert_joined_once(report) -> None:
     assert len(content) == report.file_size
     assert report.page_count == sum(p.page_count or 0 for p in parts)
     assert page_footers(content) == [[]] + [[str(n)] for n in range(2, report.page_count + 1)]
-    assert not list(reports.reports_dir(reports.PARTS_FOLDER).glob("*.pdf"))
+    assert not list(reports.reports_dir(reports.PARTS_FOLDER).glob("*"))
     assert [p.name for p in reports.reports_dir().glob("*.pdf")] == [report.file_name]
 
 
