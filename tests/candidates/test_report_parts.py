@@ -119,7 +119,6 @@ def test_small_reports_and_the_summary_edition_are_rendered_whole(small_parts, f
     assert [s["kind"] for s in report_parts.plan_parts(detailed)][-2:] == ["candidates"] * 2
 
 
-
 def test_the_join_numbers_the_contents_the_front_part_made_as_the_template_would(small_parts, five):
     """The join writes the page numbers into the front part's stored HTML instead of reading
     every candidate again: the same HTML as made with the numbers from the start."""
@@ -130,6 +129,7 @@ def test_the_join_numbers_the_contents_the_front_part_made_as_the_template_would
     numbered = report_parts.number_contents(front, pages)
     assert numbered == report_html(report, {"kind": "front"}, pages)
     assert numbered.count('data-page="000"') == 1  # the first candidate's, not in `pages`
+
 
 @pytest.fixture
 def fake_rendering(monkeypatch):
