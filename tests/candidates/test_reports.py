@@ -6,6 +6,7 @@ import threading
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from candidates import reports
 from candidates.lifecycle import Stage
@@ -140,6 +141,32 @@ def test_a_running_report_is_taken_over_only_once_its_worker_is_presumed_lost(
     )
     taken = reports.report_claim(report.pk)
     assert taken is not None and taken.attempts == 2
+
+
+def test_a_worker_whose_report_was_taken_over_mid_render_leaves_the_row_to_the_new_worker(
+    reported, fixed_today, monkeypatch
+):
+    from candidates import report_pdf
+
+    report = reports.report_request(user=None, as_of=fixed_today, queue=False)
+
+    def render_while_another_worker_takes_over(html):
+        CouncilReport.objects.filter(pk=report.pk).update(
+            started_at=timezone.now() + dt.timedelta(seconds=1), attempts=2
+        )
+        return report_pdf.RenderedPdf(content=b"%PDF-late", page_count=1, refused_urls=[])
+
+    monkeypatch.setattr(report_pdf, "render_pdf", render_while_another_worker_takes_over)
+    late = reports.report_generate(report.pk)
+    assert (late.status, late.attempts, late.file_name, late.finished_at) == (
+        ReportStatus.RUNNING,
+        2,
+        "",
+        None,
+    )
+    # The file is stored all the same: the new worker writes the same report to the same name.
+    stored = reports.reports_dir() / report_pdf.report_file_name(report)
+    assert stored.read_bytes() == b"%PDF-late"
 
 
 def test_a_request_is_enqueued_on_commit_and_done_in_process_without_a_broker(
