@@ -171,7 +171,9 @@ def main() -> None:
     parser.add_argument("--no-whole", action="store_true", help="skip the whole-report baseline")
     parser.add_argument("--quick", action="store_true", help="30 candidates, 1 and 2 processes")
     parser.add_argument("--timeout", type=float, default=1800)
-    parser.add_argument("--json", type=Path, default=None, help="also write the rows here")
+    parser.add_argument(
+        "--json", type=Path, default=None, help="also write the rows (and the broker) here"
+    )
     parser.add_argument("--logs", type=Path, default=None, help="keep the workers' logs here")
     parser.add_argument("--generate", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
@@ -237,7 +239,12 @@ def main() -> None:
             f"{r['peak_rss_mb']:>8.0f} {r['pdf_mb']:>7.2f}"
         )
     if args.json:
-        args.json.write_text(json.dumps({"rows": rows}, indent=1))
+        made = {
+            "broker": args.broker,
+            "part_candidates": args.part_candidates,
+            "part_slips": args.part_slips,
+        }
+        args.json.write_text(json.dumps({**made, "rows": rows}, indent=1))
 
 
 if __name__ == "__main__":

@@ -6,11 +6,16 @@
    UTF-8 C.UTF-8 locale and pg_trgm, migrated, master data loaded; the data set
    (bench/spec.py) is generated once and marked, and made again only if the marker differs
    (or with --fresh). A SQLite copy of the same data set is kept for the search comparison.
+   Skipped when every step run makes its own database (--only report_request report_parallel).
 2. Runs each benchmark in its own process with production-like settings (DEBUG off):
    pages, search, throughput (gunicorn + wrk), report_pdf, minutes_import, then
    before_after (the optimised selectors against their code before, side by side),
-   pdf_layout (which parts of the PDF cost WeasyPrint its time) and consultation_results (a
-   consultation of all 1,788 bodies on 30 candidates). Each prints its table.
+   pdf_layout (which parts of the PDF cost WeasyPrint its time), consultation_results (a
+   consultation of all 1,788 bodies on 30 candidates), report_request (asking for a report
+   answers at once) and report_parallel (the 詳細版 in parts on 1, 2 and 4 worker processes).
+   The last two make SQLite scratch databases of their own, and use Redis when one answers
+   (REDIS_URL, else their own database 13 on the local server), the embedded filesystem broker
+   otherwise. Each prints its table.
 3. Writes docs/benchmarks.md from the results, with bench/baseline.json (the numbers before the
    optimisations, saved by --save-baseline) beside them.
 
@@ -35,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import environment as env  # noqa: E402
 from bench.report import write_report  # noqa: E402
+from bench.report_request import REDIS_DEFAULT  # noqa: E402
 from bench.spec import DATASET_KEY  # noqa: E402
 
 BASELINE = env.ROOT / "bench" / "baseline.json"
@@ -48,7 +54,11 @@ STEPS = (
     "before_after",
     "pdf_layout",
     "consultation_results",
+    "report_request",
+    "report_parallel",
 )
+# Steps that make SQLite scratch databases of their own: they need no kyotsuka_bench.
+OWN_DATABASE = ("report_request", "report_parallel")
 
 
 def load_average() -> float:
@@ -106,6 +116,42 @@ def prepare(fresh: bool) -> dict:
     return timings
 
 
+def reachable_redis() -> str | None:
+    """The Redis the report steps use (REDIS_URL, else the scripts' own database on the local
+    server); None if it does not answer."""
+    import redis
+
+    url = os.environ.get("REDIS_URL", REDIS_DEFAULT)
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2).ping()
+    except (redis.RedisError, OSError):
+        return None
+    return url
+
+
+def report_queue_command(
+    step: str, quick: bool, results_dir: Path, django: dict[str, str]
+) -> list[str]:
+    """bench/report_request.py or bench/report_parallel.py, on Redis when one answers (its URL
+    put in django, the step's environment); asking for a report is timed on the embedded
+    filesystem broker either way."""
+    redis = reachable_redis()
+    if redis:
+        django["REDIS_URL"] = redis
+    else:
+        print(f"no Redis at {os.environ.get('REDIS_URL', REDIS_DEFAULT)}: filesystem broker only")
+    command = [env.PYTHON, f"bench/{step}.py", "--json", str(results_dir / f"{step}.json")]
+    if step == "report_request":
+        modes = ["filesystem", "redis"] if redis else ["filesystem"]
+        sizes = ["--sizes", "10", "--requests", "10"] if quick else ["--sizes", "10", "500"]
+        return [*command, "--modes", *modes, *sizes]
+    broker = ["--broker", "redis" if redis else "filesystem"]
+    sizes = (
+        ["--quick", "--no-whole"] if quick else ["--sizes", "10", "500", "--workers", "1", "2", "4"]
+    )
+    return [*command, *broker, *sizes]
+
+
 def run_step(step: str, quick: bool, results_dir: Path) -> dict:
     extra = {
         "pages": ["--requests", "20"] if quick else [],
@@ -132,6 +178,8 @@ def run_step(step: str, quick: bool, results_dir: Path) -> dict:
             "--sizes",
             *sizes,
         ]
+    elif step in OWN_DATABASE:
+        command = report_queue_command(step, quick, results_dir, django)
     else:
         command = [env.PYTHON, "-m", f"bench.{step}", *extra.get(step, [])]
     print(f"\n== {step} ==", flush=True)
@@ -171,7 +219,8 @@ def main() -> None:
     when = datetime.now().astimezone()
     if "throughput" in args.only and not shutil.which("wrk"):
         sys.exit("wrk is needed for the throughput benchmark: apt-get install wrk")
-    timings = prepare(args.fresh)
+    needs_database = any(step not in OWN_DATABASE for step in args.only)
+    timings = prepare(args.fresh) if needs_database else {}
     results_dir = env.RESULTS / ("quick" if args.quick else "full")
     results_dir.mkdir(parents=True, exist_ok=True)
     # Only the steps run now lose their last results: with --only, the report keeps the other
@@ -184,10 +233,11 @@ def main() -> None:
         **earlier_steps,
         **{step: run_step(step, args.quick, results_dir) for step in args.only},
     }
-    env.run(
-        [env.PYTHON, "-m", "bench.facts"],
-        env=env.django_env(KYOTSUKA_BENCH_RESULTS=str(results_dir)),
-    )
+    if needs_database:
+        env.run(
+            [env.PYTHON, "-m", "bench.facts"],
+            env=env.django_env(KYOTSUKA_BENCH_RESULTS=str(results_dir)),
+        )
     results = {
         name: json.loads((results_dir / f"{name}.json").read_text())
         for name in (*STEPS, "facts")

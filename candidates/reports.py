@@ -180,7 +180,7 @@ def _write_atomically(path: Path, content: bytes) -> None:
 def report_generate(report_id: int) -> CouncilReport | None:
     """Claim, render and store one report; a report already done or taken is left alone. A
     large 詳細版 is planned in parts instead (report_plan): it stays running until the join."""
-    from candidates.report_pdf import render_pdf, report_file_name, report_html
+    from candidates.report_pdf import render_pdf, report_html
 
     report = report_claim(report_id)
     if report is None:
@@ -190,20 +190,32 @@ def report_generate(report_id: int) -> CouncilReport | None:
     started = report.started_at
     html = report_html(report)
     rendered = render_pdf(html)
-    name = report_file_name(report)
-    _store(name, rendered.content)
-    finished = CouncilReport.objects.filter(
-        pk=report.pk, status=ReportStatus.RUNNING, started_at=started
-    ).update(
-        status=ReportStatus.DONE,
-        finished_at=timezone.now(),
-        page_count=rendered.page_count,
-        file_size=len(rendered.content),
-        file_name=name,
+    finished = _store_and_finish(
+        report, rendered.content, rendered.page_count, guard=Q(started_at=started)
     )
     if not finished:
         logger.warning("report %s was taken over by another worker; leaving its result", report_id)
     return CouncilReport.objects.get(pk=report_id)
+
+
+def _store_and_finish(report: CouncilReport, content: bytes, page_count: int, *, guard: Q) -> bool:
+    """Store the report's PDF and mark the report done if it is still running under the claim
+    that guard names; False if another worker took it over meanwhile. The file stays stored
+    either way: a takeover writes the same report under the same name."""
+    from candidates.report_pdf import report_file_name
+
+    name = report_file_name(report)
+    _store(name, content)
+    finished = CouncilReport.objects.filter(
+        guard, pk=report.pk, status=ReportStatus.RUNNING
+    ).update(
+        status=ReportStatus.DONE,
+        finished_at=timezone.now(),
+        page_count=page_count,
+        file_size=len(content),
+        file_name=name,
+    )
+    return bool(finished)
 
 
 def report_fail(report_id: int, error: str) -> None:
@@ -403,7 +415,6 @@ def report_join(report_id: int) -> CouncilReport | None:
     """Claim the join, join the parts into the report's PDF, store it and finish the report
     (once: conditional on this join's claim); then remove the parts' files."""
     from candidates.report_parts import join_parts
-    from candidates.report_pdf import report_file_name
 
     report = join_claim(report_id)
     if report is None:
@@ -423,16 +434,8 @@ def report_join(report_id: int) -> CouncilReport | None:
         contents,
         front_html=front_html,
     )
-    name = report_file_name(report)
-    _store(name, joined.content)
-    finished = CouncilReport.objects.filter(
-        pk=report.pk, status=ReportStatus.RUNNING, join_started_at=claimed
-    ).update(
-        status=ReportStatus.DONE,
-        finished_at=timezone.now(),
-        page_count=joined.page_count,
-        file_size=len(joined.content),
-        file_name=name,
+    finished = _store_and_finish(
+        report, joined.content, joined.page_count, guard=Q(join_started_at=claimed)
     )
     if not finished:
         logger.warning("the join of report %s was taken over; leaving its result", report_id)

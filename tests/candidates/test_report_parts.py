@@ -228,6 +228,26 @@ def test_a_join_whose_message_was_lost_is_made_by_the_sweep(
     assert report.status == ReportStatus.DONE
 
 
+def test_a_join_taken_over_mid_join_leaves_the_report_and_the_parts_to_the_new_join(
+    small_parts, five, fake_rendering, monkeypatch
+):
+    monkeypatch.setattr(reports, "enqueue_join", lambda report_id: False)
+    report = reports.report_request(user=None, as_of=AS_OF, queue=False)
+    reports.enqueue(report.pk)  # planned and every part made; the join's message is lost
+
+    def join_while_another_worker_takes_over(report, front_page_count, layouts, contents):
+        CouncilReport.objects.filter(pk=report.pk).update(
+            join_started_at=report.join_started_at + dt.timedelta(seconds=1)
+        )
+        return fake_join(report, front_page_count, layouts, contents)
+
+    monkeypatch.setattr(report_parts, "join_parts", join_while_another_worker_takes_over)
+    late = reports.report_join(report.pk)
+    assert (late.status, late.file_name, late.finished_at) == (ReportStatus.RUNNING, "", None)
+    parts = [p for p in report.parts.all() if p.file_name]
+    assert parts and all(default_storage.exists(reports.part_storage_name(p)) for p in parts)
+
+
 def test_a_part_failing_for_good_fails_the_report(small_parts, five, monkeypatch):
     def broken(report, spec):
         if spec["kind"] == "candidates":
