@@ -235,11 +235,11 @@ def test_a_join_taken_over_mid_join_leaves_the_report_and_the_parts_to_the_new_j
     report = reports.report_request(user=None, as_of=AS_OF, queue=False)
     reports.enqueue(report.pk)  # planned and every part made; the join's message is lost
 
-    def join_while_another_worker_takes_over(report, front_page_count, layouts, contents):
+    def join_while_another_worker_takes_over(report, *args, **kwargs):
         CouncilReport.objects.filter(pk=report.pk).update(
             join_started_at=report.join_started_at + dt.timedelta(seconds=1)
         )
-        return fake_join(report, front_page_count, layouts, contents)
+        return fake_join(report, *args, **kwargs)
 
     monkeypatch.setattr(report_parts, "join_parts", join_while_another_worker_takes_over)
     late = reports.report_join(report.pk)
