@@ -96,6 +96,7 @@ class ReportCandidate:
     remarks: list[ReportRemark]
     overdue: list[OverdueMilestone] = field(default_factory=list)
     adoption: AdoptionPanel | None = None
+    worst_slip: selectors.SlipRow | None = None  # the 概要版's row shows it
     toc_page: int | None = None  # its page in a parted report (the front part's final render)
 
 
@@ -227,10 +228,13 @@ def report_data(report: CouncilReport, part: dict | None = None) -> ReportData:
         else []
     )
     every_slip = slips
-    if not detailed:
-        # 概要版: a row per candidate with a slip, not one per slipped milestone (500 candidates'
-        # every slip made it 475 pages); the summary page still reads them all.
-        slips = selectors.worst_slip_each(slips)
+    if report.edition == ReportEdition.SUMMARY:
+        # 概要版: each candidate's worst slip on its row of the list, not a table of every slip
+        # (500 candidates' every slip made it 475 pages); the summary page still reads them all.
+        worst = {row.candidate.pk: row for row in selectors.worst_slip_each(slips)}
+        for row in rows:
+            row.worst_slip = worst.get(row.candidate.pk)
+        slips = []
     panels = adoption_selectors.adoption_panels(candidate_ids=[c.pk for c in candidates])
     for row in rows:
         row.adoption = panels[row.candidate.pk]

@@ -447,10 +447,13 @@ def test_the_summary_edition_lists_every_candidate_on_one_row_without_their_page
     summary = pdf_text(reports.report_content(made["summary"]))
     detailed = pdf_text(reports.report_content(made["detailed"]))
     assert "（概要版）" in summary and "（詳細版）" in detailed
-    assert "3. 候補の一覧" in summary and "3. 候補ごとの状況" not in summary
+    assert "2. 候補の一覧と遅れ" in summary and "3. 候補ごとの状況" not in summary
+    assert "3. 期限を過ぎた要請・宿題" in summary and "2. スケジュールの遅れと理由" not in summary
     assert "介護認定" in summary and "道路占用許可システム" in summary
-    assert "期限超過" in summary and "標準仕様書の改定に合わせるため" in summary  # slips table
-    # Its slips table: a row per candidate (its worst slip), saying how many more it has.
+    assert (
+        "期限超過" in summary and "標準仕様書の改定に合わせるため" in summary
+    )  # worst slip, reason
+    # A row per candidate: its worst slip, saying how many more it has.
     assert "ほかに遅れ1件" in summary.replace("\n", "") and "ほかに遅れ" not in detailed
     assert "会議での主な発言" not in summary and "会議での主な発言" in detailed
     assert made["summary"].page_count < made["detailed"].page_count
