@@ -16,8 +16,9 @@ The join (join_parts), once every part is done and their page counts are known:
   a translation appended to the page's content; nothing of the page itself is re-encoded);
 - the outline is rebuilt from every part's bookmarks with their page offsets, and the contents'
   entries get links to their targets in the other parts.
-Each part embeds its own subset of the fonts; identical objects are merged, and what remains is
-one subset per part (measured in the report of the change: a few hundred kB for 500 candidates).
+Each part embeds its own subset of the report's fonts (WeasyPrint keeps the glyph ids of the
+font file); the join replaces them by one subset of each font with the glyphs of every part
+(_share_fonts), and identical objects are merged.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ from typing import cast
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from fontTools import subset
+from fontTools.ttLib import TTFont
 from pypdf import PdfReader, PdfWriter
 from pypdf.annotations import Link
 from pypdf.generic import (
@@ -49,7 +52,7 @@ from weasyprint import Document
 
 from candidates import selectors
 from candidates.models import CouncilReport, ReportEdition
-from candidates.report_pdf import render_document, report_html, scoped_candidates
+from candidates.report_pdf import render_document, report_html, scoped_candidates, static_roots
 
 PX = 0.75  # one CSS px in PDF points
 FOOTER_CENTRE_FROM_BOTTOM = 18 / 2 / 25.4 * 72  # the middle of the 18 mm bottom margin (report.css)
@@ -57,6 +60,12 @@ SHEET_COLUMNS = 1
 CELL_WIDTH = 120  # CSS px: "9999 / 9999" at 8 pt fits with room to spare
 CELL_HEIGHT = 16
 XOBJECT = "/KyPageNumbers"
+# The report's fonts (report.css's @font-face) by the name WeasyPrint gives them in a PDF (after
+# the subset's tag): the join subsets each once for the whole document.
+REPORT_FONTS = {
+    "Report-JP": "fonts/NotoSansJP_400Regular.ttf",
+    "Report-JP-Bold": "fonts/NotoSansJP_700Bold.ttf",
+}
 
 
 def plan_parts(report: CouncilReport) -> list[dict]:
@@ -229,6 +238,7 @@ def join_parts(
     if total != sum(counts):
         raise RuntimeError(f"joined {total} pages, the parts have {sum(counts)}")
     _stamp_page_numbers(writer, total)
+    _share_fonts(writer)
     _add_outline(writer, all_layouts, counts)
     _add_links(writer, front_layout, all_layouts, counts)
     writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
@@ -366,3 +376,67 @@ def _add_links(
                 fit=fit,
             ),
         )
+
+
+def _glyph_ids(widths: ArrayObject) -> set[int]:
+    """The glyphs a CID font's /W array gives widths for: "c [w1 w2 …]" or "first last w"."""
+    ids: set[int] = set()
+    items, n = list(widths), 0
+    while n < len(items):
+        first, following = int(items[n]), items[n + 1]
+        if isinstance(following, ArrayObject):
+            ids.update(range(first, first + len(following)))
+            n += 2
+        else:
+            ids.update(range(first, int(following) + 1))
+            n += 3
+    return ids
+
+
+def font_subset(path: str, glyph_ids: set[int]) -> bytes:
+    """The font file cut down to these glyphs, each keeping its id (as WeasyPrint's subsets do:
+    the pages' text names glyphs by id)."""
+    options = subset.Options()
+    options.retain_gids = True
+    options.notdef_outline = True
+    options.hinting = False
+    options.desubroutinize = True
+    options.layout_features = []
+    options.drop_tables += ["GSUB", "GPOS", "BASE", "JSTF", "DSIG", "SVG "]
+    font = TTFont(next(root / path for root in static_roots() if (root / path).exists()))
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(gids=sorted(glyph_ids | {0}))
+    subsetter.subset(font)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+def _share_fonts(writer: PdfWriter) -> None:
+    """Each part embedded its own subset of the report's fonts: point every part's font at one
+    subset of the glyphs all of them use (the parts' own become unreferenced and are dropped)."""
+    descriptors: dict[str, list[DictionaryObject]] = {}
+    used: dict[str, set[int]] = {}
+    seen: set[int] = set()
+    for page in writer.pages:
+        resources = cast(DictionaryObject, page["/Resources"].get_object())
+        fonts = cast(DictionaryObject, resources.get("/Font", DictionaryObject()).get_object())
+        for ref in fonts.values():
+            font = cast(DictionaryObject, ref.get_object())
+            if id(font) in seen or font.get("/Subtype") != "/Type0":
+                continue
+            seen.add(id(font))
+            name = str(font["/BaseFont"]).lstrip("/").split("+", 1)[-1]
+            if name not in REPORT_FONTS:
+                continue
+            cid_font = cast(DictionaryObject, cast(ArrayObject, font["/DescendantFonts"])[0])
+            cid_font = cast(DictionaryObject, cid_font.get_object())
+            descriptor = cast(DictionaryObject, cid_font["/FontDescriptor"].get_object())
+            descriptors.setdefault(name, []).append(descriptor)
+            used.setdefault(name, set()).update(_glyph_ids(cid_font.get("/W", ArrayObject())))
+    for name, font_descriptors in descriptors.items():
+        stream = DecodedStreamObject()
+        stream.set_data(font_subset(REPORT_FONTS[name], used[name]))
+        shared = writer._add_object(stream.flate_encode())
+        for descriptor in font_descriptors:
+            descriptor[NameObject("/FontFile2")] = shared

@@ -75,6 +75,18 @@ def test_a_parted_report_joins_into_one_document(small_parts, five):
     assert "2. スケジュールの遅れと理由" in pages[int(heading.group(1)) - 1]
 
     reader = PdfReader(io.BytesIO(content))
+    # One subset of each of the report's fonts for the whole document, not one a part.
+    font_files: dict[str, set[int]] = {}
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+            name = str(font["/BaseFont"]).split("+")[-1]
+            font_files.setdefault(name, set()).add(descriptor.raw_get("/FontFile2").idnum)
+    assert {name: len(files) for name, files in font_files.items()} == {
+        "Report-JP": 1,
+        "Report-JP-Bold": 1,
+    }
     # The outline of the whole: the title, its chapters, each candidate under chapter 3.
     outline = reader.outline
     assert len(outline) == 2 and str(outline[0].title) == "共通化対象候補の進捗状況"
