@@ -1,5 +1,6 @@
 # The README's two commands: `make run` (embedded default) and `make test`.
-# Both need only Python 3.11+ on the machine; they create .venv and install into it.
+# Both need only Python 3.11+ on the machine; they create .venv and install into it (and, on
+# Debian, the system packages below when they are missing: `make system`).
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -8,7 +9,7 @@ LOCK := requirements/dev.lock
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup lint format clean bench lock
+.PHONY: run test setup system lint format clean bench lock
 
 # The locked versions, each checked against its hash (requirements/README.md). pip's own
 # pinned version is installed with them.
@@ -22,7 +23,22 @@ $(STAMP): $(LOCK)
 lock: $(STAMP)
 	requirements/compile requirements $(if $(filter 1,$(UPGRADE)),--upgrade,$(UPGRADE))
 
-setup: $(STAMP)
+# Debian packages beyond Python: WeasyPrint's text libraries and HarfBuzz's subsetter (without it
+# each PDF takes 1.5-2 s more), and poppler-utils (pdftotext) that the PDF tests read with.
+# Installed when missing and apt-get may (as root); otherwise named, and nothing else changes.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
+system:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		echo "installing $$missing"; \
+		apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	else \
+		echo "Please install these Debian packages (sudo apt-get install ...):" $$missing; \
+	fi
+
+setup: $(STAMP) system
 	$(PY) manage.py compile_translations
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py setup_demo --url http://$(HOST):$(PORT)/
@@ -37,7 +53,7 @@ run: setup
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: $(STAMP)
+test: $(STAMP) system
 	$(PY) manage.py compile_translations
 	$(PY) -m pytest $(PYTEST_ARGS)
 
