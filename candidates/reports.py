@@ -94,7 +94,8 @@ def report_content(report: CouncilReport) -> bytes:
 
 
 def _store(name: str, content: bytes, folder: str = REPORTS_FOLDER) -> None:
-    """Put the PDF under folder/name whole, replacing an earlier one of the same name."""
+    """Put the file (a PDF, or a front part's HTML) under folder/name whole, replacing an earlier
+    one of the same name."""
     if isinstance(default_storage, FileSystemStorage):
         _write_atomically(reports_dir(folder) / name, content)
         return
@@ -411,6 +412,11 @@ def part_storage_name(part: CouncilReportPart) -> str:
     return f"{PARTS_FOLDER}/{part.file_name}"
 
 
+def part_content(part: CouncilReportPart) -> bytes:
+    with default_storage.open(part_storage_name(part), "rb") as handle:
+        return handle.read()
+
+
 def report_join(report_id: int) -> CouncilReport | None:
     """Claim the join, join the parts into the report's PDF, store it and finish the report
     (once: conditional on this join's claim); then remove the parts' files."""
@@ -421,18 +427,14 @@ def report_join(report_id: int) -> CouncilReport | None:
         return None
     claimed = report.join_started_at
     parts = list(report.parts.order_by("index"))
-    contents = []
-    for part in parts:
-        if part.file_name:  # the front part's HTML (none from before it was kept), the PDFs
-            with default_storage.open(part_storage_name(part), "rb") as handle:
-                contents.append(handle.read())
-    front_html = contents.pop(0).decode() if parts[0].file_name else None
+    front, rest = parts[0], parts[1:]
     joined = join_parts(
         report,
-        parts[0].page_count or 0,
-        [p.layout for p in parts[1:]],
-        contents,
-        front_html=front_html,
+        front.page_count or 0,
+        [p.layout for p in rest],
+        [part_content(p) for p in rest],
+        # Its HTML, which a front part made before it was kept does not have.
+        front_html=part_content(front).decode() if front.file_name else None,
     )
     finished = _store_and_finish(
         report, joined.content, joined.page_count, guard=Q(join_started_at=claimed)
