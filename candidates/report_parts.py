@@ -34,10 +34,9 @@ from typing import cast
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from fontTools import subset
-from fontTools.ttLib import TTFont
 from pypdf import PdfReader, PdfWriter
 from pypdf.annotations import Link
+import uharfbuzz
 from pypdf.generic import (
     ArrayObject,
     ContentStream,
@@ -393,23 +392,25 @@ def _glyph_ids(widths: ArrayObject) -> set[int]:
     return ids
 
 
+# Tables a PDF's font does not need: the text is already shaped (the pages name glyphs by id).
+DROPPED_FONT_TABLES = ("BASE", "DSIG", "GPOS", "GSUB", "JSTF", "SVG ")
+
+
 def font_subset(path: str, glyph_ids: set[int]) -> bytes:
     """The font file cut down to these glyphs, each keeping its id (as WeasyPrint's subsets do:
-    the pages' text names glyphs by id)."""
-    options = subset.Options()
-    options.retain_gids = True
-    options.notdef_outline = True
-    options.hinting = False
-    options.desubroutinize = True
-    options.layout_features = []
-    options.drop_tables += ["GSUB", "GPOS", "BASE", "JSTF", "DSIG", "SVG "]
-    font = TTFont(next(root / path for root in static_roots() if (root / path).exists()))
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(gids=sorted(glyph_ids | {0}))
-    subsetter.subset(font)
-    out = io.BytesIO()
-    font.save(out)
-    return out.getvalue()
+    the pages' text names glyphs by id). HarfBuzz's subsetter, as WeasyPrint's own: fontTools
+    took 0.35 s a font for what this does in 5 ms, the same bytes (docs/benchmarks.md)."""
+    file = next(root / path for root in static_roots() if (root / path).exists())
+    face = uharfbuzz.Face(uharfbuzz.Blob.from_file_path(str(file)))
+    wanted = uharfbuzz.SubsetInput()
+    wanted.glyph_set.update(sorted(glyph_ids | {0}))
+    flags = uharfbuzz.SubsetFlags
+    wanted.flags = (
+        flags.RETAIN_GIDS | flags.NOTDEF_OUTLINE | flags.NO_HINTING | flags.DESUBROUTINIZE
+    )
+    dropped = wanted.sets(uharfbuzz.SubsetInputSets.DROP_TABLE_TAG)
+    dropped.update(int.from_bytes(tag.encode(), "big") for tag in DROPPED_FONT_TABLES)
+    return uharfbuzz.subset(face, wanted).blob.data
 
 
 def _share_fonts(writer: PdfWriter) -> None:
