@@ -1,9 +1,10 @@
 """A large 詳細版 council report rendered in parts by any workers, then joined into one PDF.
 
 The parts (plan_parts): 0 the front matter (cover, 要点, contents, chapter 1), then the slip
-table in chunks of KYOTSUKA_REPORT_PART_SLIPS rows (chapter 2, the overdue requests after the
-last), then the candidates in chunks of KYOTSUKA_REPORT_PART_CANDIDATES (chapter 3, the
-consultations after the last). Each part is laid out on its own (render_part) without page
+table in chunks of at most KYOTSUKA_REPORT_PART_SLIPS rows (chapter 2, the overdue requests
+after the last), then the candidates in two chunks or more of at most
+KYOTSUKA_REPORT_PART_CANDIDATES (chapter 3, the consultations after the last); chunks of a kind
+are of even sizes. Each part is laid out on its own (render_part) without page
 numbers, and records where its anchors and bookmarks fall (page within the part, CSS px).
 
 The join (join_parts), once every part is done and their page counts are known:
@@ -32,11 +33,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import cast
 
+import uharfbuzz
 from django.conf import settings
 from django.template.loader import render_to_string
 from pypdf import PdfReader, PdfWriter
 from pypdf.annotations import Link
-import uharfbuzz
 from pypdf.generic import (
     ArrayObject,
     ContentStream,
@@ -67,16 +68,33 @@ REPORT_FONTS = {
 }
 
 
+# A 詳細版 of at least this many candidates is rendered in two parts at least, so that two
+# workers share it (10 candidates: 4 s whole; below this the join would cost what it saves).
+PARTED_FROM = 8
+
+
+def _balanced(items: list, parts: int) -> list[list]:
+    """`items` in `parts` consecutive chunks whose sizes differ by one at most: no short last
+    chunk, so that no part is much longer than the others."""
+    size, extra = divmod(len(items), parts)
+    chunks, start = [], 0
+    for n in range(parts):
+        end = start + size + (1 if n < extra else 0)
+        chunks.append(items[start:end])
+        start = end
+    return chunks
+
+
 def plan_parts(report: CouncilReport) -> list[dict]:
-    """The parts of this report, or [] when it is rendered whole (a 概要版, or a 詳細版 of at most
-    one chunk of candidates). Candidates and slipped milestones are listed by id: a part shows
-    what was in scope when the report was planned, whichever worker renders it and when, and
-    a slips part reads only its own rows."""
+    """The parts of this report, or [] when it is rendered whole (a 概要版, or a 詳細版 of fewer
+    than PARTED_FROM candidates). Candidates and slipped milestones are listed by id: a part
+    shows what was in scope when the report was planned, whichever worker renders it and when,
+    and a slips part reads only its own rows."""
     size = settings.KYOTSUKA_REPORT_PART_CANDIDATES
     if report.edition != ReportEdition.DETAILED or size <= 0:
         return []
     ids = list(scoped_candidates(report).values_list("pk", flat=True))
-    if len(ids) <= size:
+    if len(ids) <= size and len(ids) < PARTED_FROM:
         return []
     slips = [
         row.milestone.pk
@@ -84,17 +102,17 @@ def plan_parts(report: CouncilReport) -> list[dict]:
     ]
     per_part = max(1, settings.KYOTSUKA_REPORT_PART_SLIPS)
     specs: list[dict] = [{"kind": "front"}]
-    starts = list(range(0, max(len(slips), 1), per_part))
-    for n, start in enumerate(starts):
+    slip_chunks = _balanced(slips, max(1, math.ceil(len(slips) / per_part)))
+    for n, chunk in enumerate(slip_chunks):
         specs.append(
             {
                 "kind": "slips",
-                "milestones": slips[start : start + per_part],  # worst first, as planned
+                "milestones": chunk,  # worst first, as planned
                 "first": n == 0,
-                "last": n == len(starts) - 1,
+                "last": n == len(slip_chunks) - 1,
             }
         )
-    chunks = [ids[i : i + size] for i in range(0, len(ids), size)]
+    chunks = _balanced(ids, max(2, math.ceil(len(ids) / size)))
     for n, chunk in enumerate(chunks):
         specs.append(
             {"kind": "candidates", "ids": chunk, "first": n == 0, "last": n == len(chunks) - 1}

@@ -187,7 +187,8 @@ def report_generate(report_id: int) -> CouncilReport | None:
     if report is None:
         return None
     if report_plan(report):
-        return report
+        # Its parts (made here already when tasks run in process) and the join finish it.
+        return CouncilReport.objects.get(pk=report_id)
     started = report.started_at
     html = report_html(report)
     rendered = render_pdf(html)
