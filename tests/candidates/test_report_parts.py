@@ -331,3 +331,21 @@ def test_the_reports_row_shows_how_many_parts_are_done(
     client.force_login(secretariat)
     row = client.get(reverse("candidates:report_status", args=[report.pk])).content.decode()
     assert f"（{len(parts)}部分のうち2部分が完了）" in row and "hx-trigger" in row
+
+
+def test_a_worker_imports_the_renderer_before_its_pool_starts_and_the_web_app_does_not():
+    """Imported on a pool process's first report, WeasyPrint was 0.6 s of that report's time."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, django; django.setup()\n"
+        "import config.urls, config.celery\n"  # what the web server loads
+        "before = 'weasyprint' in sys.modules\n"
+        "from celery import signals; signals.worker_init.send(sender=None)\n"
+        "print(before, 'weasyprint' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.split() == ["False", "True"]
