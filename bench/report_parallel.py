@@ -1,6 +1,7 @@
 """Benchmark: a council 詳細版 rendered in parts by 1, 2 and 4 worker processes, end to end.
 
     .venv/bin/python bench/report_parallel.py [--sizes 500] [--workers 1 2 4]
+                                              [--editions detailed summary]
                                               [--broker filesystem|redis] [--part-candidates 25]
                                               [--part-slips 400] [--no-whole] [--json FILE]
     .venv/bin/python bench/report_parallel.py --quick     # 30 candidates, 1 and 2 processes
@@ -41,7 +42,7 @@ REDIS_DEFAULT = "redis://127.0.0.1:6379/13"
 AS_OF = "2026-11-24"
 
 
-def measure(timeout: float) -> dict:
+def measure(timeout: float, edition: str) -> dict:
     """Request the report (enqueued on commit, as the page does) and wait until it is done."""
     sys.path.insert(0, str(ROOT))
     import datetime as dt
@@ -53,7 +54,7 @@ def measure(timeout: float) -> dict:
     from candidates.models import Candidate, CouncilReportPart, ReportStatus
 
     started = time.perf_counter()
-    report = reports.report_request(user=None, as_of=dt.date.fromisoformat(AS_OF))
+    report = reports.report_request(user=None, as_of=dt.date.fromisoformat(AS_OF), edition=edition)
     deadline = time.monotonic() + timeout
     while report.is_pending and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -168,6 +169,14 @@ def main() -> None:
     parser.add_argument("--broker", choices=["filesystem", "redis"], default="filesystem")
     parser.add_argument("--part-candidates", type=int, default=25)
     parser.add_argument("--part-slips", type=int, default=400)
+    parser.add_argument(
+        "--editions",
+        nargs="+",
+        choices=["detailed", "summary"],
+        default=["detailed"],
+        help="summary: the 概要版, its list in parts of --part-slips rows",
+    )
+    parser.add_argument("--edition", default="detailed", help=argparse.SUPPRESS)
     parser.add_argument("--no-whole", action="store_true", help="skip the whole-report baseline")
     parser.add_argument("--quick", action="store_true", help="30 candidates, 1 and 2 processes")
     parser.add_argument("--timeout", type=float, default=1800)
@@ -182,7 +191,7 @@ def main() -> None:
         generate(args.generate)
         return
     if args.measure:
-        print(json.dumps(measure(args.timeout)))
+        print(json.dumps(measure(args.timeout, args.edition)))
         return
     if args.quick:
         args.sizes, args.workers, args.part_candidates = [30], [1, 2], 10
@@ -199,11 +208,15 @@ def main() -> None:
             for name in ("REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
                 base.pop(name, None)
             run([sys.executable, __file__, "--generate", str(size)], base)
-            runs = ([("whole", 1)] if not args.no_whole else []) + [
-                ("parts", n) for n in args.workers
+            runs = [
+                (edition, mode, processes)
+                for edition in args.editions
+                for mode, processes in ([("whole", 1)] if not args.no_whole else [])
+                + [("parts", n) for n in args.workers]
             ]
-            for mode, processes in runs:
-                env = dict(base, KYOTSUKA_VAR_DIR=f"{scratch}/var-{size}-{mode}-{processes}")
+            for edition, mode, processes in runs:
+                name = f"{size}-{edition}-{mode}-{processes}"
+                env = dict(base, KYOTSUKA_VAR_DIR=f"{scratch}/var-{name}")
                 env["KYOTSUKA_REPORT_PART_CANDIDATES"] = (
                     "0" if mode == "whole" else str(args.part_candidates)
                 )
@@ -213,12 +226,14 @@ def main() -> None:
                     env["REDIS_URL"] = os.environ.get("REDIS_URL", REDIS_DEFAULT)
                 logs = args.logs or Path(scratch)
                 logs.mkdir(parents=True, exist_ok=True)
-                worker = Worker(processes, env, logs / f"worker-{size}-{mode}-{processes}.log")
+                worker = Worker(processes, env, logs / f"worker-{name}.log")
                 try:
                     command = [
                         sys.executable,
                         __file__,
                         "--measure",
+                        "--edition",
+                        edition,
                         "--timeout",
                         str(args.timeout),
                     ]
@@ -226,14 +241,16 @@ def main() -> None:
                 finally:
                     memory = worker.stop()
                 row = json.loads(done.stdout.strip().splitlines()[-1])
-                rows.append({"mode": mode, "processes": processes, **row, **memory})
+                rows.append(
+                    {"edition": edition, "mode": mode, "processes": processes, **row, **memory}
+                )
     print(
-        f"{'candidates':>10} {'mode':>6} {'procs':>5} {'seconds':>8} {'pages':>6} {'pages/s':>7} "
+        f"{'candidates':>10} {'edition':>8} {'mode':>6} {'procs':>5} {'seconds':>8} {'pages':>6} {'pages/s':>7} "
         f"{'parts':>5} {'slowest':>7} {'join s':>6} {'peak MB':>8} {'PDF MB':>7}"
     )
     for r in rows:
         print(
-            f"{r['candidates']:>10} {r['mode']:>6} {r['processes']:>5} {r['seconds']:>8.2f} "
+            f"{r['candidates']:>10} {r['edition']:>8} {r['mode']:>6} {r['processes']:>5} {r['seconds']:>8.2f} "
             f"{r['pages']:>6} {r['pages_per_second']:>7.1f} {r['parts']:>5} "
             f"{r['slowest_part_seconds']:>7.2f} {r['join_seconds']:>6.2f} "
             f"{r['peak_rss_mb']:>8.0f} {r['pdf_mb']:>7.2f}"

@@ -147,7 +147,20 @@ def report_queue_command(
         return [*command, "--modes", *modes, *sizes]
     broker = ["--broker", "redis" if redis else "filesystem"]
     sizes = (
-        ["--quick", "--no-whole"] if quick else ["--sizes", "10", "500", "--workers", "1", "2", "4"]
+        ["--quick", "--no-whole"]
+        if quick
+        else [
+            "--sizes",
+            "10",
+            "500",
+            "--workers",
+            "1",
+            "2",
+            "4",
+            "--editions",
+            "detailed",
+            "summary",
+        ]
     )
     return [*command, *broker, *sizes]
 

@@ -4,7 +4,9 @@ The parts (plan_parts): 0 the front matter (cover, 要点, contents, chapter 1),
 table in chunks of at most KYOTSUKA_REPORT_PART_SLIPS rows (chapter 2, the overdue requests
 after the last), then the candidates in two chunks or more of at most
 KYOTSUKA_REPORT_PART_CANDIDATES (chapter 3, the consultations after the last); chunks of a kind
-are of even sizes. Each part is laid out on its own (render_part) without page
+are of even sizes. A 概要版 of more candidates than KYOTSUKA_REPORT_PART_SLIPS rows: the front
+matter, then its list in chunks of rows (chapter 2, the overdue requests and the consultations
+after the last). Each part is laid out on its own (render_part) without page
 numbers, and records where its anchors and bookmarks fall (page within the part, CSS px).
 
 The join (join_parts), once every part is done and their page counts are known:
@@ -86,21 +88,23 @@ def _balanced(items: list, parts: int) -> list[list]:
 
 
 def plan_parts(report: CouncilReport) -> list[dict]:
-    """The parts of this report, or [] when it is rendered whole (a 概要版, or a 詳細版 of fewer
-    than PARTED_FROM candidates). Candidates and slipped milestones are listed by id: a part
+    """The parts of this report, or [] when it is rendered whole (a 詳細版 of fewer than
+    PARTED_FROM candidates, a 概要版 of one chunk of rows). Candidates and slipped milestones are listed by id: a part
     shows what was in scope when the report was planned, whichever worker renders it and when,
     and a slips part reads only its own rows."""
     size = settings.KYOTSUKA_REPORT_PART_CANDIDATES
-    if report.edition != ReportEdition.DETAILED or size <= 0:
+    if size <= 0:
         return []
     ids = list(scoped_candidates(report).values_list("pk", flat=True))
+    per_part = max(1, settings.KYOTSUKA_REPORT_PART_SLIPS)
+    if report.edition == ReportEdition.SUMMARY:
+        return _plan_list(ids, per_part)
     if len(ids) <= size and len(ids) < PARTED_FROM:
         return []
     slips = [
         row.milestone.pk
         for row in selectors.slip_rows(candidates=scoped_candidates(report), today=report.as_of)
     ]
-    per_part = max(1, settings.KYOTSUKA_REPORT_PART_SLIPS)
     specs: list[dict] = [{"kind": "front"}]
     slip_chunks = _balanced(slips, max(1, math.ceil(len(slips) / per_part)))
     for n, chunk in enumerate(slip_chunks):
@@ -118,6 +122,26 @@ def plan_parts(report: CouncilReport) -> list[dict]:
             {"kind": "candidates", "ids": chunk, "first": n == 0, "last": n == len(chunks) - 1}
         )
     return specs
+
+
+def _plan_list(ids: list[int], per_part: int) -> list[dict]:
+    """The 概要版's parts: the front matter, then its list of candidates in chunks of at most
+    `per_part` rows (one row a candidate, numbered on from the chunk before), the overdue
+    requests after the last; [] when the list is one chunk."""
+    if len(ids) <= per_part:
+        return []
+    chunks = _balanced(ids, math.ceil(len(ids) / per_part))
+    offsets = _offsets([len(chunk) for chunk in chunks])
+    return [{"kind": "front"}] + [
+        {
+            "kind": "list",
+            "ids": chunk,
+            "offset": offset,
+            "first": n == 0,
+            "last": n == len(chunks) - 1,
+        }
+        for n, (chunk, offset) in enumerate(zip(chunks, offsets, strict=True))
+    ]
 
 
 @dataclass

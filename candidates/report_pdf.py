@@ -97,6 +97,7 @@ class ReportCandidate:
     overdue: list[OverdueMilestone] = field(default_factory=list)
     adoption: AdoptionPanel | None = None
     worst_slip: selectors.SlipRow | None = None  # the 概要版's row shows it
+    number: int = 0  # its row number in the 概要版's list, counted through every part
     toc_page: int | None = None  # its page in a parted report (the front part's final render)
 
 
@@ -159,7 +160,7 @@ def report_data(report: CouncilReport, part: dict | None = None) -> ReportData:
 
     With `part` (a spec of candidates/report_parts.py), only what that part shows: the front
     matter reads every candidate but lays out no timeline; a slips part reads only the slips;
-    a candidates part only its own candidates."""
+    a candidates part (詳細版) or a list part (概要版) only its own candidates."""
     spec = part or {}
     kind = spec.get("kind")
     if kind == "slips":
@@ -168,7 +169,9 @@ def report_data(report: CouncilReport, part: dict | None = None) -> ReportData:
     # or lay out; nor does the front part of a parted 詳細版 (its contents list only names).
     detailed = report.edition == ReportEdition.DETAILED and kind != "front"
     scoped = scoped_candidates(report)
-    if kind == "candidates":
+    # A chunk of the candidates: of chapter 3 (詳細版), or of the 概要版's list.
+    chunk = kind in ("candidates", "list")
+    if chunk:
         scoped = scoped.filter(pk__in=spec["ids"])
     # More than are shown: a question and its answer may both be linked, and are shown as one.
     remarks = hearings_selectors.remarks_until(as_of=report.as_of, limit=RECENT_REMARKS * 3)
@@ -193,11 +196,12 @@ def report_data(report: CouncilReport, part: dict | None = None) -> ReportData:
     )
     as_of_label = gettext("%(date)s時点") % {"date": date_display(report.as_of)}
     rows = []
-    for candidate in candidates:
+    for number, candidate in enumerate(candidates, start=spec.get("offset", 0) + 1):
         milestones = list(candidate.milestones.all())
         rows.append(
             ReportCandidate(
                 candidate=candidate,
+                number=number,
                 timeline=timeline_layout(
                     milestones=milestones, today=report.as_of, today_label=as_of_label
                 )
@@ -223,7 +227,10 @@ def report_data(report: CouncilReport, part: dict | None = None) -> ReportData:
         counts[1] += 1 if getattr(c, "slipped_count", 0) else 0  # candidate_list() annotates it
     ministry_counts = [(name, total, slipped) for name, (total, slipped) in by_ministry.items()]
     slips = (
-        selectors.slip_rows(candidates=scoped_candidates(report), today=report.as_of)
+        # A list part's rows show their own candidates' worst slips only.
+        selectors.slip_rows(
+            candidates=scoped if kind == "list" else scoped_candidates(report), today=report.as_of
+        )
         if candidates and kind != "candidates"
         else []
     )
@@ -238,14 +245,15 @@ def report_data(report: CouncilReport, part: dict | None = None) -> ReportData:
     panels = adoption_selectors.adoption_panels(candidate_ids=[c.pk for c in candidates])
     for row in rows:
         row.adoption = panels[row.candidate.pk]
-    with_consultations = kind is None or (kind == "candidates" and spec["last"])
+    last_chunk = chunk and spec["last"]
+    with_consultations = kind is None or last_chunk
     return ReportData(
         report,
         rows,
         stage_counts,
         ministry_counts,
         slips,
-        summary=_summary(report, candidates, every_slip) if kind != "candidates" else None,
+        summary=_summary(report, candidates, every_slip) if not chunk else None,
         as_of_label=as_of_label,
         adoption_summary=adoption_selectors.adoption_summary(panels.values()),
         consultations=consultation_selectors.report_consultations(
@@ -258,7 +266,10 @@ def report_data(report: CouncilReport, part: dict | None = None) -> ReportData:
         )
         if with_consultations
         else [],
-        overdue_requests=_overdue_requests(report) if kind is None else [],
+        # The 概要版's chapter 3, after its list (the 詳細版's slips parts have their own).
+        overdue_requests=_overdue_requests(report)
+        if kind is None or (kind == "list" and last_chunk)
+        else [],
         part=part,
     )
 

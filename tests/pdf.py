@@ -32,9 +32,10 @@ def _pdftotext(content: bytes, option: str) -> str:
 
 
 def page_footers(content: bytes) -> list[list[str]]:
-    """Each page's "n / total" footers (none on the cover): [[], ["2"], ["3"] …] when right."""
+    """Each page's "n / total" footers (none on the cover): [[], ["2"], ["3"] …] when right.
+    poppler reads "2 / 6" as "2/6" (single digits, the gaps narrower than its word spacing)."""
     pages = page_texts(content)
-    return [re.findall(rf"(\d+) / {len(pages)}\b", page) for page in pages]
+    return [re.findall(rf"(\d+) ?/ ?{len(pages)}\b", page) for page in pages]
 
 
 def page_count(content: bytes) -> int:

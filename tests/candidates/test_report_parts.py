@@ -115,6 +115,42 @@ def test_a_parted_report_joins_into_one_document(small_parts, five):
     assert sorted(set(targets)) == sorted(set(expected + [int(p) for p in entries.values()]))
 
 
+def test_a_large_summary_edition_is_parted_by_rows_and_joined(small_parts, five):
+    """A 概要版 of more candidates than a part's rows (3 here): its list in chunks of even
+    sizes, numbered on through the parts; the overdue requests once, after the last row."""
+    report = reports.report_request(
+        user=None, as_of=AS_OF, edition=ReportEdition.SUMMARY, queue=False
+    )
+    specs = report_parts.plan_parts(report)
+    assert [(s["kind"], len(s.get("ids", [])), s.get("offset")) for s in specs] == [
+        ("front", 0, None),
+        ("list", 3, 0),
+        ("list", 2, 3),
+    ]
+    reports.enqueue(report.pk)  # in process: plan, every part, the join
+
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DONE, report.error
+    content = reports.report_content(report)
+    pages = page_texts(content)
+    assert report.page_count == len(pages)
+    assert page_footers(content) == [[]] + [[str(n)] for n in range(2, len(pages) + 1)]
+    contents_page = next(n for n, page in enumerate(pages) if "目次" in page)
+    numbers = dict(re.findall(r"^\s*(\d\. \S+)[ .…]*?(\d+)\s*$", pages[contents_page], re.M))
+    list_page = int(numbers["2. 候補の一覧と遅れ"])
+    requests_page = int(numbers["3. 期限を過ぎた要請・宿題"])
+    assert "2. 候補の一覧と遅れ" in pages[list_page - 1]
+    assert "3. 期限を過ぎた要請・宿題" in pages[requests_page - 1]
+    text = "\n".join(pages[contents_page + 1 :])
+    for title in ("2. 候補の一覧と遅れ", "3. 期限を過ぎた要請・宿題"):
+        assert text.count(title) == 1, title
+    # Every candidate once, in the order of the contents, numbered 1 to 5 through the parts.
+    listed = re.findall(r"^\s*(\d)\s+(\S+システム\d+)", text, re.M)  # the name may wrap
+    assert [int(n) for n, _name in listed] == [1, 2, 3, 4, 5]
+    assert sorted(name for _n, name in listed) == sorted(c.name.split("（")[0] for c in five)
+    assert list_page < requests_page
+
+
 def _page_of(pages: list[str], text: str) -> int:
     return next(n for n, page in enumerate(pages[3:], start=4) if text in page)
 
