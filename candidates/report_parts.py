@@ -2,9 +2,8 @@
 
 The parts (plan_parts): 0 the front matter (cover, 要点, contents, chapter 1), then the slip
 table in chunks of at most KYOTSUKA_REPORT_PART_SLIPS rows (chapter 2, the overdue requests
-after the last), then the candidates in two chunks or more of at most
-KYOTSUKA_REPORT_PART_CANDIDATES (chapter 3, the consultations after the last); chunks of a kind
-are of even sizes. A 概要版 of more candidates than KYOTSUKA_REPORT_PART_SLIPS rows: the front
+after the last), then the candidates in chunks of at most KYOTSUKA_REPORT_PART_CANDIDATES
+(chapter 3, the consultations after the last); chunks of a kind are of even sizes. A 概要版 of more candidates than KYOTSUKA_REPORT_PART_SLIPS rows: the front
 matter, then its list in chunks of rows (chapter 2, the overdue requests and the consultations
 after the last). Each part is laid out on its own (render_part) without page
 numbers, and records where its anchors and bookmarks fall (page within the part, CSS px).
@@ -70,11 +69,6 @@ REPORT_FONTS = {
 }
 
 
-# A 詳細版 of at least this many candidates is rendered in two parts at least, so that two
-# workers share it (10 candidates: 4 s whole; below this the join would cost what it saves).
-PARTED_FROM = 8
-
-
 def _balanced(items: list, parts: int) -> list[list]:
     """`items` in `parts` consecutive chunks whose sizes differ by one at most: no short last
     chunk, so that no part is much longer than the others."""
@@ -88,8 +82,9 @@ def _balanced(items: list, parts: int) -> list[list]:
 
 
 def plan_parts(report: CouncilReport) -> list[dict]:
-    """The parts of this report, or [] when it is rendered whole (a 詳細版 of fewer than
-    PARTED_FROM candidates, a 概要版 of one chunk of rows). Candidates and slipped milestones are listed by id: a part
+    """The parts of this report, or [] when it is rendered whole (a report of one chunk: a
+    詳細版 of at most KYOTSUKA_REPORT_PART_CANDIDATES candidates, a 概要版 of at most
+    KYOTSUKA_REPORT_PART_SLIPS). Candidates and slipped milestones are listed by id: a part
     shows what was in scope when the report was planned, whichever worker renders it and when,
     and a slips part reads only its own rows."""
     size = settings.KYOTSUKA_REPORT_PART_CANDIDATES
@@ -99,7 +94,7 @@ def plan_parts(report: CouncilReport) -> list[dict]:
     per_part = max(1, settings.KYOTSUKA_REPORT_PART_SLIPS)
     if report.edition == ReportEdition.SUMMARY:
         return _plan_list(ids, per_part)
-    if len(ids) <= size and len(ids) < PARTED_FROM:
+    if len(ids) <= size:
         return []
     slips = [
         row.milestone.pk
@@ -116,7 +111,7 @@ def plan_parts(report: CouncilReport) -> list[dict]:
                 "last": n == len(slip_chunks) - 1,
             }
         )
-    chunks = _balanced(ids, max(2, math.ceil(len(ids) / size)))
+    chunks = _balanced(ids, math.ceil(len(ids) / size))
     for n, chunk in enumerate(chunks):
         specs.append(
             {"kind": "candidates", "ids": chunk, "first": n == 0, "last": n == len(chunks) - 1}

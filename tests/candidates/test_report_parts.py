@@ -340,16 +340,15 @@ def test_the_plan_holds_every_slip_row_and_candidate_once_in_the_reports_order(s
     assert sorted(len(s["ids"]) for s in chunks) == [1, 2, 2]  # five candidates, two a part
 
 
-def test_a_report_of_a_few_candidates_is_shared_by_two_workers(settings, fixed_today):
-    """Below one chunk (25) but from PARTED_FROM (8) candidates, two candidate parts: two
-    workers make a 10-candidate report in about half the time of one."""
+def test_one_more_candidate_than_a_part_holds_makes_two_even_parts(settings, fixed_today):
+    """Not a part of 25 and a part of 1: parts of even sizes, none much longer than another."""
     assert settings.KYOTSUKA_REPORT_PART_CANDIDATES == 25
-    datagen.candidates(report_parts.PARTED_FROM - 1, milestones_each=2, today=AS_OF)
+    datagen.candidates(25, milestones_each=1, today=AS_OF)
     report = reports.report_request(user=None, as_of=AS_OF, queue=False)
     assert report_parts.plan_parts(report) == []
-    datagen.candidates(1, milestones_each=2, today=AS_OF, seed=8)
+    datagen.candidates(1, milestones_each=1, today=AS_OF, seed=8)
     chunks = [s["ids"] for s in report_parts.plan_parts(report) if s["kind"] == "candidates"]
-    assert [len(ids) for ids in chunks] == [4, 4]
+    assert [len(ids) for ids in chunks] == [13, 13]
 
 
 def test_the_reports_row_shows_how_many_parts_are_done(
