@@ -12,6 +12,7 @@ readers never see half a PDF, and any machine's web server reads what any worker
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import logging
@@ -169,8 +170,13 @@ def report_claim(report_id: int) -> CouncilReport | None:
     return CouncilReport.objects.get(pk=report_id)
 
 
+PARTIAL_PREFIX = ".partial-"  # a file being written (_write_atomically), renamed when whole
+
+
 def _write_atomically(path: Path, content: bytes) -> None:
-    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".partial-", delete=False) as handle:
+    with tempfile.NamedTemporaryFile(
+        dir=path.parent, prefix=PARTIAL_PREFIX, delete=False
+    ) as handle:
         handle.write(content)
         handle.flush()
         os.fsync(handle.fileno())
@@ -271,12 +277,26 @@ def reports_sweep() -> list[int]:
     for report_id in ids:
         enqueue(report_id)
     ids += parts_sweep(now)
+    _remove_abandoned_writes()
     failed = _("試行回数の上限に達しました。")
     CouncilReport.objects.filter(
         Q(attempts__gte=MAX_ATTEMPTS) | _pending_parts_out_of_attempts(),
         status__in=[ReportStatus.QUEUED, ReportStatus.RUNNING],
     ).update(status=ReportStatus.FAILED, finished_at=now, error=failed)
     return sorted(set(ids))
+
+
+def _remove_abandoned_writes() -> None:
+    """Remove what a worker killed while writing a file left: its temporary file, older than
+    the stale limit (no write takes that long, so none is still being written)."""
+    if not isinstance(default_storage, FileSystemStorage):
+        return  # a store's upload is whole or absent
+    before = (timezone.now() - running_stale_after()).timestamp()
+    for folder in (REPORTS_FOLDER, PARTS_FOLDER):
+        for path in reports_dir(folder).glob(f"{PARTIAL_PREFIX}*"):
+            with contextlib.suppress(FileNotFoundError):  # another sweep took it
+                if path.stat().st_mtime < before:
+                    path.unlink()
 
 
 # Parts (candidates/report_parts.py): a large 詳細版 is planned into parts by the worker that

@@ -294,8 +294,9 @@ KYOTSUKA_REPORT_TIME_LIMIT = env_int("KYOTSUKA_REPORT_TIME_LIMIT", 300)
 KYOTSUKA_REPORT_STALE_SECONDS = env_int("KYOTSUKA_REPORT_STALE_SECONDS", 600)
 KYOTSUKA_REPORT_REQUEUE_SECONDS = env_int("KYOTSUKA_REPORT_REQUEUE_SECONDS", 120)
 # A 詳細版 of more candidates than one part holds is rendered in parts by any workers and joined
-# (candidates/report_parts.py): the front matter, the slip table in chunks of this many rows,
-# the candidates in chunks of this many. 0 renders every report whole.
+# (candidates/report_parts.py): the front matter, the slip table in chunks of at most this many
+# rows, the candidates in chunks of at most this many; a 概要版 of more candidates than a chunk
+# of rows, its list in such chunks. 0 renders every report whole.
 KYOTSUKA_REPORT_PART_CANDIDATES = env_int("KYOTSUKA_REPORT_PART_CANDIDATES", 25)
 KYOTSUKA_REPORT_PART_SLIPS = env_int("KYOTSUKA_REPORT_PART_SLIPS", 400)
 CELERY_TASK_ANNOTATIONS = {

@@ -483,3 +483,26 @@ def test_the_request_form_chooses_the_edition_and_the_monthly_task_makes_both(
     assert sorted(editions) == ["detailed", "summary"]
     listing = client.get(reverse("candidates:reports")).content.decode()
     assert listing.count("概要版") >= 3  # the form's choice and two rows
+
+
+def test_the_sweep_removes_what_a_worker_killed_while_writing_left(settings):
+    """A worker killed mid-write leaves its temporary file (.partial-…); the sweep removes it
+    once older than the stale limit, and leaves a write that may still be going on."""
+    import os
+    import time
+
+    settings.KYOTSUKA_REPORT_STALE_SECONDS = 600
+    left = [
+        reports.reports_dir(folder) / f"{reports.PARTIAL_PREFIX}{folder.replace('/', '-')}"
+        for folder in (reports.REPORTS_FOLDER, reports.PARTS_FOLDER)
+    ]
+    writing = reports.reports_dir(reports.PARTS_FOLDER) / f"{reports.PARTIAL_PREFIX}now"
+    for path in [*left, writing]:
+        path.write_bytes(b"%PDF-")
+    an_hour_ago = time.time() - 3600
+    for path in left:
+        os.utime(path, (an_hour_ago, an_hour_ago))
+
+    assert reports.reports_sweep() == []
+    assert not any(path.exists() for path in left)
+    assert writing.exists()

@@ -61,12 +61,14 @@ def test_a_worker_killed_mid_render_leaves_the_report_to_be_completed_exactly_on
     assert (report.status, report.attempts, report.file_name) == (ReportStatus.RUNNING, 1, "")
     assert not list(reports.reports_dir().glob(".partial-*"))
 
-    # A new worker gets the unacknowledged message back from Redis (visibility timeout) and
-    # the periodic sweep enqueues the stale row as well: two deliveries, one completion.
+    # The periodic sweep enqueues the stale row, and a new worker gets the unacknowledged
+    # message back from Redis as well (visibility timeout): two deliveries, one completion.
+    # The sweep runs before the new worker starts: a worker ready to render claims the
+    # redelivered message at once, and the row would no longer be stale.
     time.sleep(STALE_SECONDS + 0.5)
-    second = start_worker(**worker_env)
     settings.KYOTSUKA_REPORT_STALE_SECONDS = STALE_SECONDS
     assert reports.reports_sweep() == [report.pk]
+    second = start_worker(**worker_env)
     report = wait_until_settled(report, 120)
     time.sleep(STALE_SECONDS)  # let any late redelivery arrive: it must change nothing
     report.refresh_from_db()
@@ -188,12 +190,13 @@ def test_a_worker_killed_mid_part_leaves_the_report_to_be_joined_exactly_once(
     )
 
     # Redelivered messages (visibility timeout) and the sweep both bring the parts back: each
-    # part is finished once, by whoever claims it, and the join is made once.
+    # part is finished once, by whoever claims it, and the join is made once. The sweep runs
+    # before the new worker starts, which would claim the redelivered parts at once.
     time.sleep(STALE_SECONDS + 0.5)
-    second = start_worker(**worker_env)
     settings.KYOTSUKA_REPORT_STALE_SECONDS = STALE_SECONDS
     settings.KYOTSUKA_REPORT_REQUEUE_SECONDS = 0
     assert report.pk in reports.reports_sweep()
+    second = start_worker(**worker_env)
     report = wait_until_settled(report, 180)
     finished = report.finished_at
     time.sleep(STALE_SECONDS)  # any late redelivery or sweep must change nothing
