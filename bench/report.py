@@ -445,17 +445,22 @@ def pdf_section(run: dict, base: dict | None) -> list[str]:
     ]
 
 
-def _parallel_verdict(rows: list[dict]) -> str:
-    target = PARALLEL_TARGET
-    row = next(
+def _parted_row(rows: list[dict], edition: str, candidates: int, processes: int) -> dict | None:
+    """The run of this edition in parts (rows from before editions were measured: 詳細版)."""
+    return next(
         (
             r
             for r in rows
             if (r.get("edition", "detailed"), r["mode"], r["candidates"], r["processes"])
-            == ("detailed", "parts", target["candidates"], target["processes"])
+            == (edition, "parts", candidates, processes)
         ),
         None,
     )
+
+
+def _parallel_verdict(rows: list[dict]) -> str:
+    target = PARALLEL_TARGET
+    row = _parted_row(rows, "detailed", target["candidates"], target["processes"])
     if row is None:
         return f"Not run at {target['candidates']} candidates on {target['processes']} processes."
     checks = [
@@ -464,15 +469,7 @@ def _parallel_verdict(rows: list[dict]) -> str:
         (f"every process under {target['mb']} MB", row["peak_rss_mb"] < target["mb"]),
     ]
     summary = SUMMARY_TARGET
-    summary_row = next(
-        (
-            r
-            for r in rows
-            if (r.get("edition"), r["mode"], r["candidates"], r["processes"])
-            == ("summary", "parts", summary["candidates"], summary["processes"])
-        ),
-        None,
-    )
+    summary_row = _parted_row(rows, "summary", summary["candidates"], summary["processes"])
     if summary_row is not None:
         checks.append(
             (f"概要版 under {summary['seconds']} s", summary_row["seconds"] < summary["seconds"])

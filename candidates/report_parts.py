@@ -3,10 +3,11 @@
 The parts (plan_parts): 0 the front matter (cover, 要点, contents, chapter 1), then the slip
 table in chunks of at most KYOTSUKA_REPORT_PART_SLIPS rows (chapter 2, the overdue requests
 after the last), then the candidates in chunks of at most KYOTSUKA_REPORT_PART_CANDIDATES
-(chapter 3, the consultations after the last); chunks of a kind are of even sizes. A 概要版 of more candidates than KYOTSUKA_REPORT_PART_SLIPS rows: the front
-matter, then its list in chunks of rows (chapter 2, the overdue requests and the consultations
-after the last). Each part is laid out on its own (render_part) without page
-numbers, and records where its anchors and bookmarks fall (page within the part, CSS px).
+(chapter 3, the consultations after the last); chunks of a kind are of even sizes. A 概要版 of
+more candidates than KYOTSUKA_REPORT_PART_SLIPS rows: the front matter, then its list in
+chunks of rows (chapter 2, the overdue requests and the consultations after the last). Each
+part is laid out on its own (render_part) without page numbers, and records where its anchors
+and bookmarks fall (page within the part, CSS px).
 
 The join (join_parts), once every part is done and their page counts are known:
 - the front part is laid out again with the contents' page numbers written in (its page count
@@ -81,6 +82,19 @@ def _balanced(items: list, parts: int) -> list[list]:
     return chunks
 
 
+def _chunk_specs(kind: str, key: str, items: list[int], per_part: int) -> list[dict]:
+    """Parts of `kind` holding `items` (under `key`) in even chunks of at most `per_part`, at
+    least one: each knows whether it is the first or the last, and how many items come before
+    it (the 概要版 numbers its rows on from there)."""
+    chunks = _balanced(items, max(1, math.ceil(len(items) / per_part)))
+    return [
+        {"kind": kind, key: chunk, "offset": offset, "first": n == 0, "last": n == len(chunks) - 1}
+        for n, (chunk, offset) in enumerate(
+            zip(chunks, _offsets([len(c) for c in chunks]), strict=True)
+        )
+    ]
+
+
 def plan_parts(report: CouncilReport) -> list[dict]:
     """The parts of this report, or [] when it is rendered whole (a report of one chunk: a
     詳細版 of at most KYOTSUKA_REPORT_PART_CANDIDATES candidates, a 概要版 of at most
@@ -93,49 +107,20 @@ def plan_parts(report: CouncilReport) -> list[dict]:
     ids = list(scoped_candidates(report).values_list("pk", flat=True))
     per_part = max(1, settings.KYOTSUKA_REPORT_PART_SLIPS)
     if report.edition == ReportEdition.SUMMARY:
-        return _plan_list(ids, per_part)
+        # The front matter, then the list of one row a candidate; the overdue requests after it.
+        if len(ids) <= per_part:
+            return []
+        return [{"kind": "front"}, *_chunk_specs("list", "ids", ids, per_part)]
     if len(ids) <= size:
         return []
-    slips = [
+    slips = [  # worst first, as planned
         row.milestone.pk
         for row in selectors.slip_rows(candidates=scoped_candidates(report), today=report.as_of)
     ]
-    specs: list[dict] = [{"kind": "front"}]
-    slip_chunks = _balanced(slips, max(1, math.ceil(len(slips) / per_part)))
-    for n, chunk in enumerate(slip_chunks):
-        specs.append(
-            {
-                "kind": "slips",
-                "milestones": chunk,  # worst first, as planned
-                "first": n == 0,
-                "last": n == len(slip_chunks) - 1,
-            }
-        )
-    chunks = _balanced(ids, math.ceil(len(ids) / size))
-    for n, chunk in enumerate(chunks):
-        specs.append(
-            {"kind": "candidates", "ids": chunk, "first": n == 0, "last": n == len(chunks) - 1}
-        )
-    return specs
-
-
-def _plan_list(ids: list[int], per_part: int) -> list[dict]:
-    """The 概要版's parts: the front matter, then its list of candidates in chunks of at most
-    `per_part` rows (one row a candidate, numbered on from the chunk before), the overdue
-    requests after the last; [] when the list is one chunk."""
-    if len(ids) <= per_part:
-        return []
-    chunks = _balanced(ids, math.ceil(len(ids) / per_part))
-    offsets = _offsets([len(chunk) for chunk in chunks])
-    return [{"kind": "front"}] + [
-        {
-            "kind": "list",
-            "ids": chunk,
-            "offset": offset,
-            "first": n == 0,
-            "last": n == len(chunks) - 1,
-        }
-        for n, (chunk, offset) in enumerate(zip(chunks, offsets, strict=True))
+    return [
+        {"kind": "front"},
+        *_chunk_specs("slips", "milestones", slips, per_part),
+        *_chunk_specs("candidates", "ids", ids, size),
     ]
 
 
