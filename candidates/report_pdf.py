@@ -28,7 +28,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from adoption import selectors as adoption_selectors
 from adoption.selectors import AdoptionPanel, AdoptionSummary
-from candidates import selectors
+from candidates import report_svg_text, selectors
 from candidates.lifecycle import PRE_SELECTION_STAGES, Stage
 from candidates.models import (
     Candidate,
@@ -51,6 +51,8 @@ if TYPE_CHECKING:
 RECENT_REMARKS = 3
 SUMMARY_SLIPS = 5  # the worst slips on the summary page; the slips chapter lists them all
 REMARK_CHARS = 160  # a remark longer than this is cut after its last sentence that fits
+
+report_svg_text.install()  # the timelines' labels laid out as whole strings
 
 
 def static_roots() -> list[Path]:
