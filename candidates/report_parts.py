@@ -10,13 +10,13 @@ part is laid out on its own (render_part) without page numbers, and records wher
 and bookmarks fall (page within the part, CSS px).
 
 The join (join_parts), once every part is done and their page counts are known:
-- the front part is laid out again with the contents' page numbers written in (its page count
-  does not depend on them; if it did, it is laid out again until it is stable);
-- the parts' pages are appended in order;
+- the parts' pages are appended in order, the front part's first;
 - the page numbers ("n / total", the single render's footer) are stamped on every page but the
-  cover: one small sheet of all the numbers is laid out by WeasyPrint with the report's font,
-  made a form XObject shared by all pages, and each page shows its own cell of it (a clip and
-  a translation appended to the page's content; nothing of the page itself is re-encoded);
+  cover, and the page of each contents entry that points into another part where the single
+  render writes it (the entry's right end): WeasyPrint lays out a small sheet of the numbers
+  with the report's font, each number becomes a form XObject, and a page shows its own (a
+  translation appended to the page's content; nothing of the page itself is re-encoded or
+  laid out again);
 - the outline is rebuilt from every part's bookmarks with their page offsets, and the contents'
   entries get links to their targets in the other parts.
 Each part embeds its own subset of the report's fonts (WeasyPrint keeps the glyph ids of the
@@ -30,7 +30,6 @@ import contextlib
 import io
 import logging
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import cast
@@ -58,10 +57,34 @@ from candidates.report_pdf import render_document, report_html, scoped_candidate
 
 PX = 0.75  # one CSS px in PDF points
 FOOTER_CENTRE_FROM_BOTTOM = 18 / 2 / 25.4 * 72  # the middle of the 18 mm bottom margin (report.css)
-SHEET_COLUMNS = 1
-CELL_WIDTH = 120  # CSS px: "9999 / 9999" at 8 pt fits with room to spare
-CELL_HEIGHT = 16
-XOBJECT = "/KyPageNumbers"
+
+
+@dataclass(frozen=True)
+class NumberStyle:
+    """How a sheet's numbers look and sit in their cells (CSS px), as report.css draws them."""
+
+    font_size: str
+    colour: str
+    align: str
+    cell_width: float
+    cell_height: float
+    line_height: str
+
+
+# The footer's "n / total" (@page @bottom-center), centred in a cell the bottom margin's middle
+# is the centre of; "9999 / 9999" fits with room to spare.
+PAGE_NUMBERS = NumberStyle("8pt", "#4d4d4d", "center", 120, 16, "16px")
+# A contents entry's page (.toc li a::after): right-aligned in a 2.7em box, one line high, at
+# the bottom right of the entry.
+CONTENTS_FONT_PT = 9.5
+CONTENTS_NUMBERS = NumberStyle(
+    f"{CONTENTS_FONT_PT}pt",
+    "#1a1a1a",
+    "right",
+    2.7 * CONTENTS_FONT_PT / PX,
+    1.6 * CONTENTS_FONT_PT / PX,
+    "1.6",
+)
 # The report's fonts (report.css's @font-face) by the name WeasyPrint gives them in a PDF (after
 # the subset's tag): the join subsets each once for the whole document.
 REPORT_FONTS = {
@@ -142,18 +165,25 @@ def _layout(document: Document) -> dict:
     anchors: dict[str, list[float]] = {}
     bookmarks = []
     links = []
+    # The contents entries whose page the join stamps, by page and target: their right and
+    # bottom ends (the entry's box holds the boxes of its text, also links, the same target).
+    contents: dict[tuple[int, str], list[float]] = {}
     for index, page in enumerate(document.pages):
         for name, (x, y, *_rest) in page.anchors.items():
             anchors.setdefault(name, [index, x, y])
         for level, label, (x, y), _state in page.bookmarks:
             bookmarks.append([level, label, index, x, y])
-        for kind, target, (x1, y1, x2, y2), _box in page.links:
+        for kind, target, (x1, y1, x2, y2), box in page.links:
             if kind == "internal":
                 links.append([index, target, x1, y1, x2, y2])
+                if box.element is not None and box.element.get("data-page") is not None:
+                    right, bottom = contents.get((index, target), (x2, y2))
+                    contents[index, target] = [max(right, x2), max(bottom, y2)]
     return {
         "anchors": anchors,
         "bookmarks": bookmarks,
         "links": links,
+        "contents": [[index, target, *end] for (index, target), end in contents.items()],
         "sizes": [[page.width, page.height] for page in document.pages],
     }
 
@@ -175,37 +205,21 @@ def _render(html: str):
     return document, _layout(document)
 
 
-CONTENTS_ENTRY = re.compile(r'(<a href="#)([^"]+)(" data-page=")[^"]*(")')
-
-
-def number_contents(front_html: str, toc_pages: dict[str, int]) -> str:
-    """The front part's HTML with the contents' page numbers written in, as report_html writes
-    them with toc_pages: the join reuses the HTML the front part made instead of reading every
-    candidate again."""
-    return CONTENTS_ENTRY.sub(
-        lambda m: f"{m[1]}{m[2]}{m[3]}{toc_pages.get(m[2], '000')}{m[4]}", front_html
-    )
-
-
 def _write(document: Document) -> bytes:
     with _quiet_missing_anchors():
         return document.write_pdf()
 
 
 def render_part(report: CouncilReport, spec: dict) -> RenderedPart:
-    """Lay one part out and write its PDF; of the front part, its HTML: the join lays it out
-    again with the contents' page numbers."""
-    html = report_html(report, spec)
-    document, layout = _render(html)
-    content = html.encode() if spec["kind"] == "front" else _write(document)
-    return RenderedPart(content=content, page_count=len(document.pages), layout=layout)
+    """Lay one part out and write its PDF."""
+    document, layout = _render(report_html(report, spec))
+    return RenderedPart(content=_write(document), page_count=len(document.pages), layout=layout)
 
 
 @dataclass
 class JoinedPdf:
     content: bytes
     page_count: int
-    front_renders: int
 
 
 def _offsets(counts: Sequence[int]) -> list[int]:
@@ -216,83 +230,72 @@ def _offsets(counts: Sequence[int]) -> list[int]:
     return offsets
 
 
-def _global_pages(layouts: Sequence[dict], counts: Sequence[int]) -> dict[str, int]:
-    """Each anchor's page number (1-based) in the joined document, the first occurrence, of the
-    parts after the front (counts: every part's page count, the front's first)."""
+def _global_pages(layouts: Sequence[dict]) -> dict[str, int]:
+    """Each anchor's page number (1-based) in the joined document, the first occurrence."""
     pages: dict[str, int] = {}
-    for layout, offset in zip(layouts, _offsets(counts)[1:], strict=True):
+    counts = [len(layout["sizes"]) for layout in layouts]
+    for layout, offset in zip(layouts, _offsets(counts), strict=True):
         for name, (index, _x, _y) in layout["anchors"].items():
             pages.setdefault(name, offset + index + 1)
     return pages
 
 
-def join_parts(
-    report: CouncilReport,
-    front_page_count: int,
-    layouts: Sequence[dict],
-    contents: Sequence[bytes],
-    front_html: str | None = None,
-) -> JoinedPdf:
-    """Join the parts after the front (their layouts and PDFs, in order) behind a final render
-    of the front part (its HTML as the front part made it, or made again), with continuous page
-    numbers, the contents' pages and links, and the outline of the whole."""
-    counts = [front_page_count] + [len(layout["sizes"]) for layout in layouts]
-    renders = 0
-    while True:  # the front's page count does not depend on the numbers; if it ever does, again
-        toc_pages = _global_pages(layouts, counts)
-        document, front_layout = _render(
-            number_contents(front_html, toc_pages)
-            if front_html is not None
-            else report_html(report, {"kind": "front"}, toc_pages)
-        )
-        renders += 1
-        if len(document.pages) == counts[0] or renders == 3:
-            counts[0] = len(document.pages)
-            break
-        counts[0] = len(document.pages)
-    front = _write(document)
-    all_layouts = [front_layout, *layouts]
+def join_parts(layouts: Sequence[dict], contents: Sequence[bytes]) -> JoinedPdf:
+    """Join the parts (their layouts and PDFs in order, the front part's first) into one
+    document with continuous page numbers, the contents' pages and links, and the outline of
+    the whole."""
+    counts = [len(layout["sizes"]) for layout in layouts]
     writer = PdfWriter()
-    for content in [front, *contents]:
+    for content in contents:
         writer.append(PdfReader(io.BytesIO(content)), import_outline=False)
     total = len(writer.pages)
     if total != sum(counts):
         raise RuntimeError(f"joined {total} pages, the parts have {sum(counts)}")
-    _stamp_page_numbers(writer, total)
+    _stamp_numbers(writer, total, layouts[0]["contents"], _global_pages(layouts))
     _share_fonts(writer)
-    _add_outline(writer, all_layouts, counts)
-    _add_links(writer, front_layout, all_layouts, counts)
+    _add_outline(writer, layouts, counts)
+    _add_links(writer, layouts[0], layouts, counts)
     writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
     out = io.BytesIO()
     writer.write(out)
-    return JoinedPdf(content=out.getvalue(), page_count=total, front_renders=renders)
+    return JoinedPdf(content=out.getvalue(), page_count=total)
 
 
-def page_number_sheet(total: int) -> bytes:
-    """One page holding every "n / total" (n from 2: the cover has none) in a grid of cells,
-    in the report's font, size and colour."""
-    rows = math.ceil(total / SHEET_COLUMNS)
+def number_sheet(texts: Sequence[str], style: NumberStyle) -> bytes:
+    """One page holding the texts one under another, each in a cell of the style (and a cell's
+    height to spare: the cells' heights, rounded, must not push the last onto a page of its
+    own)."""
     return render_document(
         render_to_string(
-            "candidates/report/page_numbers.html",
-            {
-                "numbers": range(1, total + 1),
-                "total": total,
-                "width": SHEET_COLUMNS * CELL_WIDTH,
-                "height": rows * CELL_HEIGHT,
-                "cell_width": CELL_WIDTH,
-                "cell_height": CELL_HEIGHT,
-            },
+            "candidates/report/number_sheet.html",
+            {"texts": texts, "style": style, "height": (len(texts) + 1) * style.cell_height},
         )
     )[0].write_pdf()
 
 
-def page_number_forms(total: int) -> tuple[bytes, list[bytes], DictionaryObject, float]:
-    """The sheet cut into one drawing per number, each kept where it is on the sheet: the
-    sheet's graphics state (transformations, colour) and each line's text (its Tm and TJ)."""
-    sheet = PdfReader(io.BytesIO(page_number_sheet(total))).pages[0]
+@dataclass
+class NumberForms:
+    """A sheet's numbers, each a form XObject drawing it where it is on the sheet."""
+
+    forms: list[IndirectObject]
+    cell_width: float  # in points, as every position here
+    cell_height: float
+    sheet_height: float
+
+    def translation(self, n: int, left: float, bottom: float) -> str:
+        """The content that draws number n with its cell's bottom left corner at (left, bottom)."""
+        x = left
+        y = bottom - (self.sheet_height - (n + 1) * self.cell_height)
+        return f"q 1 0 0 1 {x:.2f} {y:.2f} cm"
+
+
+def number_forms(writer: PdfWriter, texts: Sequence[str], style: NumberStyle) -> NumberForms:
+    """The sheet of these texts cut into one form per text, added to the writer: the sheet's
+    graphics state (transformations, colour) and the text's line (its Tm and TJ); the forms
+    share the sheet's resources (its font)."""
+    sheet = PdfReader(io.BytesIO(number_sheet(texts, style))).pages[0]
     lines = cast(ContentStream, sheet.get_contents()).get_data().splitlines()
-    state = [line for line in lines if line.endswith((b" cm", b" gs", b" rg"))]
+    state = b"".join(line + b"\n" for line in lines if line.endswith((b" cm", b" gs", b" rg")))
     font = next(line for line in lines if line.endswith(b" Tf"))
     cells, position = [], None
     for line in lines:
@@ -301,56 +304,80 @@ def page_number_forms(total: int) -> tuple[bytes, list[bytes], DictionaryObject,
         elif line.endswith(b" TJ") and position is not None:
             cells.append(b"BT\n" + position + b"\n" + font + b"\n" + line + b"\nET\n")
             position = None
-    if len(cells) != total:
-        raise RuntimeError(f"page number sheet: {len(cells)} numbers, not {total}")
-    opening = b"".join(line + b"\n" for line in state)
-    resources = cast(DictionaryObject, sheet["/Resources"].get_object())
-    return opening, cells, resources, float(sheet.mediabox.height)
-
-
-def _stamp_page_numbers(writer: PdfWriter, total: int) -> None:
-    """Each page but the cover gets a form XObject drawing its own "n / total" in the middle of
-    the bottom margin, where the single render's footer is; the forms share one font."""
-    opening, cells, sheet_resources, sheet_height = page_number_forms(total)
-    resources_ref = writer._add_object(sheet_resources.clone(writer))
-    save = DecodedStreamObject()
-    save.set_data(b"q\n")
-    save_ref = writer._add_object(save)
-    width, height = CELL_WIDTH * PX, CELL_HEIGHT * PX
-    for index, page in enumerate(writer.pages):
-        if index == 0:
-            continue  # the cover
-        column, row = index % SHEET_COLUMNS, index // SHEET_COLUMNS  # the cell of number index+1
-        left, bottom = column * width, sheet_height - (row + 1) * height
+    if len(cells) != len(texts):
+        raise RuntimeError(f"number sheet: {len(cells)} numbers, not {len(texts)}")
+    resources = writer._add_object(
+        cast(DictionaryObject, sheet["/Resources"].get_object()).clone(writer)
+    )
+    sheet_height = float(sheet.mediabox.height)
+    width, height = style.cell_width * PX, style.cell_height * PX
+    forms = []
+    for n, cell in enumerate(cells):
+        bottom = sheet_height - (n + 1) * height
         form = DecodedStreamObject()
-        form.set_data(opening + cells[index])
+        form.set_data(state + cell)
         form.update(
             {
                 NameObject("/Type"): NameObject("/XObject"),
                 NameObject("/Subtype"): NameObject("/Form"),
                 NameObject("/BBox"): ArrayObject(
-                    [FloatObject(v) for v in (left, bottom, left + width, bottom + height)]
+                    [FloatObject(v) for v in (0, bottom, width, bottom + height)]
                 ),
-                NameObject("/Resources"): resources_ref,
+                NameObject("/Resources"): resources,
             }
         )
-        form_ref = writer._add_object(form.flate_encode())
-        x = float(page.mediabox.width) / 2 - (left + width / 2)
-        y = float(page.mediabox.bottom) + FOOTER_CENTRE_FROM_BOTTOM - (bottom + height / 2)
-        tail = DecodedStreamObject()
-        tail.set_data(f"Q\nq 1 0 0 1 {x:.2f} {y:.2f} cm {XOBJECT} Do Q\n".encode())
+        forms.append(writer._add_object(form.flate_encode()))
+    return NumberForms(forms, width, height, sheet_height)
+
+
+def _stamp_numbers(
+    writer: PdfWriter, total: int, contents: Sequence[list], pages: dict[str, int]
+) -> None:
+    """Each page but the cover gets its "n / total" in the middle of the bottom margin, and
+    each contents entry into another part its target's page at its right end, where the single
+    render writes them."""
+    stamps: dict[int, list[tuple[IndirectObject, str]]] = {}
+    footers = number_forms(writer, [f"{n} / {total}" for n in range(1, total + 1)], PAGE_NUMBERS)
+    for index, page in enumerate(writer.pages):
+        if index:  # not the cover
+            left = float(page.mediabox.width) / 2 - footers.cell_width / 2
+            bottom = float(page.mediabox.bottom) + FOOTER_CENTRE_FROM_BOTTOM
+            move = footers.translation(index, left, bottom - footers.cell_height / 2)
+            stamps.setdefault(index, []).append((footers.forms[index], move))
+    entries = [entry for entry in contents if entry[1] in pages]
+    numbers = sorted({pages[target] for _index, target, _x, _y in entries})
+    if numbers:
+        cells = number_forms(writer, [str(n) for n in numbers], CONTENTS_NUMBERS)
+        for index, target, right, bottom in entries:
+            n = numbers.index(pages[target])
+            page_height = float(writer.pages[index].mediabox.height)
+            move = cells.translation(n, right * PX - cells.cell_width, page_height - bottom * PX)
+            stamps.setdefault(index, []).append((cells.forms[n], move))
+    save = DecodedStreamObject()
+    save.set_data(b"q\n")
+    save_ref = writer._add_object(save)
+    for index, drawings in stamps.items():
+        page = writer.pages[index]
         resources = cast(DictionaryObject, page["/Resources"].get_object())
         own = DictionaryObject(resources)  # pages may share one resources dictionary
         xobjects = DictionaryObject(
             cast(DictionaryObject, own.get("/XObject", DictionaryObject()).get_object())
         )
-        xobjects[NameObject(XOBJECT)] = form_ref
+        tail = [b"Q"]
+        for k, (form, move) in enumerate(drawings):
+            name = f"/KyNumber{k}"
+            xobjects[NameObject(name)] = form
+            tail.append(f"{move} {name} Do Q".encode())
         own[NameObject("/XObject")] = xobjects
         page[NameObject("/Resources")] = own
-        contents = page["/Contents"]
-        resolved = contents.get_object()
-        existing = list(resolved) if isinstance(resolved, ArrayObject) else [contents]
-        page[NameObject("/Contents")] = ArrayObject([save_ref, *existing, writer._add_object(tail)])
+        drawn = DecodedStreamObject()
+        drawn.set_data(b"\n".join(tail) + b"\n")
+        contents_ref = page["/Contents"]
+        resolved = contents_ref.get_object()
+        existing = list(resolved) if isinstance(resolved, ArrayObject) else [contents_ref]
+        page[NameObject("/Contents")] = ArrayObject(
+            [save_ref, *existing, writer._add_object(drawn)]
+        )
 
 
 def _destination(writer: PdfWriter, index: int, x: float, y: float) -> tuple[int, Fit]:

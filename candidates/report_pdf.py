@@ -100,7 +100,6 @@ class ReportCandidate:
     adoption: AdoptionPanel | None = None
     worst_slip: selectors.SlipRow | None = None  # the 概要版's row shows it
     number: int = 0  # its row number in the 概要版's list, counted through every part
-    toc_page: int | None = None  # its page in a parted report (the front part's final render)
 
 
 @dataclass(frozen=True)
@@ -136,10 +135,8 @@ class ReportData:
     adoption_summary: AdoptionSummary | None = None
     consultations: list[ReportConsultation] = field(default_factory=list)
     overdue_requests: list = field(default_factory=list)  # (request, days overdue on as_of)
-    # Rendering one part of a parted report (candidates/report_parts.py): what it shows, and
-    # in the front part's final render the page of each contents entry.
+    # Rendering one part of a parted report (candidates/report_parts.py): what it shows.
     part: dict | None = None
-    toc_pages: dict[str, int] = field(default_factory=dict)
 
 
 def scoped_candidates(report: CouncilReport) -> QuerySet[Candidate]:
@@ -374,13 +371,8 @@ def report_remarks(
     return remarks
 
 
-def report_html(
-    report: CouncilReport, part: dict | None = None, toc_pages: dict[str, int] | None = None
-) -> str:
+def report_html(report: CouncilReport, part: dict | None = None) -> str:
     data = report_data(report, part)
-    data.toc_pages = toc_pages or {}
-    for row in data.candidates:
-        row.toc_page = data.toc_pages.get(f"c{row.candidate.pk}")
     return render_to_string("candidates/report/council_report.html", {"data": data})
 
 

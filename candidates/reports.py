@@ -95,7 +95,7 @@ def report_content(report: CouncilReport) -> bytes:
 
 
 def _store(name: str, content: bytes, folder: str = REPORTS_FOLDER) -> None:
-    """Put the file (a PDF, or a front part's HTML) under folder/name whole, replacing an earlier
+    """Put the file (a report's or a part's PDF) under folder/name whole, replacing an earlier
     one of the same name."""
     if isinstance(default_storage, FileSystemStorage):
         _write_atomically(reports_dir(folder) / name, content)
@@ -372,13 +372,11 @@ def part_claim(part_id: int) -> CouncilReportPart | None:
 
 
 def part_file_name(part: CouncilReportPart) -> str:
-    kind = "html" if part.spec.get("kind") == "front" else "pdf"  # the front part keeps its HTML
-    return f"council-report-{part.report_id}-part-{part.index:03d}.{kind}"
+    return f"council-report-{part.report_id}-part-{part.index:03d}.pdf"
 
 
 def part_generate(part_id: int) -> CouncilReportPart | None:
-    """Claim, render and store one part; None if it was done or taken. Of the front part its
-    HTML is stored, not a PDF: the join lays it out again with the contents' page numbers."""
+    """Claim, render and store one part; None if it was done or taken."""
     from candidates.report_parts import render_part
 
     part = part_claim(part_id)
@@ -441,22 +439,19 @@ def part_content(part: CouncilReportPart) -> bytes:
 def report_join(report_id: int) -> CouncilReport | None:
     """Claim the join, join the parts into the report's PDF, store it and finish the report
     (once: conditional on this join's claim); then remove the parts' files."""
-    from candidates.report_parts import join_parts
+    from candidates.report_parts import join_parts, render_part
 
     report = join_claim(report_id)
     if report is None:
         return None
     claimed = report.join_started_at
     parts = list(report.parts.order_by("index"))
-    front, rest = parts[0], parts[1:]
-    joined = join_parts(
-        report,
-        front.page_count or 0,
-        [p.layout for p in rest],
-        [part_content(p) for p in rest],
-        # Its HTML, which a front part made before it was kept does not have.
-        front_html=part_content(front).decode() if front.file_name else None,
-    )
+    layouts = [p.layout for p in parts]
+    contents = [part_content(p) if p.file_name else b"" for p in parts]
+    if "contents" not in layouts[0]:  # a front part made before its contents were stamped
+        front = render_part(report, parts[0].spec)
+        layouts[0], contents[0] = front.layout, front.content
+    joined = join_parts(layouts, contents)
     finished = _store_and_finish(
         report, joined.content, joined.page_count, guard=Q(join_started_at=claimed)
     )

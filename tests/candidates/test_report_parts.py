@@ -14,9 +14,8 @@ from bench import datagen
 from candidates import report_parts, reports
 from candidates.models import CouncilReport, CouncilReportPart, ReportEdition, ReportStatus
 from candidates.report_parts import JoinedPdf, RenderedPart
-from candidates.report_pdf import report_html
 from tests.candidates.test_reports import media_in_tmp, tasks_in_process  # noqa: F401 - autouse
-from tests.pdf import page_footers, page_texts
+from tests.pdf import page_footers, page_texts, words
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +47,7 @@ def test_a_parted_report_joins_into_one_document(small_parts, five):
     assert report.page_count == sum(part.page_count for part in parts) == len(page_texts(content))
     assert report.file_size == len(content)
     # The parts' files are gone once joined.
-    assert all(p.file_name for p in parts)  # the PDFs, and the front part's HTML for the join
+    assert all(p.file_name.endswith(".pdf") for p in parts)
     assert not any(default_storage.exists(reports.part_storage_name(p)) for p in parts)
 
     pages = page_texts(content)
@@ -151,6 +150,34 @@ def test_a_large_summary_edition_is_parted_by_rows_and_joined(small_parts, five)
     assert list_page < requests_page
 
 
+def test_the_contents_pages_are_stamped_where_a_single_render_writes_them(
+    small_parts, five, settings
+):
+    """The join stamps the page of each contents entry into another part at the entry's right
+    end: the same place, size and font as the numbers a single render lays out."""
+    parted = reports.report_request(user=None, as_of=AS_OF, queue=False)
+    reports.enqueue(parted.pk)
+    settings.KYOTSUKA_REPORT_PART_CANDIDATES = 0  # rendered whole
+    whole = reports.report_request(user=None, as_of=AS_OF, queue=False)
+    reports.enqueue(whole.pk)
+
+    def contents_numbers(report):
+        report.refresh_from_db()
+        assert report.status == ReportStatus.DONE, report.error
+        found = words(reports.report_content(report))
+        page = next(w.page for w in found if w.text == "目次")
+        return [
+            (round(w.x_max, 1), round(w.y_min, 1), round(w.y_max, 1))
+            for w in found
+            if w.page == page and w.text.isdigit() and w.x_min > w.page_width * 0.8
+        ]
+
+    assert parted.parts.count() > 1 and not whole.parts.exists()
+    stamped, laid_out = contents_numbers(parted), contents_numbers(whole)
+    assert len(stamped) == 4 + len(five)  # 要点, chapters 1 to 3, each candidate
+    assert stamped == laid_out
+
+
 def _page_of(pages: list[str], text: str) -> int:
     return next(n for n, page in enumerate(pages[3:], start=4) if text in page)
 
@@ -167,18 +194,6 @@ def test_small_reports_and_the_summary_edition_are_rendered_whole(small_parts, f
     assert [s["kind"] for s in report_parts.plan_parts(detailed)][-2:] == ["candidates"] * 2
 
 
-def test_the_join_numbers_the_contents_the_front_part_made_as_the_template_would(small_parts, five):
-    """The join writes the page numbers into the front part's stored HTML instead of reading
-    every candidate again: the same HTML as made with the numbers from the start."""
-    report = reports.report_request(user=None, as_of=AS_OF, queue=False)
-    pages = {"slips": 5, "candidates": 9} | {f"c{c.pk}": 10 + n for n, c in enumerate(five[1:])}
-    front = report_html(report, {"kind": "front"})
-    assert front.count('data-page="000"') == 2 + len(five)
-    numbered = report_parts.number_contents(front, pages)
-    assert numbered == report_html(report, {"kind": "front"}, pages)
-    assert numbered.count('data-page="000"') == 1  # the first candidate's, not in `pages`
-
-
 @pytest.fixture
 def fake_rendering(monkeypatch):
     """Parts and joins without WeasyPrint: the protocol, not the pages."""
@@ -188,11 +203,10 @@ def fake_rendering(monkeypatch):
         calls["parts"].append(spec["kind"])
         return fake_rendering_part(report, spec)
 
-    def join_parts(report, front_page_count, layouts, contents, front_html=None):
+    def join_parts(layouts, contents):
         calls["joins"] += 1
         assert all(content == b"%PDF-part" for content in contents)
-        assert front_html == "<html>front</html>"
-        return fake_join(report, front_page_count, layouts, contents, front_html)
+        return fake_join(layouts, contents)
 
     monkeypatch.setattr(report_parts, "render_part", render_part)
     monkeypatch.setattr(report_parts, "join_parts", join_parts)
@@ -251,13 +265,12 @@ def test_a_lost_part_is_taken_over_after_the_stale_limit_and_the_sweep_finishes(
 
 
 def fake_rendering_part(report, spec):
-    layout = {"anchors": {}, "bookmarks": [], "links": [], "sizes": [[1, 1]]}
-    content = b"<html>front</html>" if spec["kind"] == "front" else b"%PDF-part"
-    return RenderedPart(content=content, page_count=1, layout=layout)
+    layout = {"anchors": {}, "bookmarks": [], "links": [], "contents": [], "sizes": [[1, 1]]}
+    return RenderedPart(content=b"%PDF-part", page_count=1, layout=layout)
 
 
-def fake_join(report, front_page_count, layouts, contents, front_html=None):
-    return JoinedPdf(content=b"%PDF-joined", page_count=1 + len(layouts), front_renders=1)
+def fake_join(layouts, contents):
+    return JoinedPdf(content=b"%PDF-joined", page_count=len(layouts))
 
 
 def test_a_join_whose_message_was_lost_is_made_by_the_sweep(
@@ -283,11 +296,12 @@ def test_a_join_taken_over_mid_join_leaves_the_report_and_the_parts_to_the_new_j
     report = reports.report_request(user=None, as_of=AS_OF, queue=False)
     reports.enqueue(report.pk)  # planned and every part made; the join's message is lost
 
-    def join_while_another_worker_takes_over(report, *args, **kwargs):
+    def join_while_another_worker_takes_over(layouts, contents):
+        claimed = CouncilReport.objects.get(pk=report.pk).join_started_at
         CouncilReport.objects.filter(pk=report.pk).update(
-            join_started_at=report.join_started_at + dt.timedelta(seconds=1)
+            join_started_at=claimed + dt.timedelta(seconds=1)
         )
-        return fake_join(report, *args, **kwargs)
+        return fake_join(layouts, contents)
 
     monkeypatch.setattr(report_parts, "join_parts", join_while_another_worker_takes_over)
     late = reports.report_join(report.pk)
