@@ -45,7 +45,7 @@ setup: $(STAMP) system
 
 # The web server and a Celery worker (with beat) on kombu's filesystem broker under var/celery
 # (config/settings.py): a report is rendered by the worker, never inside a request; its two
-# processes share a report made in parts (one process took 163 s for 500 candidates, two 92 s).
+# processes share a report made in parts (one process took 172 s for 500 candidates, two 89 s).
 # Ctrl-C stops both.
 run: setup
 	@export CELERY_BROKER_URL=filesystem://localhost/; \
