@@ -348,8 +348,9 @@ def _stamp_numbers(
     numbers = sorted({pages[target] for _index, target, _x, _y in entries})
     if numbers:
         cells = number_forms(writer, [str(n) for n in numbers], CONTENTS_NUMBERS)
+        cell_of = {number: n for n, number in enumerate(numbers)}
         for index, target, right, bottom in entries:
-            n = numbers.index(pages[target])
+            n = cell_of[pages[target]]
             page_height = float(writer.pages[index].mediabox.height)
             move = cells.translation(n, right * PX - cells.cell_width, page_height - bottom * PX)
             stamps.setdefault(index, []).append((cells.forms[n], move))
