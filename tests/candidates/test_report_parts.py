@@ -310,6 +310,24 @@ def test_a_join_taken_over_mid_join_leaves_the_report_and_the_parts_to_the_new_j
     assert parts and all(default_storage.exists(reports.part_storage_name(p)) for p in parts)
 
 
+def test_a_front_part_made_before_the_contents_were_stamped_is_made_again_at_the_join(
+    small_parts, five, fake_rendering, monkeypatch
+):
+    """A report in flight across the update: its front part was stored as HTML, with no
+    contents entries in its layout. The join renders that part again rather than fail."""
+    monkeypatch.setattr(reports, "enqueue_join", lambda report_id: False)
+    report = reports.report_request(user=None, as_of=AS_OF, queue=False)
+    reports.enqueue(report.pk)  # every part made; the join's message is lost
+    front = report.parts.get(index=0)
+    del front.layout["contents"]
+    front.save(update_fields=["layout"])
+    made = len(fake_rendering["parts"])
+
+    report = reports.report_join(report.pk)
+    assert report.status == ReportStatus.DONE, report.error
+    assert fake_rendering["parts"][made:] == ["front"] and fake_rendering["joins"] == 1
+
+
 def test_a_part_failing_for_good_fails_the_report(small_parts, five, monkeypatch):
     def broken(report, spec):
         if spec["kind"] == "candidates":
