@@ -230,14 +230,14 @@ def _offsets(counts: Sequence[int]) -> list[int]:
     return offsets
 
 
-def _global_pages(layouts: Sequence[dict]) -> dict[str, int]:
-    """Each anchor's page number (1-based) in the joined document, the first occurrence."""
-    pages: dict[str, int] = {}
-    counts = [len(layout["sizes"]) for layout in layouts]
+def _anchor_places(layouts: Sequence[dict], counts: Sequence[int]) -> dict[str, tuple]:
+    """Each anchor's place in the joined document, its first occurrence: the page's index from
+    0, and x and y on it (CSS px)."""
+    places: dict[str, tuple] = {}
     for layout, offset in zip(layouts, _offsets(counts), strict=True):
-        for name, (index, _x, _y) in layout["anchors"].items():
-            pages.setdefault(name, offset + index + 1)
-    return pages
+        for name, (index, x, y) in layout["anchors"].items():
+            places.setdefault(name, (offset + index, x, y))
+    return places
 
 
 def join_parts(layouts: Sequence[dict], contents: Sequence[bytes]) -> JoinedPdf:
@@ -251,10 +251,11 @@ def join_parts(layouts: Sequence[dict], contents: Sequence[bytes]) -> JoinedPdf:
     total = len(writer.pages)
     if total != sum(counts):
         raise RuntimeError(f"joined {total} pages, the parts have {sum(counts)}")
-    _stamp_numbers(writer, total, layouts[0]["contents"], _global_pages(layouts))
+    anchors = _anchor_places(layouts, counts)
+    _stamp_numbers(writer, total, layouts[0]["contents"], anchors)
     _share_fonts(writer)
     _add_outline(writer, layouts, counts)
-    _add_links(writer, layouts[0], layouts, counts)
+    _add_links(writer, layouts[0], anchors)
     writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
     out = io.BytesIO()
     writer.write(out)
@@ -331,11 +332,12 @@ def number_forms(writer: PdfWriter, texts: Sequence[str], style: NumberStyle) ->
 
 
 def _stamp_numbers(
-    writer: PdfWriter, total: int, contents: Sequence[list], pages: dict[str, int]
+    writer: PdfWriter, total: int, contents: Sequence[list], anchors: dict[str, tuple]
 ) -> None:
     """Each page but the cover gets its "n / total" in the middle of the bottom margin, and
     each contents entry into another part its target's page at its right end, where the single
     render writes them."""
+    pages = {name: index + 1 for name, (index, _x, _y) in anchors.items()}
     stamps: dict[int, list[tuple[IndirectObject, str]]] = {}
     footers = number_forms(writer, [f"{n} / {total}" for n in range(1, total + 1)], PAGE_NUMBERS)
     for index, page in enumerate(writer.pages):
@@ -403,20 +405,14 @@ def _add_outline(writer: PdfWriter, layouts: Sequence[dict], counts: Sequence[in
             stack.append((level, item))
 
 
-def _add_links(
-    writer: PdfWriter, front_layout: dict, layouts: Sequence[dict], counts: Sequence[int]
-) -> None:
+def _add_links(writer: PdfWriter, front_layout: dict, anchors: dict[str, tuple]) -> None:
     """Links from the contents to anchors in the other parts (WeasyPrint linked those in the
     front part itself)."""
-    targets: dict[str, tuple[int, float, float]] = {}
-    for layout, offset in zip(layouts[1:], _offsets(counts)[1:], strict=True):
-        for name, (index, x, y) in layout["anchors"].items():
-            targets.setdefault(name, (offset + index, x, y))
     for index, target, x1, y1, x2, y2 in front_layout["links"]:
-        if target in front_layout["anchors"] or target not in targets:
+        if target in front_layout["anchors"] or target not in anchors:
             continue
         page_height = float(writer.pages[index].mediabox.height)
-        page_index, fit = _destination(writer, *targets[target])
+        page_index, fit = _destination(writer, *anchors[target])
         writer.add_annotation(
             index,
             Link(
